@@ -1,0 +1,5 @@
+"""Pulumi entry point: ``pulumi up -s <stack>`` runs this. Everything lives in the govcloud package."""
+
+from govcloud.program import main
+
+main()

@@ -1,0 +1,291 @@
+"""The ``govcloud`` command: validate, synth, diff, schema.
+
+Exit codes scripts can rely on: 0 success, 1 the input breaks the contract (or a plan risks data /
+violates a mandatory policy), 2 usage error, 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.tree import Tree
+
+from govcloud.contract.problems import ContractError, Problem
+from govcloud.contract.stack import (
+    StackPaths,
+    load_site_config,
+    load_stack,
+    resolve_today,
+    validate_documents,
+    yaml_files,
+)
+from govcloud.safety import is_data_bearing
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="govcloud",
+    help="The Government Big Data secure data cloud, as code: validate agency requests, synthesize offline plans.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name, e.g. national-prod.")]
+TodayOption = Annotated[
+    str | None, typer.Option("--today", help="Fix 'today' (YYYY-MM-DD) for agreement windows; default GOVCLOUD_TODAY or the date.")
+]
+ProjectOption = Annotated[
+    Path, typer.Option("--project", help="The govcloud project folder (holds Pulumi.yaml and stacks/).")
+]
+
+
+def _usage(message: str) -> NoReturn:
+    err.print(f"govcloud: {message}", markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _report(problems: Sequence[Problem]) -> NoReturn:
+    for problem in problems:
+        err.print(str(problem), markup=False, soft_wrap=True)
+    files = len({p.file for p in problems})
+    err.print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}", style="red")
+    raise typer.Exit(EXIT_INVALID)
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Contract problems exit 1 with their lines; anything unexpected exits 3 without a traceback."""
+    try:
+        yield
+    except ContractError as error:
+        _report(error.problems)
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except ValueError as error:
+        _usage(str(error))
+    except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a clean exit
+        if os.environ.get("GOVCLOUD_DEBUG"):
+            raise
+        err.print(f"govcloud: internal error: {type(error).__name__}: {error} (set GOVCLOUD_DEBUG=1 for details)",
+                  markup=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _project(path: Path) -> Path:
+    if not (path / "stacks").is_dir():
+        _usage(f"{path} has no stacks/ folder; run from the govcloud project or pass --project")
+    return path
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = yaml_files(path) + [f for sub in ("tenants", "sharing") for f in yaml_files(path / sub)]
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            _usage(f"{path} does not exist")
+    return files
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Request files or folders to check.")] = None,
+    stack: Annotated[str | None, typer.Option("--stack", "-s", help="Check a whole stack (and its site rules).")] = None,
+    today: TodayOption = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Check tenant requests and sharing agreements against the contract; one line per problem."""
+    if not paths and stack is None:
+        _usage("give --stack NAME or one or more files to validate")
+    with _guard():
+        day = resolve_today(today)
+        if not paths and stack is not None:
+            definition = load_stack(_project(project) / "stacks", stack, day)
+            out.print(f"[green]✓[/] {stack}: {len(definition.tenants)} tenants and "
+                      f"{len(definition.agreements)} sharing agreements are valid")
+            return
+        site = None
+        if stack is not None:
+            site = load_site_config(StackPaths.of(_project(project) / "stacks", stack).config)
+        files = _expand(paths or [])
+        if not files:
+            _usage("no .yaml files found in the given paths")
+        tenants, agreements, problems = validate_documents(files, site, day)
+        if problems:
+            raise ContractError(problems)
+        out.print(f"[green]✓[/] {len(files)} file{'s' * (len(files) != 1)} valid "
+                  f"({len(tenants)} tenants, {len(agreements)} agreements)")
+
+
+def _short_type(resource_type: str) -> str:
+    return resource_type.rsplit(":", 1)[-1]
+
+
+def _summary_tree(document: dict[str, Any]) -> Tree:
+    from govcloud.synth.plan import owning_tenant
+
+    resources = document["resources"]
+    by_urn = {r["urn"]: r for r in resources}
+    tree = Tree(f"[bold]{document['stack']}[/] (site {document['site']}) — {len(resources)} resources")
+    grouped: dict[str | None, list[dict[str, Any]]] = {}
+    for resource in resources:
+        grouped.setdefault(owning_tenant(resource, by_urn), []).append(resource)
+    for tenant in [None, *document["tenants"]]:
+        items = [r for r in grouped.get(tenant, []) if r["custom"]]
+        if not items:
+            continue
+        node = tree.add(f"[bold cyan]{tenant}[/]" if tenant else "[bold]site platform[/]")
+        kinds = Counter(_short_type(r["type"]) for r in items if not is_data_bearing(r["type"]))
+        for resource in items:
+            if is_data_bearing(resource["type"]):
+                lock = "🔒 protected, retained" if resource["protect"] and resource["retainOnDelete"] else (
+                    "[red]UNPROTECTED[/]")
+                node.add(f"{_short_type(resource['type'])} [bold]{resource['name']}[/] {lock}")
+        for kind, count in sorted(kinds.items()):
+            node.add(f"{kind} ×{count}" if count > 1 else kind)
+    for agreement in document["sharing"]:
+        colour = {"active": "green", "pending": "yellow", "expired": "red"}.get(agreement["status"], "white")
+        tree.add(f"sharing [bold]{agreement['name']}[/]: [{colour}]{agreement['status']}[/]")
+    return tree
+
+
+@app.command()
+def synth(
+    stack: StackOption,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Where plan.json and manifests/ go.")] = None,
+    today: TodayOption = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Run the real Pulumi program offline under the SDK's mock monitor and write the plan."""
+    from govcloud.synth.engine import synthesize
+    from govcloud.synth.plan import plan_document, write_plan
+    from govcloud.synth.policy import mandatory_failures, run_policies
+
+    project = _project(project)
+    target = out_dir or Path("out") / stack
+    with _guard():
+        expected = len(yaml_files(StackPaths.of(project / "stacks", stack).tenants))
+        with Progress(
+            TextColumn("declaring tenants"), BarColumn(), MofNCompleteColumn(), console=err,
+            disable=expected < 10 or not err.is_terminal, transient=True,
+        ) as progress:
+            task = progress.add_task("tenants", total=expected)
+            result = synthesize(project, stack, today, on_tenant=lambda: progress.advance(task))
+        document = plan_document(result)
+        violations = run_policies(document)
+        document = plan_document(result, violations)
+        written = write_plan(document, target)
+    out.print(_summary_tree(document))
+    _print_totals(document)
+    _print_policy(violations)
+    out.print(f"wrote {target / 'plan.json'} and {len(written) - 1} manifests under {target / 'manifests'}")
+    if mandatory_failures(violations):
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _print_totals(document: dict[str, Any]) -> None:
+    table = Table(title="Resources by type", show_lines=False)
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    table.add_column("protected", justify="right")
+    counts = Counter(r["type"] for r in document["resources"])
+    protected = Counter(r["type"] for r in document["resources"] if r["protect"])
+    for resource_type, count in sorted(counts.items()):
+        table.add_row(resource_type, str(count), str(protected.get(resource_type, 0)))
+    out.print(table)
+
+
+def _print_policy(violations: Sequence[Any]) -> None:
+    if not violations:
+        out.print("[green]✓[/] policy pack: no violations")
+        return
+    table = Table(title="Policy violations")
+    for column in ("enforcement", "policy", "resource", "message"):
+        table.add_column(column)
+    for v in violations:
+        style = "red" if v.enforcement == "mandatory" else "yellow"
+        table.add_row(f"[{style}]{v.enforcement}[/]", v.policy, v.urn.rsplit("::", 1)[-1], v.message)
+    out.print(table)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier plan.json (or its synth folder).")],
+    new: Annotated[Path, typer.Argument(help="The later plan.json (or its synth folder).")],
+    allow_data_migration: Annotated[
+        bool,
+        typer.Option(
+            "--allow-data-migration",
+            help="Acknowledge a planned migration: exit 0 even if data-bearing resources are replaced or removed.",
+        ),
+    ] = False,
+) -> None:
+    """Show what a change adds, changes, replaces and removes; exit 1 when it would risk data."""
+    from govcloud.synth.diff import Action, diff_plans
+    from govcloud.synth.plan import read_plan
+
+    with _guard():
+        for path in (old, new):
+            if not path.exists():
+                _usage(f"{path} does not exist")
+        try:
+            before, after = read_plan(old), read_plan(new)
+        except (OSError, json.JSONDecodeError) as error:
+            _usage(f"cannot read plan: {error}")
+        result = diff_plans(before, after)
+    table = Table(title=f"{old} → {new}")
+    for column in ("action", "type", "name", "fields"):
+        table.add_column(column)
+    symbols = {Action.ADD: "[green]+ add[/]", Action.CHANGE: "[yellow]~ change[/]",
+               Action.REPLACE: "[magenta]± replace[/]", Action.REMOVE: "[red]- remove[/]"}
+    for change in result.changes:
+        fields = ", ".join(change.fields[:6]) + (" …" if len(change.fields) > 6 else "")
+        table.add_row(symbols[change.action], change.type, change.name, fields)
+    if result.changes:
+        out.print(table)
+    out.print(" ".join(f"{result.count(a)} to {a.value}" for a in Action))
+    for change in result.risky:
+        err.print(f"[bold red]DATA AT RISK[/] {change.type} {change.name}: {change.risk}")
+    if result.risky and not allow_data_migration:
+        err.print("refusing: pass --allow-data-migration only for a planned, documented migration "
+                  "(see runbooks/offboarding.md)")
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")] = Path("schemas"),
+) -> None:
+    """Write the published JSON Schemas of the contract (editors use them to autocomplete request files)."""
+    from govcloud.contract.schema import write_schemas
+
+    with _guard():
+        for path in write_schemas(out_dir):
+            out.print(f"wrote {path}")
+
+
+def main() -> None:  # pragma: no cover - console entry for python -m govcloud
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources: the only place govcloud declares resources."""

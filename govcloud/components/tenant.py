@@ -1,0 +1,48 @@
+"""``govcloud:tenant:Tenant`` — everything one agency gets, declared from its validated request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from govcloud.components.kubernetes import declare
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.namespace import tenant_namespace
+from govcloud.manifests.network import tenant_network_policies
+from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
+from govcloud.manifests.rbac import default_service_account, tenant_rbac
+from govcloud.safety import data_options
+
+TYPE_TOKEN = "govcloud:tenant:Tenant"
+
+
+@dataclass(frozen=True)
+class TenantArgs:
+    """What a Tenant needs: the agency's validated request and the site it runs on."""
+
+    request: TenantRequest
+    site: SiteConfig
+
+
+class Tenant(pulumi.ComponentResource):
+    """One agency tenant; every child is parented here so the plan reads as a tree per agency."""
+
+    namespace: pulumi.Output[str]
+
+    def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        request, site = args.request, args.site
+        namespace = declare(name, tenant_namespace(request, site), data_options(child))
+        in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
+        for policy in tenant_network_policies(request, site):
+            declare(f"{name}-{policy['metadata']['name']}", policy, in_namespace)
+        declare(f"{name}-quota", tenant_resource_quota(request, site), in_namespace)
+        declare(f"{name}-limits", tenant_limit_range(request), in_namespace)
+        for obj in tenant_rbac(request, site.identity_provider.groups_prefix):
+            declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, in_namespace)
+        declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
+        self.namespace = namespace.metadata.apply(lambda m: m["name"])  # type: ignore[attr-defined]
+        self.register_outputs({"namespace": self.namespace})

@@ -1,0 +1,1 @@
+"""The tenant contract: request files, their loader and every validation rule."""

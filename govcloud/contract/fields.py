@@ -1,0 +1,121 @@
+"""Reusable field types of the contract; each refuses bad values with a sentence an agency understands."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
+from pydantic.alias_generators import to_camel
+
+from govcloud.contract.cron import validate_cron
+from govcloud.contract.quantity import parse_quantity
+from govcloud.contract.vocabulary import EMAIL_DOMAINS
+
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+)$"
+)
+_GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/=+-]*$")
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
+
+
+class ContractModel(BaseModel):
+    """Base of every contract model: camelCase keys as written in YAML, nothing unknown, immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        str_strip_whitespace=False,
+    )
+
+
+def _email(value: str) -> str:
+    match = _EMAIL.match(value)
+    if match is None or ".." in value or value.startswith("."):
+        raise ValueError(f"'{value}' is not a valid email address")
+    domain = match["domain"].lower()
+    if not any(domain == d or domain.endswith("." + d) for d in EMAIL_DOMAINS):
+        allowed = ", ".join(EMAIL_DOMAINS)
+        raise ValueError(f"'{value}' must be an address under {allowed}")
+    return value
+
+
+def _quantity(value: object) -> str | int:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("must be a Kubernetes quantity such as 200Gi, 2Ti or 48")
+    parse_quantity(value)
+    return value if not isinstance(value, float) else str(value)
+
+
+def _cron(value: str) -> str:
+    validate_cron(value)
+    return value
+
+
+def _group(value: str) -> str:
+    if not _GROUP.match(value) or len(value) > 256:
+        raise ValueError(
+            f"'{value}' is not a valid identity-provider group name "
+            "(letters, digits and . _ : @ / = + -, starting with a letter or digit, no spaces)"
+        )
+    return value
+
+
+def _hostname(value: str) -> str:
+    labels = value.split(".")
+    if (
+        len(value) > 253
+        or len(labels) < 2
+        or not all(DNS_LABEL.match(label) and len(label) <= 63 for label in labels)
+    ):
+        raise ValueError(
+            f"'{value}' is not a valid hostname (lowercase letters, digits and hyphens, "
+            "dot-separated, e.g. nso.data.go.th; no wildcards)"
+        )
+    return value
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a valid IPv4 or IPv6 network such as 203.0.113.0/24") from None
+    if "/" not in value:
+        raise ValueError(f"'{value}' needs a prefix length, e.g. {value}/32")
+    if network.network_address != ipaddress.ip_interface(value).ip:
+        raise ValueError(f"'{value}' has host bits set; did you mean {network}?")
+    if network.prefixlen == 0:
+        raise ValueError(f"'{value}' would allow the whole internet; name the networks the tenant needs")
+    broadest = 16 if network.version == 4 else 48
+    if network.prefixlen < broadest:
+        raise ValueError(f"'{value}' is broader than /{broadest}; egress must name narrow networks")
+    return value
+
+
+def _label_value(value: str) -> str:
+    if len(value) > 63 or not _LABEL_VALUE.match(value) or not value:
+        raise ValueError(
+            f"'{value}' must be 1-63 characters of letters, digits, '-', '_' or '.', "
+            "starting and ending with a letter or digit (it becomes a Kubernetes label)"
+        )
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Quantity = Annotated[
+    str | int,
+    PlainValidator(_quantity),
+    WithJsonSchema(
+        {"type": ["string", "integer"], "description": "Kubernetes quantity, e.g. 200Gi, 2Ti, 48"}
+    ),
+]
+Cron = Annotated[str, AfterValidator(_cron)]
+GroupName = Annotated[str, AfterValidator(_group)]
+Hostname = Annotated[str, AfterValidator(_hostname)]
+Cidr = Annotated[str, AfterValidator(_cidr)]
+LabelValue = Annotated[str, AfterValidator(_label_value)]
+Port = Annotated[StrictInt, Field(ge=1, le=65535)]

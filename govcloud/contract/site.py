@@ -1,0 +1,104 @@
+"""What a platform engineer sets per stack (``stacks/Pulumi.<stack>.yaml``, namespace ``govcloud:``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from govcloud.contract.fields import DNS_LABEL, ContractModel, Hostname
+from govcloud.contract.vocabulary import NATIONAL_SITE, PROVINCES
+
+CONFIG_NAMESPACE = "govcloud"
+
+
+def _site(value: str) -> str:
+    if value != NATIONAL_SITE and value not in PROVINCES:
+        raise ValueError(f"'{value}' must be 'national' or a province code such as TH-76")
+    return value
+
+
+def _kubernetes_version(value: str) -> str:
+    if not re.fullmatch(r"v?1\.[0-9]{2}(\.[0-9]+)?", value):
+        raise ValueError(f"'{value}' must be a Kubernetes version such as \"1.31\" (quote it in YAML)")
+    return value.removeprefix("v")
+
+
+def _https_url(value: str) -> str:
+    if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?", value):
+        raise ValueError(f"'{value}' must be an https:// URL")
+    return value
+
+
+def _dns_label(value: str) -> str:
+    if len(value) > 63 or not DNS_LABEL.match(value):
+        raise ValueError(f"'{value}' must be a lowercase DNS label")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+
+
+class ObjectStore(ContractModel):
+    """The site's S3-compatible endpoint. Credentials never live here: they come from the environment."""
+
+    endpoint: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")] | None = None
+    region: Annotated[str, Field(pattern=r"^[a-z0-9-]{2,32}$")] = "us-east-1"
+    addressing_style: Literal["path", "virtual"] = "path"
+    identities: Literal["iam", "precreated"] = "iam"
+    """``iam``: govcloud creates one storage identity per tenant through the IAM API; ``precreated``:
+    the store has no IAM API and an operator supplies each tenant's keys as secret config."""
+    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.96.0.0/16"
+    """Network the endpoint lives in, for the tenants' egress allowance to it."""
+    port: Annotated[int, Field(ge=1, le=65535)] = 443
+
+
+class KubernetesApi(ContractModel):
+    """Where the API server's endpoints live: database instance managers must reach it."""
+
+    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.0.0.0/24"
+    port: Annotated[int, Field(ge=1, le=65535)] = 6443
+
+
+class IdentityProvider(ContractModel):
+    issuer_url: HttpsUrl
+    client_id: Annotated[str, Field(min_length=1, max_length=200)]
+    groups_claim: Annotated[str, Field(min_length=1, max_length=100)] = "groups"
+    groups_prefix: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9:._-]*$")] = ""
+    """The API server's ``--oidc-groups-prefix``: RoleBinding subjects must carry it to match."""
+
+
+class IngressController(ContractModel):
+    class_name: DnsLabel = "nginx"
+    namespace: DnsLabel = "ingress-nginx"
+
+
+class ClusterDns(ContractModel):
+    namespace: DnsLabel = "kube-system"
+    pod_labels: dict[str, str] = {"k8s-app": "kube-dns"}
+
+
+class SiteConfig(ContractModel):
+    """One site and environment: everything that differs between the national and provincial stacks."""
+
+    site: Annotated[str, AfterValidator(_site)]
+    environment: Literal["dev", "staging", "prod"]
+    kubernetes_version: Annotated[str, AfterValidator(_kubernetes_version)]
+    domain: Hostname
+    """Public domain under which tenants' web UIs are published, e.g. data.go.th."""
+    internal_domain: Hostname
+    """Internal-only domain; secret tenants may use hostnames only under it."""
+    storage_class: DnsLabel
+    """The site's encrypted StorageClass; every volume is provisioned on it."""
+    object_store: ObjectStore = ObjectStore()
+    identity_provider: IdentityProvider
+    ingress: IngressController = IngressController()
+    cluster_dns: ClusterDns = ClusterDns()
+    kubernetes_api: KubernetesApi = KubernetesApi()
+    layout: Literal["single", "sharded"] = "single"
+
+    @property
+    def is_national(self) -> bool:
+        return self.site == NATIONAL_SITE

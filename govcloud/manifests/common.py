@@ -1,0 +1,13 @@
+"""Small helpers every manifest builder uses, so each object is shaped the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govcloud.contract.tenant import TenantRequest
+from govcloud.naming import namespace_name, tenant_labels
+
+
+def tenant_metadata(tenant: TenantRequest, name: str, **extra: Any) -> dict[str, Any]:
+    """Metadata of an object in the tenant's namespace, carrying the tenant's labels."""
+    return {"name": name, "namespace": namespace_name(tenant), "labels": tenant_labels(tenant), **extra}

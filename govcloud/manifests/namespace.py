@@ -1,0 +1,33 @@
+"""A tenant's Namespace: identity labels, Pod Security admission, human-readable names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from govcloud.naming import namespace_name, tenant_annotations, tenant_labels
+
+PSA_LEVEL = "restricted"
+
+
+def pod_security_labels(kubernetes_version: str) -> dict[str, str]:
+    """Enforce, audit and warn at ``restricted``, pinned to the site's Kubernetes minor version."""
+    version = "v" + ".".join(kubernetes_version.split(".")[:2])
+    labels = {}
+    for mode in ("enforce", "audit", "warn"):
+        labels[f"pod-security.kubernetes.io/{mode}"] = PSA_LEVEL
+        labels[f"pod-security.kubernetes.io/{mode}-version"] = version
+    return labels
+
+
+def tenant_namespace(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {
+            "name": namespace_name(tenant),
+            "labels": {**tenant_labels(tenant), **pod_security_labels(site.kubernetes_version)},
+            "annotations": tenant_annotations(tenant),
+        },
+    }

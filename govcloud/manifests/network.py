@@ -1,0 +1,104 @@
+"""A tenant's NetworkPolicies: deny everything, then allow only what a working tenant needs.
+
+Nothing here ever allows 0.0.0.0/0: every egress names a namespace, a pod selector or a narrow network.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.common import tenant_metadata
+from govcloud.naming import label
+
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+WEB_LABEL = label("web")
+DATABASE_OPERATOR_NAMESPACE = "cnpg-system"
+MONITORING_NAMESPACE = "monitoring"
+CNPG_INSTANCE = {"cnpg.io/podRole": "instance"}
+POSTGRES_PORT = 5432
+CNPG_STATUS_PORT = 8000
+CNPG_METRICS_PORT = 9187
+
+
+def _policy(tenant: TenantRequest, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": tenant_metadata(tenant, name),
+        "spec": spec,
+    }
+
+
+def _namespace(name: str) -> dict[str, Any]:
+    return {"namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: name}}}
+
+
+def _tcp(*ports: int) -> list[dict[str, Any]]:
+    return [{"protocol": "TCP", "port": port} for port in ports]
+
+
+def _ip_block(cidr: str) -> dict[str, Any]:
+    return {"ipBlock": {"cidr": cidr}}
+
+
+def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dict[str, Any]]:
+    """Default deny plus the narrow allowances, in a stable order."""
+    spec = tenant.spec
+    dns = site.cluster_dns
+    policies = [
+        _policy(tenant, "default-deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+        _policy(tenant, "allow-dns", {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [{
+                "to": [{**_namespace(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
+                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+            }],
+        }),
+        _policy(tenant, "allow-same-namespace", {
+            "podSelector": {},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": [{"podSelector": {}}]}],
+            "egress": [{"to": [{"podSelector": {}}]}],
+        }),
+        _policy(tenant, "allow-ingress-controller", {
+            "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"from": [_namespace(site.ingress.namespace)]}],
+        }),
+    ]
+    if spec.storage is not None or spec.database is not None:
+        store = site.object_store
+        policies.append(_policy(tenant, "allow-object-store", {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [{"to": [_ip_block(store.cidr)], "ports": _tcp(store.port)}],
+        }))
+    if spec.database is not None:
+        policies += [
+            _policy(tenant, "allow-database-operator", {
+                "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [_namespace(DATABASE_OPERATOR_NAMESPACE)],
+                             "ports": _tcp(CNPG_STATUS_PORT, POSTGRES_PORT)}],
+            }),
+            _policy(tenant, "allow-database-monitoring", {
+                "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(CNPG_METRICS_PORT)}],
+            }),
+            _policy(tenant, "allow-database-kubernetes-api", {
+                "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                "policyTypes": ["Egress"],
+                "egress": [{"to": [_ip_block(site.kubernetes_api.cidr)], "ports": _tcp(site.kubernetes_api.port)}],
+            }),
+        ]
+    for index, egress in enumerate(spec.network.egress):
+        policies.append(_policy(tenant, f"allow-egress-{index + 1}", {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [{"to": [_ip_block(egress.cidr)], "ports": _tcp(*egress.ports)}],
+        }))
+    return policies

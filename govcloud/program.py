@@ -1,0 +1,82 @@
+"""The Pulumi program. ``__main__.py`` calls ``main()``; ``govcloud synth`` calls the very same function.
+
+It reads the stack's config from Pulumi, validates every tenant and sharing file of the stack, and only
+then declares the site. Any problem stops the run before a single resource is declared.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pydantic import BaseModel, ValidationError
+
+from govcloud.components.site import Site, SiteArgs
+from govcloud.contract.errors import problems_from_validation_error
+from govcloud.contract.loader import load_document
+from govcloud.contract.problems import ContractError, Problem
+from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
+from govcloud.contract.stack import StackDefinition, StackPaths, display_name, load_requests, resolve_today
+
+class InvalidStackError(pulumi.RunError):
+    """Raised instead of declaring anything when the stack's files break the contract.
+
+    ``pulumi.RunError`` makes the CLI print the message alone, without a Python traceback.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems)
+        super().__init__(f"the stack's files break the tenant contract ({len(problems)} problems):\n{lines}")
+
+
+def _is_structured(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def site_config_from_pulumi(stacks_dir: Path) -> SiteConfig:
+    """Read the ``govcloud:`` config the engine passes in; errors point at the stack file's lines."""
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    values: dict[str, Any] = {}
+    for name, info in SiteConfig.model_fields.items():
+        key = info.alias or name
+        raw = config.get(key)
+        if raw is None:
+            continue
+        values[key] = json.loads(raw) if _is_structured(info.annotation) else raw
+    try:
+        return SiteConfig.model_validate(values)
+    except ValidationError as error:
+        stack_file = StackPaths.of(stacks_dir, pulumi.get_stack()).config
+        try:
+            doc = load_document(stack_file, display_name(stack_file))
+            def line_of(loc: Any) -> int:
+                return doc.line_of(("config", f"{CONFIG_NAMESPACE}:{loc[0]}", *loc[1:]) if loc else ("config",))
+        except ContractError:
+            def line_of(loc: Any) -> int:
+                return 1
+        problems = problems_from_validation_error(SiteConfig, error, display_name(stack_file), line_of)
+        raise InvalidStackError(
+            [Problem(p.file, p.line, f"{CONFIG_NAMESPACE}:{p.field}", p.message) for p in problems]
+        ) from None
+
+
+def load_definition(project_dir: Path | None = None) -> StackDefinition:
+    """The stack's validated definition; ``pulumi up`` runs in the project folder, so that is the default."""
+    stacks_dir = (project_dir or Path.cwd()) / "stacks"
+    site = site_config_from_pulumi(stacks_dir)
+    try:
+        return load_requests(stacks_dir, pulumi.get_stack(), site, resolve_today())
+    except ContractError as error:
+        raise InvalidStackError(list(error.problems)) from None
+
+
+def main(project_dir: Path | None = None) -> Site:
+    """Validate, then declare the site; exports the tenant names and the sharing status."""
+    definition = load_definition(project_dir)
+    site = Site(definition.site.site.lower(), SiteArgs(definition=definition))
+    pulumi.export("tenants", [t.name for t in definition.tenants])
+    pulumi.export("sharing", {a.name: a.status.value for a in definition.agreements})
+    return site

@@ -1,0 +1,67 @@
+"""Object storage for agency tenants: buckets, storage identities and the Pulumi state bucket.
+
+Pure boto3 against any S3-compatible endpoint (AWS S3, Ceph RGW, MinIO); no Pulumi import here, so
+the audit and the CLI can use it without a Pulumi engine.
+"""
+
+from govcloud.storage.buckets import (
+    AccessKey,
+    BucketAccessError,
+    BucketNotEmptyError,
+    BucketSpec,
+    BucketState,
+    Credentials,
+    IdentityResult,
+    MissingCredentialsError,
+    ReadGrant,
+    S3Connection,
+    StorageError,
+    VersioningLockedError,
+    bucket_policy,
+    create_access_key,
+    credentials_from_environment,
+    delete_access_key,
+    delete_bucket,
+    delete_storage_identity,
+    diff_bucket,
+    ensure_bucket,
+    ensure_storage_identity,
+    iam_client,
+    identity_policy,
+    read_bucket,
+    read_storage_identity,
+    s3_client,
+)
+from govcloud.storage.state_backend import StateBucketError, bootstrap_state_bucket, state_login_url
+
+__all__ = [
+    "AccessKey",
+    "BucketAccessError",
+    "BucketNotEmptyError",
+    "BucketSpec",
+    "BucketState",
+    "Credentials",
+    "IdentityResult",
+    "MissingCredentialsError",
+    "ReadGrant",
+    "S3Connection",
+    "StateBucketError",
+    "StorageError",
+    "VersioningLockedError",
+    "bootstrap_state_bucket",
+    "bucket_policy",
+    "create_access_key",
+    "credentials_from_environment",
+    "delete_access_key",
+    "delete_bucket",
+    "delete_storage_identity",
+    "diff_bucket",
+    "ensure_bucket",
+    "ensure_storage_identity",
+    "iam_client",
+    "identity_policy",
+    "read_bucket",
+    "read_storage_identity",
+    "s3_client",
+    "state_login_url",
+]

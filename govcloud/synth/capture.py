@@ -1,0 +1,107 @@
+"""A MockMonitor that records every resource registration with its inputs *and* options.
+
+The SDK's own ``MockMonitor`` answers the program exactly as in unit tests; we only watch the
+RegisterResource requests go by, because the ``Mocks.new_resource`` callback never sees options such as
+``protect``, ``retainOnDelete``, ``parent`` or ``dependsOn`` — the very things reviewers must check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks
+
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+DYNAMIC_PROVIDER_KEY = "__provider"
+
+
+def scrub(value: Any) -> Any:
+    """Plain JSON from a serialized property value: secrets masked, integers restored, refs as URNs."""
+    if isinstance(value, dict):
+        signature = value.get(_SIG)
+        if signature == _SECRET_SIG:
+            return SECRET
+        if signature == _RESOURCE_REF_SIG:
+            return value.get("urn", UNKNOWN)
+        return {key: scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value == _UNKNOWN_VALUE:
+        return UNKNOWN
+    return value
+
+
+@dataclass
+class Registration:
+    """One resource as the program declared it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    depends_on: list[str]
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class CapturingMonitor(mocks.MockMonitor):
+    """The SDK's mock monitor, plus a record of what was registered."""
+
+    def __init__(self, mock: pulumi.runtime.Mocks, on_register: Callable[[Registration], None] | None = None) -> None:
+        super().__init__(mock)
+        self.registrations: dict[str, Registration] = {}
+        self._on_register = on_register
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = scrub(json_format.MessageToDict(request.object))
+            provider = inputs.pop(DYNAMIC_PROVIDER_KEY, None)
+            if provider is not None:
+                inputs[DYNAMIC_PROVIDER_KEY] = f"<serialized dynamic provider, {len(provider)} bytes>"
+            self.registrations[response.urn] = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                depends_on=sorted(set(request.dependencies)),
+                inputs=inputs,
+            )
+            if self._on_register is not None:
+                self._on_register(self.registrations[response.urn])
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        registration = self.registrations.get(request.urn)
+        if registration is not None:
+            registration.outputs = scrub(json_format.MessageToDict(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+class EchoMocks(pulumi.runtime.Mocks):
+    """Every resource "creates" with its inputs as its state, the way a preview would show them."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        state = dict(args.inputs)
+        state.pop(DYNAMIC_PROVIDER_KEY, None)
+        return f"{args.name}-id", state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None

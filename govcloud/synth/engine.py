@@ -1,0 +1,120 @@
+"""Run the real program in-process under the SDK's mock monitor, with the stack's config as Pulumi config."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi.runtime import config as pulumi_config
+from pulumi.runtime import set_mocks, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from govcloud import program
+from govcloud.components.tenant import TYPE_TOKEN as TENANT_TYPE
+from govcloud.contract.loader import load_document
+from govcloud.contract.problems import ContractError, Problem
+from govcloud.contract.stack import TODAY_ENV, StackDefinition, StackPaths, display_name, resolve_today
+from govcloud.synth.capture import SECRET, CapturingMonitor, EchoMocks, Registration
+
+PROJECT_NAME = "govcloud"
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What the program declared for one stack, captured offline."""
+
+    stack: str
+    site: str
+    tenants: tuple[str, ...]
+    sharing: tuple[tuple[str, str], ...]
+    registrations: tuple[Registration, ...]
+
+
+def stack_config(stacks_dir: Path, stack: str) -> tuple[dict[str, str], list[str]]:
+    """The stack file's config as the engine would hand it over: string values, plus the secret keys.
+
+    Encrypted (``secure:``) values can't be decrypted offline; they become ``[secret]`` and stay secret.
+    """
+    path = StackPaths.of(stacks_dir, stack).config
+    if not path.is_file():
+        raise ContractError([Problem(display_name(path), 1, "(document)", f"no stack config for stack '{stack}'")])
+    doc = load_document(path, display_name(path))
+    raw = doc.data.get("config") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, dict):
+        raise ContractError([Problem(doc.display_name, 1, "config", "the stack config has no `config:` mapping")])
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in raw.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            values[key] = SECRET
+            secret_keys.append(key)
+        elif isinstance(value, dict | list):
+            values[key] = json.dumps(value, default=str)
+        else:
+            values[key] = value if isinstance(value, str) else json.dumps(value, default=str)
+    return values, secret_keys
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+def run_program(
+    project_dir: Path,
+    stack: str,
+    config: Mapping[str, str],
+    secret_keys: list[str],
+    today: str,
+    on_register: Callable[[Registration], None] | None = None,
+) -> tuple[StackDefinition, CapturingMonitor]:
+    """Run ``govcloud.program.main`` exactly as ``pulumi up`` would, but against the mock monitor."""
+    settings.ROOT.set(None)
+    mocks = EchoMocks()
+    monitor = CapturingMonitor(mocks, on_register)
+    set_mocks(mocks, project=PROJECT_NAME, stack=stack, preview=True, monitor=monitor)
+    pulumi_config.set_all_config(dict(config), secret_keys)
+    declared: list[StackDefinition] = []
+    with _environment(TODAY_ENV, today):
+        _sync_await(run_pulumi_func(lambda: declared.append(program.main(project_dir).definition)))
+    return declared[0], monitor
+
+
+def synthesize(
+    project_dir: Path, stack: str, today: str | None = None, on_tenant: Callable[[], None] | None = None
+) -> SynthResult:
+    """Validate and run the program for ``stack``; raises ContractError when any file is invalid.
+
+    ``on_tenant`` is called as each Tenant component registers (the CLI's progress bar).
+    """
+    day = resolve_today(today).isoformat()
+    config, secret_keys = stack_config(project_dir / "stacks", stack)
+
+    def registered(registration: Registration) -> None:
+        if on_tenant is not None and registration.type == TENANT_TYPE:
+            on_tenant()
+
+    try:
+        definition, monitor = run_program(project_dir, stack, config, secret_keys, day, registered)
+    except program.InvalidStackError as error:
+        raise ContractError(error.problems) from None
+    return SynthResult(
+        stack=stack,
+        site=definition.site.site,
+        tenants=tuple(t.name for t in definition.tenants),
+        sharing=tuple((a.name, a.status.value) for a in definition.agreements),
+        registrations=tuple(monitor.registrations.values()),
+    )

@@ -1,0 +1,109 @@
+"""The offline plan: ``plan.json`` (the shape other tools read) and one manifest file per Kubernetes object."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govcloud.components.tenant import TYPE_TOKEN as TENANT_TYPE
+from govcloud.policy.framework import Violation
+from govcloud.synth.capture import Registration
+from govcloud.synth.engine import SynthResult
+
+SITE_FOLDER = "_site"
+
+
+def resource_json(registration: Registration) -> dict[str, Any]:
+    return {
+        "urn": registration.urn,
+        "type": registration.type,
+        "name": registration.name,
+        "parent": registration.parent,
+        "custom": registration.custom,
+        "protect": registration.protect,
+        "retainOnDelete": registration.retain_on_delete,
+        "dependsOn": registration.depends_on,
+        "inputs": registration.inputs,
+    }
+
+
+def plan_document(result: SynthResult, violations: Iterable[Violation] = ()) -> dict[str, Any]:
+    """``plan.json`` exactly as the architecture note gives it; resources sorted by URN for stable diffs."""
+    return {
+        "stack": result.stack,
+        "site": result.site,
+        "tenants": list(result.tenants),
+        "resources": [resource_json(r) for r in sorted(result.registrations, key=lambda r: r.urn)],
+        "policyViolations": [v.as_json() for v in violations],
+        "sharing": [{"name": name, "status": status} for name, status in result.sharing],
+    }
+
+
+def is_kubernetes_object(resource: Mapping[str, Any]) -> bool:
+    inputs = resource.get("inputs", {})
+    return str(resource.get("type", "")).startswith("kubernetes:") and "apiVersion" in inputs and "kind" in inputs
+
+
+def kubernetes_objects(resources: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The Kubernetes objects of a plan, as they would be applied."""
+    return [dict(r["inputs"]) for r in resources if is_kubernetes_object(r)]
+
+
+def owning_tenant(resource: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The tenant whose component (transitively) parents ``resource``; None for site-level objects."""
+    parent = resource.get("parent")
+    while parent:
+        owner = by_urn.get(parent)
+        if owner is None:
+            return None
+        if owner["type"] == TENANT_TYPE:
+            return str(owner["name"])
+        parent = owner.get("parent")
+    return None
+
+
+def _file_name(obj: Mapping[str, Any], taken: set[str]) -> str:
+    metadata = obj.get("metadata", {})
+    stem = f"{str(obj['kind']).lower()}-{metadata.get('name', 'unnamed')}"
+    stem = re.sub(r"[^a-z0-9._-]", "-", stem.lower())
+    name, counter = f"{stem}.yaml", 2
+    while name in taken:
+        name, counter = f"{stem}-{counter}.yaml", counter + 1
+    taken.add(name)
+    return name
+
+
+def write_plan(document: Mapping[str, Any], out_dir: Path) -> list[Path]:
+    """Write ``plan.json`` and ``manifests/<tenant>/<kind>-<name>.yaml``; returns the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifests = out_dir / "manifests"
+    if manifests.exists():
+        for old in sorted(manifests.rglob("*.yaml")):
+            old.unlink()
+    written = [out_dir / "plan.json"]
+    written[0].write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n", "utf-8")
+    resources: Sequence[Mapping[str, Any]] = document["resources"]
+    by_urn = {r["urn"]: r for r in resources}
+    taken: dict[str, set[str]] = {}
+    for resource in resources:
+        if not is_kubernetes_object(resource):
+            continue
+        folder = owning_tenant(resource, by_urn) or SITE_FOLDER
+        path = manifests / folder / _file_name(resource["inputs"], taken.setdefault(folder, set()))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(resource["inputs"], allow_unicode=True, sort_keys=False), "utf-8")
+        written.append(path)
+    return written
+
+
+def read_plan(path: Path) -> dict[str, Any]:
+    """Read a plan file (or a synth output folder holding ``plan.json``)."""
+    if path.is_dir():
+        path = path / "plan.json"
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
