@@ -48,7 +48,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name, e.g. national-prod.")]
 TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Fix 'today' (YYYY-MM-DD) for agreement windows; default GOVCLOUD_TODAY or the date.")
+    str | None,
+    typer.Option("--today", help="Fix 'today' (YYYY-MM-DD) for agreement windows; default GOVCLOUD_TODAY or the date."),
 ]
 ProjectOption = Annotated[
     Path, typer.Option("--project", help="The govcloud project folder (holds Pulumi.yaml and stacks/).")
@@ -64,7 +65,10 @@ def _report(problems: Sequence[Problem]) -> NoReturn:
     for problem in problems:
         err.print(str(problem), markup=False, soft_wrap=True)
     files = len({p.file for p in problems})
-    err.print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}", style="red")
+    err.print(
+        f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}",
+        style="red",
+    )
     raise typer.Exit(EXIT_INVALID)
 
 
@@ -79,11 +83,13 @@ def _guard() -> Iterator[None]:
         raise
     except ValueError as error:
         _usage(str(error))
-    except Exception as error:  # noqa: BLE001 - the one place that turns a bug into a clean exit
+    except Exception as error:
         if os.environ.get("GOVCLOUD_DEBUG"):
             raise
-        err.print(f"govcloud: internal error: {type(error).__name__}: {error} (set GOVCLOUD_DEBUG=1 for details)",
-                  markup=False)
+        err.print(
+            f"govcloud: internal error: {type(error).__name__}: {error} (set GOVCLOUD_DEBUG=1 for details)",
+            markup=False,
+        )
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
@@ -109,7 +115,9 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
 @app.command()
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Request files or folders to check.")] = None,
-    stack: Annotated[str | None, typer.Option("--stack", "-s", help="Check a whole stack (and its site rules).")] = None,
+    stack: Annotated[
+        str | None, typer.Option("--stack", "-s", help="Check a whole stack (and its site rules).")
+    ] = None,
     today: TodayOption = None,
     project: ProjectOption = Path("."),
 ) -> None:
@@ -120,8 +128,10 @@ def validate(
         day = resolve_today(today)
         if not paths and stack is not None:
             definition = load_stack(_project(project) / "stacks", stack, day)
-            out.print(f"[green]✓[/] {stack}: {len(definition.tenants)} tenants and "
-                      f"{len(definition.agreements)} sharing agreements are valid")
+            out.print(
+                f"[green]✓[/] {stack}: {len(definition.tenants)} tenants and "
+                f"{len(definition.agreements)} sharing agreements are valid"
+            )
             return
         site = None
         if stack is not None:
@@ -132,8 +142,10 @@ def validate(
         tenants, agreements, problems = validate_documents(files, site, day)
         if problems:
             raise ContractError(problems)
-        out.print(f"[green]✓[/] {len(files)} file{'s' * (len(files) != 1)} valid "
-                  f"({len(tenants)} tenants, {len(agreements)} agreements)")
+        out.print(
+            f"[green]✓[/] {len(files)} file{'s' * (len(files) != 1)} valid "
+            f"({len(tenants)} tenants, {len(agreements)} agreements)"
+        )
 
 
 def _short_type(resource_type: str) -> str:
@@ -157,8 +169,11 @@ def _summary_tree(document: dict[str, Any]) -> Tree:
         kinds = Counter(_short_type(r["type"]) for r in items if not is_data_bearing(r["type"]))
         for resource in items:
             if is_data_bearing(resource["type"]):
-                lock = "🔒 protected, retained" if resource["protect"] and resource["retainOnDelete"] else (
-                    "[red]UNPROTECTED[/]")
+                lock = (
+                    "🔒 protected, retained"
+                    if resource["protect"] and resource["retainOnDelete"]
+                    else ("[red]UNPROTECTED[/]")
+                )
                 node.add(f"{_short_type(resource['type'])} [bold]{resource['name']}[/] {lock}")
         for kind, count in sorted(kinds.items()):
             node.add(f"{kind} ×{count}" if count > 1 else kind)
@@ -185,8 +200,12 @@ def synth(
     with _guard():
         expected = len(yaml_files(StackPaths.of(project / "stacks", stack).tenants))
         with Progress(
-            TextColumn("declaring tenants"), BarColumn(), MofNCompleteColumn(), console=err,
-            disable=expected < 10 or not err.is_terminal, transient=True,
+            TextColumn("declaring tenants"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            disable=expected < 10 or not err.is_terminal,
+            transient=True,
         ) as progress:
             task = progress.add_task("tenants", total=expected)
             result = synthesize(project, stack, today, on_tenant=lambda: progress.advance(task))
@@ -255,8 +274,12 @@ def diff(
     table = Table(title=f"{old} → {new}")
     for column in ("action", "type", "name", "fields"):
         table.add_column(column)
-    symbols = {Action.ADD: "[green]+ add[/]", Action.CHANGE: "[yellow]~ change[/]",
-               Action.REPLACE: "[magenta]± replace[/]", Action.REMOVE: "[red]- remove[/]"}
+    symbols = {
+        Action.ADD: "[green]+ add[/]",
+        Action.CHANGE: "[yellow]~ change[/]",
+        Action.REPLACE: "[magenta]± replace[/]",
+        Action.REMOVE: "[red]- remove[/]",
+    }
     for change in result.changes:
         fields = ", ".join(change.fields[:6]) + (" …" if len(change.fields) > 6 else "")
         table.add_row(symbols[change.action], change.type, change.name, fields)
@@ -266,8 +289,10 @@ def diff(
     for change in result.risky:
         err.print(f"[bold red]DATA AT RISK[/] {change.type} {change.name}: {change.risk}")
     if result.risky and not allow_data_migration:
-        err.print("refusing: pass --allow-data-migration only for a planned, documented migration "
-                  "(see runbooks/offboarding.md)")
+        err.print(
+            "refusing: pass --allow-data-migration only for a planned, documented migration "
+            "(see runbooks/offboarding.md)"
+        )
         raise typer.Exit(EXIT_INVALID)
 
 

@@ -20,6 +20,7 @@ from govcloud.contract.problems import ContractError, Problem
 from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
 from govcloud.contract.stack import StackDefinition, StackPaths, display_name, load_requests, resolve_today
 
+
 class InvalidStackError(pulumi.RunError):
     """Raised instead of declaring anything when the stack's files break the contract.
 
@@ -52,11 +53,14 @@ def site_config_from_pulumi(stacks_dir: Path) -> SiteConfig:
         stack_file = StackPaths.of(stacks_dir, pulumi.get_stack()).config
         try:
             doc = load_document(stack_file, display_name(stack_file))
+
             def line_of(loc: Any) -> int:
                 return doc.line_of(("config", f"{CONFIG_NAMESPACE}:{loc[0]}", *loc[1:]) if loc else ("config",))
         except ContractError:
+
             def line_of(loc: Any) -> int:
                 return 1
+
         problems = problems_from_validation_error(SiteConfig, error, display_name(stack_file), line_of)
         raise InvalidStackError(
             [Problem(p.file, p.line, f"{CONFIG_NAMESPACE}:{p.field}", p.message) for p in problems]

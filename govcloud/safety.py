@@ -10,7 +10,7 @@ DATA_BEARING_TYPES: frozenset[str] = frozenset(
         "kubernetes:core/v1:Namespace",  # deleting a namespace deletes every volume claim in it
         "kubernetes:core/v1:PersistentVolumeClaim",
         "kubernetes:postgresql.cnpg.io/v1:Cluster",
-        "pulumi-python:dynamic/storage:Bucket",
+        "pulumi-python:dynamic/govcloud:Bucket",
     }
 )
 

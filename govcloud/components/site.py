@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pulumi
 
+from govcloud.access import grants_to
+from govcloud.components.storage import StorageKeys
 from govcloud.components.tenant import Tenant, TenantArgs
 from govcloud.contract.stack import StackDefinition
 
@@ -15,6 +17,8 @@ TYPE_TOKEN = "govcloud:site:Site"
 @dataclass(frozen=True)
 class SiteArgs:
     definition: StackDefinition
+    precreated_keys: dict[str, StorageKeys] | None = None
+    """Storage keys from secret config, for stores without an IAM API (``objectStore.identities``)."""
 
 
 class Site(pulumi.ComponentResource):
@@ -29,7 +33,12 @@ class Site(pulumi.ComponentResource):
         self.tenants = {
             request.name: Tenant(
                 request.name,
-                TenantArgs(request=request, site=definition.site),
+                TenantArgs(
+                    request=request,
+                    site=definition.site,
+                    read_grants=[g.read_grant for g in grants_to(definition, request.name)],
+                    precreated_keys=args.precreated_keys,
+                ),
                 pulumi.ResourceOptions(parent=self),
             )
             for request in definition.tenants

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 
+from govcloud.components.database import TenantDatabase, TenantDatabaseArgs
 from govcloud.components.kubernetes import declare
+from govcloud.components.storage import StorageKeys, TenantStorage, TenantStorageArgs
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.namespace import tenant_namespace
@@ -14,16 +17,20 @@ from govcloud.manifests.network import tenant_network_policies
 from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
 from govcloud.manifests.rbac import default_service_account, tenant_rbac
 from govcloud.safety import data_options
+from govcloud.storage.buckets import ReadGrant
 
 TYPE_TOKEN = "govcloud:tenant:Tenant"
 
 
 @dataclass(frozen=True)
 class TenantArgs:
-    """What a Tenant needs: the agency's validated request and the site it runs on."""
+    """What a Tenant needs: the agency's validated request, the site it runs on, what it is granted."""
 
     request: TenantRequest
     site: SiteConfig
+    read_grants: Sequence[ReadGrant] = field(default_factory=tuple)
+    """Read access to other tenants' data under active agreements (consumer side)."""
+    precreated_keys: dict[str, StorageKeys] | None = None
 
 
 class Tenant(pulumi.ComponentResource):
@@ -44,5 +51,16 @@ class Tenant(pulumi.ComponentResource):
         for obj in tenant_rbac(request, site.identity_provider.groups_prefix):
             declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, in_namespace)
         declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
+        storage = TenantStorage(
+            f"{name}-storage",
+            TenantStorageArgs(request, site, args.read_grants, args.precreated_keys, namespace),
+            child,
+        )
+        if request.spec.database is not None and storage.backup_keys is not None:
+            TenantDatabase(
+                f"{name}-database",
+                TenantDatabaseArgs(request, site, storage.backup_keys, (namespace, storage)),
+                child,
+            )
         self.namespace = namespace.metadata.apply(lambda m: m["name"])  # type: ignore[attr-defined]
         self.register_outputs({"namespace": self.namespace})

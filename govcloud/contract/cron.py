@@ -12,8 +12,8 @@ _FIELDS = (
     ("day of week", 0, 7),
 )
 _NAMES = {
-    "month": {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
-    "day of week": {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())},
+    "month": {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])},
+    "day of week": {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])},
 }
 _ATOM = re.compile(r"^(?:\*|(?P<lo>[0-9a-zA-Z]+)(?:-(?P<hi>[0-9a-zA-Z]+))?)(?:/(?P<step>[0-9]+))?$")
 

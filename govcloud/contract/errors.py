@@ -70,13 +70,7 @@ def _message(model: type[BaseModel], error: Mapping[str, Any], loc: Loc) -> str:
     if kind == "extra_forbidden":
         valid = known_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
-        hint = (
-            f"; did you mean `{close[0]}`?"
-            if close
-            else f"; allowed here: {', '.join(valid)}"
-            if valid
-            else ""
-        )
+        hint = f"; did you mean `{close[0]}`?" if close else f"; allowed here: {', '.join(valid)}" if valid else ""
         return f"unknown field `{loc[-1]}`{hint}"
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")

@@ -67,11 +67,7 @@ def _group(value: str) -> str:
 
 def _hostname(value: str) -> str:
     labels = value.split(".")
-    if (
-        len(value) > 253
-        or len(labels) < 2
-        or not all(DNS_LABEL.match(label) and len(label) <= 63 for label in labels)
-    ):
+    if len(value) > 253 or len(labels) < 2 or not all(DNS_LABEL.match(label) and len(label) <= 63 for label in labels):
         raise ValueError(
             f"'{value}' is not a valid hostname (lowercase letters, digits and hyphens, "
             "dot-separated, e.g. nso.data.go.th; no wildcards)"
@@ -109,9 +105,7 @@ Email = Annotated[str, AfterValidator(_email)]
 Quantity = Annotated[
     str | int,
     PlainValidator(_quantity),
-    WithJsonSchema(
-        {"type": ["string", "integer"], "description": "Kubernetes quantity, e.g. 200Gi, 2Ti, 48"}
-    ),
+    WithJsonSchema({"type": ["string", "integer"], "description": "Kubernetes quantity, e.g. 200Gi, 2Ti, 48"}),
 ]
 Cron = Annotated[str, AfterValidator(_cron)]
 GroupName = Annotated[str, AfterValidator(_group)]

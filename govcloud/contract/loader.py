@@ -329,7 +329,7 @@ class _Frame:
     __slots__ = ("container", "expect_key", "is_map", "keep", "key", "path", "record", "seen")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: FieldPath, record: bool) -> None:
-        self.container = container
+        self.container: Any = container
         self.is_map = isinstance(container, dict)
         self.path = path
         self.record = record  # write lines (False under a discarded key)
@@ -386,9 +386,7 @@ class _Walker:
                 if stack and stack[-1].expect_key:
                     top = stack[-1]
                     what = "a list" if kind == _SEQ_START else "a mapping"
-                    self.problem(
-                        line, top.path, f"{what} cannot be used as a key; a key must be a field name"
-                    )
+                    self.problem(line, top.path, f"{what} cannot be used as a key; a key must be a field name")
                     top.expect_key, top.key, top.keep = False, "?", False
                     skip = 1
                     continue
@@ -432,16 +430,14 @@ class _Walker:
             self.problem(
                 1,
                 (),
-                "the file is empty; write the request as `key: value` lines, starting with "
-                "`apiVersion: govcloud/v1`",
+                "the file is empty; write the request as `key: value` lines, starting with `apiVersion: govcloud/v1`",
             )
-        elif not isinstance(root, dict) and not self.problems:
+        elif root is not None and not isinstance(root, dict):
             what = "a list" if isinstance(root, list) else "a single value"
             self.problem(
                 self.root_line,
                 (),
-                f"the file must hold `key: value` lines (starting with `apiVersion: govcloud/v1`), "
-                f"but it holds {what}",
+                f"the file must hold `key: value` lines (starting with `apiVersion: govcloud/v1`), but it holds {what}",
             )
         return root, self.lines, self.problems
 
@@ -455,9 +451,9 @@ class _Walker:
         if top.is_map:
             top.expect_key = True
             if top.keep:
-                top.container[top.key] = value  # type: ignore[call-overload]
+                top.container[top.key] = value
             return (*top.path, top.key), top.record and top.keep
-        items: list[Any] = top.container  # type: ignore[assignment]
+        items: list[Any] = top.container
         path = (*top.path, len(items))
         items.append(value)
         if top.record:
@@ -484,9 +480,7 @@ class _Walker:
                 return
         first = top.seen.get(raw)
         if first is not None:
-            self.problem(
-                line, path, f"the key `{_shown(raw)}` appears twice (first on line {first}); keep one"
-            )
+            self.problem(line, path, f"the key `{_shown(raw)}` appears twice (first on line {first}); keep one")
             return
         top.seen[raw] = line
         top.keep = True
@@ -605,9 +599,7 @@ def _syntax_problem(exc: BaseException, name: str, text: str) -> Problem:
     elif char == "\t" or "tab" in p:
         message = "a tab character is used here; YAML indentation must use spaces, not tabs"
     elif "cannot start any token" in p:
-        shown = {"`": "a backtick (`)"}.get(
-            char, f"the character {_shown(char)}" if char else "this character"
-        )
+        shown = {"`": "a backtick (`)"}.get(char, f"the character {_shown(char)}" if char else "this character")
         message = f"a value cannot start with {shown}; put the whole value in quotes"
     elif "mapping values are not allowed" in p:
         message = (
@@ -616,25 +608,18 @@ def _syntax_problem(exc: BaseException, name: str, text: str) -> Problem:
         )
     elif "could not find expected ':'" in p:
         line = start
-        message = (
-            "a `:` is missing after the key on this line (write `key: value`), or the line is "
-            "indented wrongly"
-        )
+        message = "a `:` is missing after the key on this line (write `key: value`), or the line is indented wrongly"
     elif "escape" in p:
         message = (
-            "a double-quoted value contains an unknown `\\` escape; use single quotes, or write `\\\\` "
-            "for a backslash"
+            "a double-quoted value contains an unknown `\\` escape; use single quotes, or write `\\\\` for a backslash"
         )
     elif "unexpected end of stream" in p and "quoted" in c:
         message = f"the quoted value that starts on line {start} is never closed; add the closing quote"
     elif "',' or ']'" in p:
-        message = (
-            f"the `[` list that starts on line {start} is not closed properly; check for a missing `]` or `,`"
-        )
+        message = f"the `[` list that starts on line {start} is not closed properly; check for a missing `]` or `,`"
     elif "',' or '}'" in p:
         message = (
-            f"the `{{` mapping that starts on line {start} is not closed properly; check for a "
-            "missing `}` or `,`"
+            f"the `{{` mapping that starts on line {start} is not closed properly; check for a missing `}}` or `,`"
         )
     elif "block mapping" in c and ("expected key" in p or "<block end>" in p):
         message = (
@@ -653,8 +638,7 @@ def _syntax_problem(exc: BaseException, name: str, text: str) -> Problem:
         )
     elif "tag" in p or "tag" in c:
         message = (
-            "`!` has a special meaning in YAML (tags, which are not allowed); put a value starting with `!` "
-            "in quotes"
+            "`!` has a special meaning in YAML (tags, which are not allowed); put a value starting with `!` in quotes"
         )
     elif "incompatible yaml document" in p:
         message = "the `%YAML` line asks for an unsupported YAML version; remove that line"

@@ -45,6 +45,25 @@ def effective_quota(tenant: TenantRequest) -> EffectiveQuota:
     )
 
 
+#: Database instance size by data volume: (storage up to, cpu cores, memory). Sizing follows the data, not
+#: the tier, so changing a tier never restarts a tenant's database.
+DATABASE_SIZES: tuple[tuple[Decimal, Decimal, Decimal], ...] = (
+    (parse_quantity("100Gi"), Decimal(1), parse_quantity("4Gi")),
+    (parse_quantity("1Ti"), Decimal(2), parse_quantity("8Gi")),
+    (parse_quantity("4Ti"), Decimal(4), parse_quantity("16Gi")),
+)
+LARGEST_DATABASE = (Decimal(8), parse_quantity("32Gi"))
+
+
+def database_instance_size(storage: str | int) -> tuple[Decimal, Decimal]:
+    """CPU cores and memory of each database instance (guaranteed: requests equal limits)."""
+    size = parse_quantity(storage)
+    for limit, cpu, memory in DATABASE_SIZES:
+        if size <= limit:
+            return cpu, memory
+    return LARGEST_DATABASE
+
+
 def _quota_rules(tenant: TenantRequest, preset: TierPreset) -> Iterable[Violation]:
     override = tenant.spec.quota
     tier = tenant.spec.tier.value
@@ -93,9 +112,7 @@ def tenant_rules(tenant: TenantRequest, site: SiteConfig | None) -> list[Violati
     if spec.storage is not None:
         used += parse_quantity(spec.storage.quota)
     if used > quota.storage:
-        loc: Loc = (
-            ("spec", "storage", "quota") if spec.storage is not None else ("spec", "database", "storage")
-        )
+        loc: Loc = ("spec", "storage", "quota") if spec.storage is not None else ("spec", "database", "storage")
         out.append(
             (
                 loc,
@@ -105,6 +122,16 @@ def tenant_rules(tenant: TenantRequest, site: SiteConfig | None) -> list[Violati
         )
 
     if spec.database is not None:
+        cpu, memory = database_instance_size(spec.database.storage)
+        instances = spec.database.instances
+        if instances * cpu > quota.cpu or instances * memory > quota.memory:
+            out.append(
+                (
+                    ("spec", "database", "instances"),
+                    f"{instances} database instances of {cpu} CPU and {format_bytes(memory)} each do not fit "
+                    f"the tenant's quota ({quota.cpu} CPU, {format_bytes(quota.memory)})",
+                )
+            )
         minimum = 3 if secret else 2 if spec.classification is Classification.CONFIDENTIAL else 1
         if spec.database.instances < minimum:
             out.append(
@@ -123,9 +150,7 @@ def tenant_rules(tenant: TenantRequest, site: SiteConfig | None) -> list[Violati
         Classification.CONFIDENTIAL,
         Classification.SECRET,
     ):
-        out.append(
-            (("spec", "classification"), "sensitive personal data must be classified confidential or secret")
-        )
+        out.append((("spec", "classification"), "sensitive personal data must be classified confidential or secret"))
     if spec.personal_data is not PersonalData.NONE and spec.contacts.dpo is None:
         out.append((("spec", "contacts", "dpo"), "is required when the tenant holds personal data (PDPA)"))
 
@@ -153,18 +178,19 @@ def tenant_rules(tenant: TenantRequest, site: SiteConfig | None) -> list[Violati
                 "the 'published' zone exists only when openData.enabled is true",
             )
         )
-    if spec.open_data.enabled and spec.classification not in (Classification.PUBLIC, Classification.INTERNAL):
-        if not secret:
-            out.append(
-                (("spec", "openData", "enabled"), "open data requires classification public or internal")
-            )
+    # Secret tenants already get "may not publish open data"; say it once.
+    if (
+        spec.open_data.enabled
+        and not secret
+        and spec.classification is not Classification.PUBLIC
+        and (spec.classification is not Classification.INTERNAL)
+    ):
+        out.append((("spec", "openData", "enabled"), "open data requires classification public or internal"))
     if spec.open_data.enabled and spec.open_data.ckan_organization is None:
         out.append((("spec", "openData", "ckanOrganization"), "is required when open data is enabled"))
 
     if spec.analytics.spark.enabled and spec.analytics.spark.max_executors < 1:
-        out.append(
-            (("spec", "analytics", "spark", "maxExecutors"), "must be at least 1 when Spark is enabled")
-        )
+        out.append((("spec", "analytics", "spark", "maxExecutors"), "must be at least 1 when Spark is enabled"))
     if spec.analytics.superset.enabled and spec.database is None:
         out.append(
             (
@@ -255,9 +281,7 @@ def agreement_rules(
                 )
             )
         if provider.spec.personal_data is not PersonalData.NONE and spec.legal_basis is None:
-            out.append(
-                (("spec", "legalBasis"), f"is required because '{provider.name}' holds personal data (PDPA)")
-            )
+            out.append((("spec", "legalBasis"), f"is required because '{provider.name}' holds personal data (PDPA)"))
     if consumer is not None and consumer.spec.storage is None:
         out.append(
             (

@@ -14,9 +14,7 @@ from govcloud.contract.vocabulary import Zone
 
 def _agreement_name(value: str) -> str:
     if len(value) > 63 or not DNS_LABEL.match(value) or not value[0].isalpha():
-        raise ValueError(
-            f"'{value}' must be at most 63 lowercase letters, digits or hyphens, starting with a letter"
-        )
+        raise ValueError(f"'{value}' must be at most 63 lowercase letters, digits or hyphens, starting with a letter")
     return value
 
 

@@ -53,6 +53,8 @@ class ObjectStore(ContractModel):
     cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.96.0.0/16"
     """Network the endpoint lives in, for the tenants' egress allowance to it."""
     port: Annotated[int, Field(ge=1, le=65535)] = 443
+    account_id: Annotated[str, Field(pattern=r"^[0-9]{0,12}$")] = ""
+    """Account in IAM ARNs: AWS's 12 digits; empty for Ceph RGW and other single-account stores."""
 
 
 class KubernetesApi(ContractModel):
@@ -98,6 +100,8 @@ class SiteConfig(ContractModel):
     cluster_dns: ClusterDns = ClusterDns()
     kubernetes_api: KubernetesApi = KubernetesApi()
     layout: Literal["single", "sharded"] = "single"
+    chart_repositories: dict[str, Annotated[str, Field(pattern=r"^(https|oci)://[^\s]+$")]] = {}
+    """Per-chart repository overrides: government sites mirror the upstream repositories internally."""
 
     @property
     def is_national(self) -> bool:

@@ -118,9 +118,7 @@ def _validate_model(model: type[Model], doc: SourceDocument) -> tuple[Model | No
 
 
 def _problems(doc: SourceDocument, violations: Iterable[Violation]) -> list[Problem]:
-    return [
-        Problem(doc.display_name, doc.line_of(loc), render_path(loc), message) for loc, message in violations
-    ]
+    return [Problem(doc.display_name, doc.line_of(loc), render_path(loc), message) for loc, message in violations]
 
 
 def site_config_values(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,9 +135,7 @@ def load_site_config(config_file: Path) -> SiteConfig:
     except ContractError:
         raise
     if not isinstance(doc.data.get("config"), dict):
-        raise ContractError(
-            [Problem(doc.display_name, 1, "config", "the stack config has no `config:` mapping")]
-        )
+        raise ContractError([Problem(doc.display_name, 1, "config", "the stack config has no `config:` mapping")])
     values = site_config_values(doc.data)
 
     def line_of(loc: Sequence[str | int]) -> int:
@@ -248,8 +244,7 @@ def _unique(
                     doc.display_name,
                     doc.line_of(loc),
                     render_path(loc),
-                    f"{what} '{value}' is already used in {first_doc.display_name}:"
-                    f"{first_doc.line_of(first_loc)}",
+                    f"{what} '{value}' is already used in {first_doc.display_name}:{first_doc.line_of(first_loc)}",
                 )
             )
     return problems
@@ -270,14 +265,11 @@ def validate_documents(
     for tenant, doc in parsed.tenants:
         problems.extend(_problems(doc, tenant_rules(tenant, site)))
     problems += _unique(parsed.tenants, lambda t: [(t.name, ("metadata", "name"))], "tenant name")
-    problems += _unique(
-        parsed.tenants, lambda t: [(t.spec.agency.code, ("spec", "agency", "code"))], "agency code"
-    )
+    problems += _unique(parsed.tenants, lambda t: [(t.spec.agency.code, ("spec", "agency", "code"))], "agency code")
     problems += _unique(
         parsed.tenants,
         lambda t: [
-            (h, ("spec", "network", "ingress", "hostnames", i))
-            for i, h in enumerate(t.spec.network.ingress.hostnames)
+            (h, ("spec", "network", "ingress", "hostnames", i)) for i, h in enumerate(t.spec.network.ingress.hostnames)
         ],
         "hostname",
     )

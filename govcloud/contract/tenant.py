@@ -78,9 +78,7 @@ def _site(value: str) -> str:
 
 def _ckan_name(value: str) -> str:
     if not _CKAN_NAME.match(value):
-        raise ValueError(
-            f"'{value}' must be 2-100 lowercase letters, digits, '-' or '_' (a CKAN organization name)"
-        )
+        raise ValueError(f"'{value}' must be 2-100 lowercase letters, digits, '-' or '_' (a CKAN organization name)")
     return value
 
 

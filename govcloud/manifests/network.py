@@ -49,56 +49,103 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
     dns = site.cluster_dns
     policies = [
         _policy(tenant, "default-deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
-        _policy(tenant, "allow-dns", {
-            "podSelector": {},
-            "policyTypes": ["Egress"],
-            "egress": [{
-                "to": [{**_namespace(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
-                "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-            }],
-        }),
-        _policy(tenant, "allow-same-namespace", {
-            "podSelector": {},
-            "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"podSelector": {}}]}],
-            "egress": [{"to": [{"podSelector": {}}]}],
-        }),
-        _policy(tenant, "allow-ingress-controller", {
-            "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
-            "policyTypes": ["Ingress"],
-            "ingress": [{"from": [_namespace(site.ingress.namespace)]}],
-        }),
+        _policy(
+            tenant,
+            "allow-dns",
+            {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [
+                    {
+                        "to": [
+                            {
+                                **_namespace(dns.namespace),
+                                "podSelector": {"matchLabels": dict(dns.pod_labels)},
+                            }
+                        ],
+                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                    }
+                ],
+            },
+        ),
+        _policy(
+            tenant,
+            "allow-same-namespace",
+            {
+                "podSelector": {},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [{"from": [{"podSelector": {}}]}],
+                "egress": [{"to": [{"podSelector": {}}]}],
+            },
+        ),
+        _policy(
+            tenant,
+            "allow-ingress-controller",
+            {
+                "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [_namespace(site.ingress.namespace)]}],
+            },
+        ),
     ]
     if spec.storage is not None or spec.database is not None:
         store = site.object_store
-        policies.append(_policy(tenant, "allow-object-store", {
-            "podSelector": {},
-            "policyTypes": ["Egress"],
-            "egress": [{"to": [_ip_block(store.cidr)], "ports": _tcp(store.port)}],
-        }))
+        policies.append(
+            _policy(
+                tenant,
+                "allow-object-store",
+                {
+                    "podSelector": {},
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [_ip_block(store.cidr)], "ports": _tcp(store.port)}],
+                },
+            )
+        )
     if spec.database is not None:
         policies += [
-            _policy(tenant, "allow-database-operator", {
-                "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [_namespace(DATABASE_OPERATOR_NAMESPACE)],
-                             "ports": _tcp(CNPG_STATUS_PORT, POSTGRES_PORT)}],
-            }),
-            _policy(tenant, "allow-database-monitoring", {
-                "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(CNPG_METRICS_PORT)}],
-            }),
-            _policy(tenant, "allow-database-kubernetes-api", {
-                "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
-                "policyTypes": ["Egress"],
-                "egress": [{"to": [_ip_block(site.kubernetes_api.cidr)], "ports": _tcp(site.kubernetes_api.port)}],
-            }),
+            _policy(
+                tenant,
+                "allow-database-operator",
+                {
+                    "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [
+                        {
+                            "from": [_namespace(DATABASE_OPERATOR_NAMESPACE)],
+                            "ports": _tcp(CNPG_STATUS_PORT, POSTGRES_PORT),
+                        }
+                    ],
+                },
+            ),
+            _policy(
+                tenant,
+                "allow-database-monitoring",
+                {
+                    "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(CNPG_METRICS_PORT)}],
+                },
+            ),
+            _policy(
+                tenant,
+                "allow-database-kubernetes-api",
+                {
+                    "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [_ip_block(site.kubernetes_api.cidr)], "ports": _tcp(site.kubernetes_api.port)}],
+                },
+            ),
         ]
     for index, egress in enumerate(spec.network.egress):
-        policies.append(_policy(tenant, f"allow-egress-{index + 1}", {
-            "podSelector": {},
-            "policyTypes": ["Egress"],
-            "egress": [{"to": [_ip_block(egress.cidr)], "ports": _tcp(*egress.ports)}],
-        }))
+        policies.append(
+            _policy(
+                tenant,
+                f"allow-egress-{index + 1}",
+                {
+                    "podSelector": {},
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [_ip_block(egress.cidr)], "ports": _tcp(*egress.ports)}],
+                },
+            )
+        )
     return policies

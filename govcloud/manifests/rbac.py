@@ -32,13 +32,21 @@ _STATUS_ONLY = [
     {"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"]},
 ]
 _PLATFORM_OWNED_READ = {
-    "apiGroups": [""], "resources": ["resourcequotas", "limitranges"], "verbs": READ,
+    "apiGroups": [""],
+    "resources": ["resourcequotas", "limitranges"],
+    "verbs": READ,
 }
 _NETPOL_READ = {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": READ}
-_DATABASE_READ = {"apiGroups": ["postgresql.cnpg.io"], "resources": ["clusters", "backups", "scheduledbackups"],
-                  "verbs": READ}
+_DATABASE_READ = {
+    "apiGroups": ["postgresql.cnpg.io"],
+    "resources": ["clusters", "backups", "scheduledbackups"],
+    "verbs": READ,
+}
 _DATABASE_BACKUP = {"apiGroups": ["postgresql.cnpg.io"], "resources": ["backups"], "verbs": ["create"]}
-_SPARK = {"apiGroups": ["sparkoperator.k8s.io"], "resources": ["sparkapplications", "scheduledsparkapplications"]}
+_SPARK = {
+    "apiGroups": ["sparkoperator.k8s.io"],
+    "resources": ["sparkapplications", "scheduledsparkapplications"],
+}
 
 
 def _rules(*groups: list[dict[str, Any]], verbs: list[str]) -> list[dict[str, Any]]:
@@ -53,7 +61,10 @@ def role_rules(role: str) -> list[dict[str, Any]]:
             {"apiGroups": [""], "resources": ["configmaps", "secrets", "serviceaccounts"], "verbs": WRITE},
             {"apiGroups": [""], "resources": ["pods/log", "events"], "verbs": READ},
             {"apiGroups": [""], "resources": ["pods/exec", "pods/portforward"], "verbs": ["create"]},
-            _PLATFORM_OWNED_READ, _NETPOL_READ, _DATABASE_READ, _DATABASE_BACKUP,
+            _PLATFORM_OWNED_READ,
+            _NETPOL_READ,
+            _DATABASE_READ,
+            _DATABASE_BACKUP,
             {**_SPARK, "verbs": WRITE},
         ]
     if role == "engineer":
@@ -62,7 +73,8 @@ def role_rules(role: str) -> list[dict[str, Any]]:
             {"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": WRITE},
             {"apiGroups": [""], "resources": ["pods/log", "events"], "verbs": READ},
             {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]},
-            _PLATFORM_OWNED_READ, _DATABASE_READ,
+            _PLATFORM_OWNED_READ,
+            _DATABASE_READ,
             {**_SPARK, "verbs": WRITE},
         ]
     if role == "analyst":
@@ -82,8 +94,12 @@ def role_name(role: str) -> str:
 
 def _groups(tenant: TenantRequest, role: str) -> list[str]:
     access = tenant.spec.access
-    return {"admin": access.admins, "engineer": access.engineers, "analyst": access.analysts,
-            "viewer": access.viewers}[role]
+    return {
+        "admin": access.admins,
+        "engineer": access.engineers,
+        "analyst": access.analysts,
+        "viewer": access.viewers,
+    }[role]
 
 
 def tenant_rbac(tenant: TenantRequest, groups_prefix: str = "") -> list[dict[str, Any]]:
@@ -93,22 +109,36 @@ def tenant_rbac(tenant: TenantRequest, groups_prefix: str = "") -> list[dict[str
     """
     objects: list[dict[str, Any]] = []
     for role in ROLES:
-        objects.append({
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "Role",
-            "metadata": tenant_metadata(tenant, role_name(role)),
-            "rules": role_rules(role),
-        })
+        objects.append(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": tenant_metadata(tenant, role_name(role)),
+                "rules": role_rules(role),
+            }
+        )
         groups = _groups(tenant, role)
         if groups:
-            objects.append({
-                "apiVersion": "rbac.authorization.k8s.io/v1",
-                "kind": "RoleBinding",
-                "metadata": tenant_metadata(tenant, role_name(role)),
-                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role_name(role)},
-                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": groups_prefix + group}
-                             for group in groups],
-            })
+            objects.append(
+                {
+                    "apiVersion": "rbac.authorization.k8s.io/v1",
+                    "kind": "RoleBinding",
+                    "metadata": tenant_metadata(tenant, role_name(role)),
+                    "roleRef": {
+                        "apiGroup": "rbac.authorization.k8s.io",
+                        "kind": "Role",
+                        "name": role_name(role),
+                    },
+                    "subjects": [
+                        {
+                            "apiGroup": "rbac.authorization.k8s.io",
+                            "kind": "Group",
+                            "name": groups_prefix + group,
+                        }
+                        for group in groups
+                    ],
+                }
+            )
     return objects
 
 

@@ -8,8 +8,13 @@ from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
 
-REQUIRED_NAMESPACE_LABELS = (label("tenant"), label("agency"), label("classification"), label("cost-center"),
-                             MANAGED_BY[0])
+REQUIRED_NAMESPACE_LABELS = (
+    label("tenant"),
+    label("agency"),
+    label("classification"),
+    label("cost-center"),
+    MANAGED_BY[0],
+)
 
 
 def _data_protected(resource: ResourceView) -> Iterable[str]:

@@ -64,7 +64,12 @@ class Violation:
     enforcement: str
 
     def as_json(self) -> dict[str, str]:
-        return {"policy": self.policy, "urn": self.urn, "message": self.message, "enforcement": self.enforcement}
+        return {
+            "policy": self.policy,
+            "urn": self.urn,
+            "message": self.message,
+            "enforcement": self.enforcement,
+        }
 
 
 def evaluate(policies: Iterable[Policy], resources: Sequence[ResourceView]) -> list[Violation]:

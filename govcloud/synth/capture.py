@@ -29,7 +29,9 @@ def scrub(value: Any) -> Any:
     if isinstance(value, dict):
         signature = value.get(_SIG)
         if signature == _SECRET_SIG:
-            return SECRET
+            # A secret mapping keeps its keys (names are not secret) so manifests keep their shape.
+            inner = value.get("value")
+            return {key: SECRET for key in inner} if isinstance(inner, dict) else SECRET
         if signature == _RESOURCE_REF_SIG:
             return value.get("urn", UNKNOWN)
         return {key: scrub(item) for key, item in value.items()}
@@ -66,13 +68,13 @@ class CapturingMonitor(mocks.MockMonitor):
         self.registrations: dict[str, Registration] = {}
         self._on_register = on_register
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             inputs = scrub(json_format.MessageToDict(request.object))
             provider = inputs.pop(DYNAMIC_PROVIDER_KEY, None)
             if provider is not None:
-                inputs[DYNAMIC_PROVIDER_KEY] = f"<serialized dynamic provider, {len(provider)} bytes>"
+                inputs[DYNAMIC_PROVIDER_KEY] = "<serialized dynamic provider>"
             self.registrations[response.urn] = Registration(
                 urn=response.urn,
                 type=request.type,
@@ -88,11 +90,11 @@ class CapturingMonitor(mocks.MockMonitor):
                 self._on_register(self.registrations[response.urn])
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         registration = self.registrations.get(request.urn)
         if registration is not None:
             registration.outputs = scrub(json_format.MessageToDict(request.outputs))
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 class EchoMocks(pulumi.runtime.Mocks):

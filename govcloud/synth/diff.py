@@ -74,9 +74,7 @@ def diff_plans(old: Mapping[str, Any], new: Mapping[str, Any]) -> PlanDiff:
             result.changes.append(Change(Action.ADD, urn, resource["type"], resource["name"], data))
             continue
         if b is None:
-            risk = (
-                "removes a data-bearing resource; it is protected, so `pulumi up` will stop here" if data else None
-            )
+            risk = "removes a data-bearing resource; it is protected, so `pulumi up` will stop here" if data else None
             result.changes.append(Change(Action.REMOVE, urn, resource["type"], resource["name"], data, risk=risk))
             continue
         fields = [".".join(("inputs", *p)) for p in _paths(a.get("inputs", {}), b.get("inputs", {}))]

@@ -81,11 +81,16 @@ def run_program(
     today: str,
     on_register: Callable[[Registration], None] | None = None,
 ) -> tuple[StackDefinition, CapturingMonitor]:
-    """Run ``govcloud.program.main`` exactly as ``pulumi up`` would, but against the mock monitor."""
+    """Run ``govcloud.program.main`` exactly as ``pulumi up`` would, but against the mock monitor.
+
+    The run is not a dry run: outputs that a provider would compute resolve to empty values instead of
+    unknowns, so an object built from them (a Secret from an identity's keys) keeps its shape in the plan.
+    Nothing is created either way: the monitor is the SDK's mock.
+    """
     settings.ROOT.set(None)
     mocks = EchoMocks()
     monitor = CapturingMonitor(mocks, on_register)
-    set_mocks(mocks, project=PROJECT_NAME, stack=stack, preview=True, monitor=monitor)
+    set_mocks(mocks, project=PROJECT_NAME, stack=stack, preview=False, monitor=monitor)
     pulumi_config.set_all_config(dict(config), secret_keys)
     declared: list[StackDefinition] = []
     with _environment(TODAY_ENV, today):

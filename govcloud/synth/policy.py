@@ -12,8 +12,12 @@ from govcloud.policy.framework import Enforcement, ResourceView, Violation, eval
 def views(document: Mapping[str, Any]) -> list[ResourceView]:
     return [
         ResourceView(
-            urn=r["urn"], type=r["type"], name=r["name"], inputs=r["inputs"],
-            protect=r["protect"], retain_on_delete=r["retainOnDelete"],
+            urn=r["urn"],
+            type=r["type"],
+            name=r["name"],
+            inputs=r["inputs"],
+            protect=r["protect"],
+            retain_on_delete=r["retainOnDelete"],
         )
         for r in document["resources"]
         if r["custom"]

@@ -19,8 +19,15 @@ from govcloud.synth.plan import kubernetes_objects, plan_document
 from govcloud.validation.schemas import SchemaCatalog
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, resources_of, synthesized
 
-BUILTIN_GROUPS = ("v1", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "policy/v1", "apps/v1",
-                  "batch/v1", "storage.k8s.io/v1")
+BUILTIN_GROUPS = (
+    "v1",
+    "networking.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1",
+    "policy/v1",
+    "apps/v1",
+    "batch/v1",
+    "storage.k8s.io/v1",
+)
 
 
 def _definition(stack: str) -> Any:
@@ -46,7 +53,9 @@ def test_every_custom_resource_is_valid_against_its_upstream_crd(stack: str, sha
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-def test_namespaces_enforce_restricted_pod_security_pinned_to_the_version(national_plan: dict[str, Any]) -> None:
+def test_namespaces_enforce_restricted_pod_security_pinned_to_the_version(
+    national_plan: dict[str, Any],
+) -> None:
     for namespace in resources_of(national_plan, "Namespace"):
         labels = namespace["inputs"]["metadata"]["labels"]
         for mode in ("enforce", "audit", "warn"):
@@ -55,8 +64,10 @@ def test_namespaces_enforce_restricted_pod_security_pinned_to_the_version(nation
 
 
 def _cluster(plan: dict[str, Any]) -> Cluster:
-    namespaces = {r["inputs"]["metadata"]["name"]: r["inputs"]["metadata"].get("labels", {})
-                  for r in resources_of(plan, "Namespace")}
+    namespaces = {
+        r["inputs"]["metadata"]["name"]: r["inputs"]["metadata"].get("labels", {})
+        for r in resources_of(plan, "Namespace")
+    }
     namespaces |= {"kube-system": {}, "ingress-nginx": {}, "cnpg-system": {}, "monitoring": {}}
     return Cluster(namespaces, [r["inputs"] for r in resources_of(plan, "NetworkPolicy")])
 
@@ -124,8 +135,12 @@ def _rbac(plan: dict[str, Any]) -> Rbac:
 
 def test_rbac_of_the_statistics_office(national_plan: dict[str, Any]) -> None:
     rbac = _rbac(national_plan)
-    admin, engineer, analyst, viewer = ("nso-platform-admins", "nso-data-engineers", "nso-statisticians",
-                                         "nso-executives")
+    admin, engineer, analyst, viewer = (
+        "nso-platform-admins",
+        "nso-data-engineers",
+        "nso-statisticians",
+        "nso-executives",
+    )
     assert rbac.allowed(admin, "get", "secrets", "nso")
     assert rbac.allowed(engineer, "create", "jobs", "nso", "batch")
     assert not rbac.allowed(analyst, "get", "secrets", "nso")
@@ -143,15 +158,24 @@ def test_nobody_in_a_tenant_can_change_what_isolates_it(stack: str) -> None:
     plan = synthesized(stack)[1]
     rbac = _rbac(plan)
     definition = _definition(stack)
-    platform_owned = [("networking.k8s.io", "networkpolicies"), ("", "resourcequotas"), ("", "limitranges"),
-                      ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "rolebindings"),
-                      ("", "namespaces")]
+    platform_owned = [
+        ("networking.k8s.io", "networkpolicies"),
+        ("", "resourcequotas"),
+        ("", "limitranges"),
+        ("rbac.authorization.k8s.io", "roles"),
+        ("rbac.authorization.k8s.io", "rolebindings"),
+        ("", "namespaces"),
+    ]
     for tenant in definition.tenants:
         access = tenant.spec.access
         for group in [*access.admins, *access.engineers, *access.analysts, *access.viewers]:
             for api_group, resource in platform_owned:
                 for verb in ("create", "update", "patch", "delete"):
-                    assert not rbac.allowed(group, verb, resource, tenant.name, api_group), (group, verb, resource)
+                    assert not rbac.allowed(group, verb, resource, tenant.name, api_group), (
+                        group,
+                        verb,
+                        resource,
+                    )
 
 
 def test_no_cluster_wide_roles_or_bindings_for_tenants(example_plan: dict[str, Any]) -> None:
@@ -169,8 +193,10 @@ def test_default_service_account_mounts_no_token(national_plan: dict[str, Any]) 
 
 
 def test_quota_follows_the_tier_preset_and_override(national_plan: dict[str, Any]) -> None:
-    quotas = {r["inputs"]["metadata"]["namespace"]: r["inputs"]["spec"]["hard"]
-              for r in resources_of(national_plan, "ResourceQuota")}
+    quotas = {
+        r["inputs"]["metadata"]["namespace"]: r["inputs"]["spec"]["hard"]
+        for r in resources_of(national_plan, "ResourceQuota")
+    }
     assert quotas["nso"]["requests.cpu"] == "48" and quotas["nso"]["requests.memory"] == "192Gi"
     assert quotas["nso"]["requests.storage"] == "3Ti" and quotas["nso"]["pods"] == "400"
     assert quotas["doae"]["requests.cpu"] == "8" and quotas["doae"]["requests.storage"] == "500Gi"
@@ -186,5 +212,8 @@ def test_changing_a_tier_changes_exactly_the_quota_objects(tmp_path: Path) -> No
     before = synthesized("national-prod")[1]
     after = plan_document(synthesize(project, "national-prod", TODAY))
     changes = diff_plans(before, after).changes
-    assert {(c.action, c.name) for c in changes} == {(Action.CHANGE, "tmd-quota"), (Action.CHANGE, "tmd-limits")}
+    assert {(c.action, c.name) for c in changes} == {
+        (Action.CHANGE, "tmd-quota"),
+        (Action.CHANGE, "tmd-limits"),
+    }
     assert all(c.risk is None for c in changes)

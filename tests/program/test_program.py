@@ -28,8 +28,17 @@ def test_national_prod_declares_one_tenant_component_per_request(national_plan: 
 def test_plan_json_has_exactly_the_documented_shape(example_plan: dict[str, Any]) -> None:
     assert list(example_plan) == ["stack", "site", "tenants", "resources", "policyViolations", "sharing"]
     for resource in example_plan["resources"]:
-        assert list(resource) == ["urn", "type", "name", "parent", "custom", "protect", "retainOnDelete",
-                                  "dependsOn", "inputs"]
+        assert list(resource) == [
+            "urn",
+            "type",
+            "name",
+            "parent",
+            "custom",
+            "protect",
+            "retainOnDelete",
+            "dependsOn",
+            "inputs",
+        ]
 
 
 def test_sharing_status_uses_the_fixed_date(national_plan: dict[str, Any]) -> None:

@@ -167,7 +167,9 @@ def _public_read_policy(s3: S3Client, name: str) -> None:
 
 
 def _retag(s3: S3Client, name: str) -> None:
-    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "govcloud:tenant", "Value": "someone-else"}]})
+    s3.put_bucket_tagging(
+        Bucket=name, Tagging={"TagSet": [{"Key": "govcloud:tenant", "Value": "someone-else"}]}
+    )
 
 
 def _drop_lifecycle(s3: S3Client, name: str) -> None:
@@ -186,7 +188,8 @@ def _drop_lifecycle(s3: S3Client, name: str) -> None:
             [
                 "public access block is absent, want all four settings on",
                 "bucket policy lacks statement DenyInsecureTransport",
-                "bucket policy has unexpected statement PublicRead: Allow s3:GetObject for anyone (Principal *)",
+                "bucket policy has unexpected statement PublicRead: "
+                "Allow s3:GetObject for anyone (Principal *)",
             ],
         ),
         (_retag, ["tag govcloud:tenant is 'someone-else', want 'dfat'"]),
@@ -215,7 +218,9 @@ def test_delete_is_refused_while_an_object_exists(s3: S3Client, plain_http_objec
     with plain_http_object_io(s3, "dfat-raw"):
         s3.put_object(Bucket="dfat-raw", Key="cases/2024.csv", Body=b"a,b\n")
 
-    with pytest.raises(BucketNotEmptyError, match=r"'dfat-raw' is not empty.*'cases/2024.csv'.*it is retained"):
+    with pytest.raises(
+        BucketNotEmptyError, match=r"'dfat-raw' is not empty.*'cases/2024.csv'.*it is retained"
+    ):
         delete_bucket(s3, "dfat-raw")
     assert read_bucket(s3, "dfat-raw") is not None
     with plain_http_object_io(s3, "dfat-raw"):
@@ -236,7 +241,9 @@ def test_delete_is_refused_when_only_a_noncurrent_version_remains(
     assert read_bucket(s3, "dfat-raw") is not None
 
 
-def test_delete_is_refused_when_only_a_delete_marker_remains(s3: S3Client, plain_http_object_io: LiftPolicy) -> None:
+def test_delete_is_refused_when_only_a_delete_marker_remains(
+    s3: S3Client, plain_http_object_io: LiftPolicy
+) -> None:
     ensure_bucket(s3, BucketSpec(name="dfat-raw"))
     with plain_http_object_io(s3, "dfat-raw"):
         version = s3.put_object(Bucket="dfat-raw", Key="k", Body=b"x")["VersionId"]
@@ -263,7 +270,9 @@ def test_delete_of_an_empty_bucket_works_and_is_idempotent(s3: S3Client) -> None
 def test_lifecycle_expiry_follows_the_spec(s3: S3Client) -> None:
     ensure_bucket(s3, BucketSpec(name="dfat-raw", expire_after_days=7))
     rules = s3.get_bucket_lifecycle_configuration(Bucket="dfat-raw")["Rules"]
-    assert [(r["ID"], r["Status"], r["Expiration"]["Days"]) for r in rules] == [("govcloud-expiry", "Enabled", 7)]
+    assert [(r["ID"], r["Status"], r["Expiration"]["Days"]) for r in rules] == [
+        ("govcloud-expiry", "Enabled", 7)
+    ]
     assert rules[0]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
 
     assert ensure_bucket(s3, BucketSpec(name="dfat-raw", expire_after_days=14)).lifecycle_days == 14
@@ -485,7 +494,9 @@ def test_identity_policy_uses_the_region_partition() -> None:
         (["dfat-raw/x"], [], "not a valid S3 bucket name"),
     ],
 )
-def test_identity_policy_rejects_what_would_widen_it(buckets: list[str], grants: list[ReadGrant], message: str) -> None:
+def test_identity_policy_rejects_what_would_widen_it(
+    buckets: list[str], grants: list[ReadGrant], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         identity_policy(buckets, grants)
 
@@ -512,7 +523,9 @@ def test_identity_policy_never_reaches_beyond_its_buckets_and_prefixes(
     allowed |= {f"arn:aws:s3:::{b}" for b, _ in grants} | {f"arn:aws:s3:::{b}/{p}*" for b, p in grants}
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        resources = (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
         assert set(resources) <= allowed
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not {"s3:*", "s3:DeleteObjectVersion", "s3:PutBucketPolicy"} & set(actions)
@@ -542,7 +555,9 @@ def test_ensure_storage_identity_creates_the_user_and_exactly_its_policy(conn: S
 def test_ensure_storage_identity_removes_anything_granted_out_of_band(conn: S3Connection) -> None:
     iam = iam_client(conn)
     ensure_storage_identity(iam, "dfat-storage", ["dfat-raw"])
-    everything = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    everything = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
     iam.put_user_policy(UserName="dfat-storage", PolicyName="break-glass", PolicyDocument=everything)
     managed = iam.create_policy(PolicyName="admin-ish", PolicyDocument=everything)["Policy"]["Arn"]
     iam.attach_user_policy(UserName="dfat-storage", PolicyArn=managed)
@@ -605,7 +620,9 @@ def _denied(call: Callable[[], object]) -> str:
     return _error_code(excinfo)
 
 
-def test_tenant_key_reads_and_writes_its_own_bucket(two_tenants: tuple[MotoServer, S3Connection, Credentials]) -> None:
+def test_tenant_key_reads_and_writes_its_own_bucket(
+    two_tenants: tuple[MotoServer, S3Connection, Credentials],
+) -> None:
     _, conn, creds = two_tenants
     tenant = s3_client(conn, creds)
     tenant.put_object(Bucket="dfat-raw", Key="in/a.csv", Body=b"1")
@@ -614,11 +631,19 @@ def test_tenant_key_reads_and_writes_its_own_bucket(two_tenants: tuple[MotoServe
     tenant.delete_object(Bucket="dfat-raw", Key="in/a.csv")
 
 
-def test_tenant_key_is_denied_another_tenants_bucket(two_tenants: tuple[MotoServer, S3Connection, Credentials]) -> None:
+def test_tenant_key_is_denied_another_tenants_bucket(
+    two_tenants: tuple[MotoServer, S3Connection, Credentials],
+) -> None:
     _, conn, creds = two_tenants
     tenant = s3_client(conn, creds)
-    assert _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv")) == "AccessDenied"
-    assert _denied(lambda: tenant.put_object(Bucket="health-curated", Key="shared/dfat/x", Body=b"x")) == "AccessDenied"
+    assert (
+        _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv"))
+        == "AccessDenied"
+    )
+    assert (
+        _denied(lambda: tenant.put_object(Bucket="health-curated", Key="shared/dfat/x", Body=b"x"))
+        == "AccessDenied"
+    )
     assert _denied(lambda: tenant.delete_object(Bucket="health-curated", Key="shared/dfat/cases.csv")) == (
         "AccessDenied"
     )
@@ -626,12 +651,19 @@ def test_tenant_key_is_denied_another_tenants_bucket(two_tenants: tuple[MotoServ
     assert _denied(lambda: tenant.delete_bucket_policy(Bucket="dfat-raw")) == "AccessDenied"
 
 
-def test_read_grant_works_inside_its_prefix_only(two_tenants: tuple[MotoServer, S3Connection, Credentials]) -> None:
+def test_read_grant_works_inside_its_prefix_only(
+    two_tenants: tuple[MotoServer, S3Connection, Credentials],
+) -> None:
     _, conn, creds = two_tenants
     tenant = s3_client(conn, creds)
     assert tenant.get_object(Bucket="health-curated", Key="shared/dfat/cases.csv")["Body"].read() == b"shared"
-    assert _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv")) == "AccessDenied"
-    assert _denied(lambda: tenant.get_object(Bucket="health-curated", Key="shared/other.csv")) == "AccessDenied"
+    assert (
+        _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv"))
+        == "AccessDenied"
+    )
+    assert (
+        _denied(lambda: tenant.get_object(Bucket="health-curated", Key="shared/other.csv")) == "AccessDenied"
+    )
     # Listing is NOT asserted here, for two moto 5 limitations (the policy document itself is checked
     # in test_identity_policy_read_grant_is_read_only_below_its_prefix):
     # * the ListBucket grant is limited by a StringLike condition on s3:prefix, which AWS and Ceph
@@ -641,7 +673,9 @@ def test_read_grant_works_inside_its_prefix_only(two_tenants: tuple[MotoServer, 
     #   gets SignatureDoesNotMatch), so even the allowed listing cannot be exercised.
 
 
-def test_unknown_and_revoked_keys_are_refused(two_tenants: tuple[MotoServer, S3Connection, Credentials]) -> None:
+def test_unknown_and_revoked_keys_are_refused(
+    two_tenants: tuple[MotoServer, S3Connection, Credentials],
+) -> None:
     server, conn, creds = two_tenants
     stranger = s3_client(conn, Credentials("AKIANOTAKEYATALL0000", "nope"))
     assert _denied(lambda: stranger.list_objects_v2(Bucket="dfat-raw")) == "InvalidAccessKeyId"
@@ -660,7 +694,8 @@ def test_state_bucket_is_bootstrapped_versioned_encrypted_private_and_tls_only(
 ) -> None:
     url = bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
     port = conn.endpoint_url.rsplit(":", 1)[1] if conn.endpoint_url else ""
-    assert url == f"s3://govcloud-state?endpoint=127.0.0.1:{port}&disableSSL=true&s3ForcePathStyle=true&region=us-east-1"
+    query = f"endpoint=127.0.0.1:{port}&disableSSL=true&s3ForcePathStyle=true&region=us-east-1"
+    assert url == f"s3://govcloud-state?{query}"
     state = read_bucket(s3, "govcloud-state")
     assert state is not None
     assert state.versioning == "Enabled"
@@ -673,7 +708,9 @@ def test_state_bucket_is_bootstrapped_versioned_encrypted_private_and_tls_only(
     assert not [op for op in sent if not op.startswith(("Get", "Head", "List"))], "idempotent: reads only"
 
 
-def test_weaker_existing_state_bucket_is_refused_and_left_unmodified(conn: S3Connection, s3: S3Client) -> None:
+def test_weaker_existing_state_bucket_is_refused_and_left_unmodified(
+    conn: S3Connection, s3: S3Client
+) -> None:
     s3.create_bucket(Bucket="govcloud-state")
     with pytest.raises(StateBucketError) as excinfo:
         bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
@@ -687,13 +724,20 @@ def test_weaker_existing_state_bucket_is_refused_and_left_unmodified(conn: S3Con
         assert weakness in message
     state = read_bucket(s3, "govcloud-state")
     assert state is not None
-    assert (state.versioning, state.encryption, state.policy, state.public_access_block) == (None, None, None, {})
+    assert (state.versioning, state.encryption, state.policy, state.public_access_block) == (
+        None,
+        None,
+        None,
+        {},
+    )
 
 
 def test_state_bucket_with_one_weakness_names_just_that(conn: S3Connection, s3: S3Client) -> None:
     bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
     _suspend_versioning(s3, "govcloud-state")
-    with pytest.raises(StateBucketError, match=r"left unmodified: versioning is Suspended \(must be Enabled\)$"):
+    with pytest.raises(
+        StateBucketError, match=r"left unmodified: versioning is Suspended \(must be Enabled\)$"
+    ):
         bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
     state = read_bucket(s3, "govcloud-state")
     assert state is not None and state.versioning == "Suspended"

@@ -1,0 +1,62 @@
+"""``govcloud:tenant:TenantDatabase`` — the tenant's CloudNativePG cluster and its scheduled backups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from govcloud.components.kubernetes import declare
+from govcloud.components.storage import StorageKeys, credentials_secret
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.database import (
+    BACKUP_ACCESS_KEY,
+    BACKUP_SECRET_KEY,
+    backup_secret_name,
+    database_cluster,
+    scheduled_backup,
+)
+from govcloud.safety import data_options
+
+TYPE_TOKEN = "govcloud:tenant:TenantDatabase"
+
+
+@dataclass(frozen=True)
+class TenantDatabaseArgs:
+    request: TenantRequest
+    site: SiteConfig
+    backup_keys: StorageKeys
+    """The backup-only identity's keys: it can write and prune backups but never destroy old versions."""
+    depends_on: tuple[pulumi.Resource, ...] = ()
+    """What must exist first: the namespace, the backup bucket, the operator."""
+
+
+class TenantDatabase(pulumi.ComponentResource):
+    def __init__(self, name: str, args: TenantDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        request, site = args.request, args.site
+        after = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
+        secret = declare(
+            f"{name}-backup-credentials",
+            credentials_secret(
+                request,
+                backup_secret_name(request),
+                {
+                    BACKUP_ACCESS_KEY: args.backup_keys.access_key_id,
+                    BACKUP_SECRET_KEY: args.backup_keys.secret_access_key,
+                },
+            ),
+            after,
+        )
+        cluster = declare(
+            f"{name}-cluster",
+            database_cluster(request, site),
+            data_options(pulumi.ResourceOptions(parent=self, depends_on=[*args.depends_on, secret])),
+        )
+        declare(
+            f"{name}-scheduled-backup",
+            scheduled_backup(request),
+            pulumi.ResourceOptions(parent=self, depends_on=[cluster]),
+        )
+        self.register_outputs({"cluster": database_cluster(request, site)["metadata"]["name"]})

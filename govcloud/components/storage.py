@@ -1,0 +1,130 @@
+"""``govcloud:tenant:TenantStorage`` — a tenant's buckets, its storage identities and their keys.
+
+Buckets are data: protected and retained. Keys exist only as Pulumi secret outputs of the identity
+resources, and reach the tenant's namespace as Kubernetes Secrets built from those outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from govcloud.components.bucket_provider import Bucket, StorageIdentity
+from govcloud.components.kubernetes import declare
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.common import tenant_metadata
+from govcloud.naming import storage_identity_name
+from govcloud.safety import data_options
+from govcloud.storage.buckets import ReadGrant, S3Connection
+from govcloud.storage.tenant import backup_identity_name, tenant_buckets
+
+TYPE_TOKEN = "govcloud:tenant:TenantStorage"
+STORAGE_SECRET = "storage-credentials"
+
+
+def connection(site: SiteConfig) -> S3Connection:
+    store = site.object_store
+    return S3Connection(
+        endpoint_url=store.endpoint,
+        region=store.region,
+        addressing_style=store.addressing_style,
+        verify_tls=True,
+    )
+
+
+@dataclass(frozen=True)
+class StorageKeys:
+    """An access key pair as Pulumi secret outputs."""
+
+    access_key_id: pulumi.Output[str]
+    secret_access_key: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class TenantStorageArgs:
+    request: TenantRequest
+    site: SiteConfig
+    read_grants: Sequence[ReadGrant] = field(default_factory=tuple)
+    """Read-only grants from active data-sharing agreements where this tenant is the consumer."""
+    precreated_keys: dict[str, StorageKeys] | None = None
+    """For stores without an IAM API: keys by identity name, from secret stack config."""
+    namespace: pulumi.Resource | None = None
+    """The tenant's namespace: the credentials Secret is created in it, so after it."""
+
+
+def credentials_secret(tenant: TenantRequest, name: str, values: dict[str, pulumi.Input[str]]) -> dict[str, Any]:
+    """A Kubernetes Secret manifest whose values are Pulumi secrets (shown as ``[secret]`` in plans)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": tenant_metadata(tenant, name),
+        "type": "Opaque",
+        "stringData": {key: pulumi.Output.secret(value) for key, value in values.items()},
+    }
+
+
+class TenantStorage(pulumi.ComponentResource):
+    """Buckets per zone (+ database backups), a workload identity and a backup-only identity."""
+
+    bucket_names: dict[str, str]
+    backup_keys: StorageKeys | None
+
+    def __init__(self, name: str, args: TenantStorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        request, site = args.request, args.site
+        child = pulumi.ResourceOptions(parent=self)
+        conn = connection(site)
+        buckets = tenant_buckets(request, site)
+        self.bucket_names = {zone: spec.name for zone, spec in buckets.zones.items()}
+        declared = {spec.name: Bucket(f"{name}-{spec.name}", spec, conn, data_options(child)) for spec in buckets.all}
+        self.backup_keys = None
+        if buckets.zones or args.read_grants:
+            keys = self._identity(
+                storage_identity_name(site, request.name),
+                list(self.bucket_names.values()),
+                args,
+                conn,
+                [declared[b] for b in self.bucket_names.values()],
+            )
+            env: dict[str, pulumi.Input[str]] = {
+                "AWS_ACCESS_KEY_ID": keys.access_key_id,
+                "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
+                "AWS_REGION": site.object_store.region,
+            }
+            if site.object_store.endpoint:
+                env["AWS_ENDPOINT_URL"] = site.object_store.endpoint
+            in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[args.namespace] if args.namespace else [])
+            declare(f"{name}-{STORAGE_SECRET}", credentials_secret(request, STORAGE_SECRET, env), in_namespace)
+        if buckets.backup is not None:
+            self.backup_keys = self._identity(
+                backup_identity_name(site, request.name),
+                [buckets.backup.name],
+                TenantStorageArgs(request, site, (), args.precreated_keys),
+                conn,
+                [declared[buckets.backup.name]],
+            )
+        self.register_outputs({"buckets": self.bucket_names})
+
+    def _identity(
+        self,
+        user: str,
+        bucket_names: list[str],
+        args: TenantStorageArgs,
+        conn: S3Connection,
+        buckets: list[Bucket],
+    ) -> StorageKeys:
+        if args.precreated_keys is not None:
+            return args.precreated_keys[user]
+        identity = StorageIdentity(
+            user,
+            user,
+            bucket_names,
+            conn,
+            list(args.read_grants),
+            pulumi.ResourceOptions(parent=self, depends_on=list(buckets)),
+        )
+        return StorageKeys(identity.access_key_id, identity.secret_access_key)

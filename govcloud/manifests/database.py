@@ -1,0 +1,119 @@
+"""A tenant's PostgreSQL on CloudNativePG: the Cluster, its scheduled backups, and the sizing rules.
+
+* TLS only: ``pg_hba`` rejects every non-TLS TCP connection before CNPG's own rules are reached.
+* Backups: continuous WAL archiving and base backups to the tenant's backup bucket (barman-cloud,
+  the operator's object-store backup), retention from the request, compressed and server-side encrypted.
+* Disruption-safe: with two or more instances, required pod anti-affinity and the operator's PDB;
+  a single instance gets no PDB (it would block every node drain).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govcloud.contract.cron import to_six_field
+from govcloud.contract.quantity import format_bytes
+from govcloud.contract.rules import database_instance_size
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import Database, TenantRequest
+from govcloud.manifests.common import tenant_metadata
+from govcloud.naming import BACKUP_ZONE, bucket_name, database_cluster_name
+
+IMAGE_REPOSITORY = "ghcr.io/cloudnative-pg/postgresql"
+BACKUP_ACCESS_KEY = "ACCESS_KEY_ID"
+BACKUP_SECRET_KEY = "ACCESS_SECRET_KEY"
+
+
+def backup_secret_name(tenant: TenantRequest) -> str:
+    return f"{database_cluster_name(tenant)}-backup-credentials"
+
+
+def _database(tenant: TenantRequest) -> Database:
+    if tenant.spec.database is None:
+        raise ValueError(f"tenant {tenant.name} has no database")
+    return tenant.spec.database
+
+
+def instance_resources(tenant: TenantRequest) -> dict[str, dict[str, str]]:
+    """Guaranteed QoS (requests equal limits), sized by data volume; validation keeps it inside the quota."""
+    cpu, memory = database_instance_size(_database(tenant).storage)
+    values = {"cpu": str(int(cpu)), "memory": format_bytes(memory)}
+    return {"requests": dict(values), "limits": dict(values)}
+
+
+def backup_destination(tenant: TenantRequest, site: SiteConfig) -> str:
+    return f"s3://{bucket_name(site, tenant.name, BACKUP_ZONE)}/{database_cluster_name(tenant)}"
+
+
+def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
+    """The CNPG ``Cluster`` for a tenant that asked for a database."""
+    database = _database(tenant)
+    replicated = database.instances >= 2
+    object_store: dict[str, Any] = {
+        "destinationPath": backup_destination(tenant, site),
+        "s3Credentials": {
+            "accessKeyId": {"name": backup_secret_name(tenant), "key": BACKUP_ACCESS_KEY},
+            "secretAccessKey": {"name": backup_secret_name(tenant), "key": BACKUP_SECRET_KEY},
+        },
+        "wal": {"compression": "gzip", "encryption": "AES256"},
+        "data": {"compression": "gzip", "encryption": "AES256", "jobs": 2},
+    }
+    if site.object_store.endpoint is not None:
+        object_store["endpointURL"] = site.object_store.endpoint
+    return {
+        "apiVersion": "postgresql.cnpg.io/v1",
+        "kind": "Cluster",
+        "metadata": tenant_metadata(tenant, database_cluster_name(tenant)),
+        "spec": {
+            "description": f"PostgreSQL of {tenant.spec.agency.name_en}",
+            "instances": database.instances,
+            "imageName": f"{IMAGE_REPOSITORY}:{database.version}",
+            "primaryUpdateStrategy": "unsupervised",
+            "enableSuperuserAccess": False,
+            "postgresql": {
+                "parameters": {
+                    "ssl_min_protocol_version": "TLSv1.2",
+                    "log_connections": "on",
+                    "log_disconnections": "on",
+                    "password_encryption": "scram-sha-256",
+                },
+                "pg_hba": [
+                    "hostnossl all all 0.0.0.0/0 reject",
+                    "hostnossl all all ::/0 reject",
+                    "hostssl all all all scram-sha-256",
+                ],
+            },
+            "bootstrap": {"initdb": {"database": "app", "owner": "app", "dataChecksums": True}},
+            "storage": {"size": str(database.storage), "storageClass": site.storage_class},
+            "resources": instance_resources(tenant),
+            "affinity": {
+                "enablePodAntiAffinity": replicated,
+                "podAntiAffinityType": "required" if replicated else "preferred",
+                "topologyKey": "kubernetes.io/hostname",
+            },
+            "enablePDB": replicated,
+            "monitoring": {"enablePodMonitor": True},
+            "inheritedMetadata": {"labels": tenant_metadata(tenant, "")["labels"]},
+            "backup": {
+                "barmanObjectStore": object_store,
+                "retentionPolicy": f"{database.backup.retention_days}d",
+            },
+        },
+    }
+
+
+def scheduled_backup(tenant: TenantRequest) -> dict[str, Any]:
+    """Base backups on the request's schedule, translated to the operator's 6-field cron."""
+    database = _database(tenant)
+    return {
+        "apiVersion": "postgresql.cnpg.io/v1",
+        "kind": "ScheduledBackup",
+        "metadata": tenant_metadata(tenant, f"{database_cluster_name(tenant)}-backup"),
+        "spec": {
+            "schedule": to_six_field(database.backup.schedule),
+            "cluster": {"name": database_cluster_name(tenant)},
+            "backupOwnerReference": "self",
+            "method": "barmanObjectStore",
+            "immediate": True,
+        },
+    }
