@@ -14,11 +14,14 @@ import pulumi
 from pydantic import BaseModel, ValidationError
 
 from govcloud.components.site import Site, SiteArgs
+from govcloud.components.storage import StorageKeys
 from govcloud.contract.errors import problems_from_validation_error
 from govcloud.contract.loader import load_document
 from govcloud.contract.problems import ContractError, Problem
 from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
 from govcloud.contract.stack import StackDefinition, StackPaths, display_name, load_requests, resolve_today
+from govcloud.naming import storage_identity_name
+from govcloud.storage.tenant import backup_identity_name
 
 
 class InvalidStackError(pulumi.RunError):
@@ -77,10 +80,48 @@ def load_definition(project_dir: Path | None = None) -> StackDefinition:
         raise InvalidStackError(list(error.problems)) from None
 
 
+PRECREATED_KEYS = "storageKeys"
+
+
+def precreated_keys(definition: StackDefinition) -> dict[str, StorageKeys] | None:
+    """Keys of stores without an IAM API, from the secret config object ``govcloud:storageKeys``.
+
+    Its shape is ``{"<identity name>": {"accessKeyId": ..., "secretAccessKey": ...}}``; the values stay
+    Pulumi secrets end to end and only ever reach Kubernetes Secrets.
+    """
+    if definition.site.object_store.identities != "precreated":
+        return None
+    raw = pulumi.Config(CONFIG_NAMESPACE).require_secret_object(PRECREATED_KEYS)
+    names = [storage_identity_name(definition.site, t.name) for t in definition.tenants]
+    names += [backup_identity_name(definition.site, t.name) for t in definition.tenants if t.spec.database]
+
+    def pick(name: str, field: str) -> pulumi.Output[str]:
+        def extract(keys: Any) -> str:
+            try:
+                return str(keys[name][field])
+            except (KeyError, TypeError):
+                raise InvalidStackError(
+                    [
+                        Problem(
+                            f"config {CONFIG_NAMESPACE}:{PRECREATED_KEYS}",
+                            1,
+                            f"{name}.{field}",
+                            "is missing; set it with `pulumi config set --secret --path`",
+                        )
+                    ]
+                ) from None
+
+        return pulumi.Output.secret(raw.apply(extract))
+
+    return {name: StorageKeys(pick(name, "accessKeyId"), pick(name, "secretAccessKey")) for name in names}
+
+
 def main(project_dir: Path | None = None) -> Site:
     """Validate, then declare the site; exports the tenant names and the sharing status."""
     definition = load_definition(project_dir)
-    site = Site(definition.site.site.lower(), SiteArgs(definition=definition))
+    site = Site(
+        definition.site.site.lower(), SiteArgs(definition=definition, precreated_keys=precreated_keys(definition))
+    )
     pulumi.export("tenants", [t.name for t in definition.tenants])
     pulumi.export("sharing", {a.name: a.status.value for a in definition.agreements})
     return site

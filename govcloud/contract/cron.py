@@ -11,8 +11,9 @@ _FIELDS = (
     ("month", 1, 12),
     ("day of week", 0, 7),
 )
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NAMES = {
-    "month": {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])},
+    "month": {m: i + 1 for i, m in enumerate(_MONTHS)},
     "day of week": {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])},
 }
 _ATOM = re.compile(r"^(?:\*|(?P<lo>[0-9a-zA-Z]+)(?:-(?P<hi>[0-9a-zA-Z]+))?)(?:/(?P<step>[0-9]+))?$")

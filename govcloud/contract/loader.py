@@ -137,7 +137,7 @@ def load_document(path: Path, display_name: str | None = None) -> SourceDocument
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         raise ContractError([Problem(name, 1, WHOLE_DOCUMENT, _os_error_message(exc))]) from None
     if len(raw) > MAX_BYTES:
         raise ContractError([_too_big(name)])
@@ -176,7 +176,9 @@ def _too_big(name: str) -> Problem:
     )
 
 
-def _os_error_message(exc: OSError) -> str:
+def _os_error_message(exc: OSError | ValueError) -> str:
+    if isinstance(exc, ValueError):
+        return "the file name is not valid; check the file name and folder"
     if isinstance(exc, FileNotFoundError):
         return "the file does not exist; check the file name and folder"
     if isinstance(exc, IsADirectoryError):

@@ -290,6 +290,15 @@ FAILING: list[tuple[str, dict[str, Any], str]] = [
         "spec.analytics.superset.enabled: Superset keeps its metadata in the tenant's database",
     ),
     (
+        "database-does-not-fit-quota",
+        with_path(
+            with_path(with_path(BASE, "spec.tier", "small"), "spec.storage", ...),
+            "spec.database",
+            {"version": 16, "instances": 5, "storage": "200Gi"},
+        ),
+        "spec.database.instances: 5 database instances of 2 CPU and 8Gi each do not fit the tenant's quota",
+    ),
+    (
         "bool-not-string",
         with_path(BASE, "spec.analytics", {"trino": {"enabled": "yes"}}),
         "spec.analytics.trino.enabled: input should be a valid boolean",

@@ -291,6 +291,16 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     assert [str(p) for p in caught.value.problems] == [
         "tenants:1: (document): this is a folder, not a file; give the path of a .yaml file"
     ]
+    with pytest.raises(ContractError) as caught:
+        load_document(tmp_path / "a\x00b.yaml", "a.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "a.yaml:1: (document): the file name is not valid; check the file name and folder"
+    ]
+    with pytest.raises(ContractError) as caught:
+        load_document(tmp_path / ("x" * 5000), "long.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "long.yaml:1: (document): the file cannot be read (File name too long); check the file and try again"
+    ]
 
 
 def test_non_utf8_bytes_name_every_bad_line() -> None:
@@ -564,7 +574,13 @@ def test_deep_nesting_is_refused(backend: str) -> None:
         f"{FILE}:1: (document): lists and mappings are nested more than 64 levels deep here; a request "
         "needs only a few levels, so check the indentation"
     ]
-    assert len(problems("[" * 100_000, backend)) == 1
+    unclosed = problems("[" * 100_000, backend)  # stops at the limit: no recursion, no parse of the rest
+    assert unclosed == [
+        f"{FILE}:1: (document): lists and mappings are nested more than 64 levels deep here; a request "
+        "needs only a few levels, so check the indentation",
+        f"{FILE}:1: (document): the file must hold `key: value` lines (starting with "
+        "`apiVersion: govcloud/v1`), but it holds a list",
+    ]
 
 
 def test_user_text_in_messages_stays_on_one_line() -> None:
@@ -595,7 +611,15 @@ def assert_clean_outcome(raw: bytes, backend: str) -> None:
     assert all(line >= 1 for line in doc.lines.values())
 
 
-MODEST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized so CI is reproducible (wider random runs were done while writing the loader), and no
+# example database is written into the work tree.
+MODEST = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @MODEST
@@ -666,7 +690,7 @@ SAFE_TEXT = st.text(
         whitelist_characters="\n\t",
     ),
     max_size=30,
-)
+).filter(lambda text: not text.startswith(("?", ":")))  # parsers disagree on plain `:x` / `?x` in flow
 KEYS = st.one_of(SAFE_TEXT, st.sampled_from(["apiVersion", "kind", "no", "yes", "1", "null", "<<", "a b"]))
 SCALARS = st.one_of(
     SAFE_TEXT,
