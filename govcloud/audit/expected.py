@@ -8,6 +8,7 @@ Everything here is pure, so both audit sides and the tests share one reading of 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -250,9 +251,7 @@ _SLOTS: Final[Mapping[tuple[str, str], str]] = {
 
 
 def _identity(inputs: Mapping[str, Any], tenant: str | None) -> ExpectedIdentity:
-    grants = tuple(
-        ReadGrant(str(g["bucket"]), str(g.get("prefix") or "")) for g in inputs.get("read_grants") or []
-    )
+    grants = tuple(ReadGrant(str(g["bucket"]), str(g.get("prefix") or "")) for g in inputs.get("read_grants") or [])
     return ExpectedIdentity(
         user_name=str(inputs["user_name"]),
         tenant=tenant,
@@ -297,11 +296,19 @@ _DESCRIPTORS: Final = {
     "@midnight": "0 0 0 * * *",
     "@hourly": "0 0 * * * *",
 }
-_FIELDS: Final = (("second", 0, 59), ("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31),
-                  ("month", 1, 12), ("day of week", 0, 7))
+_FIELDS: Final = (
+    ("second", 0, 59),
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+)
+_MONTHS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS: Final = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _NAMES: Final = {
-    "month": {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
-    "day of week": {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())},
+    "month": {m: i + 1 for i, m in enumerate(_MONTHS)},
+    "day of week": {d: i for i, d in enumerate(_WEEKDAYS)},
 }
 _GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
 _GO_UNITS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
@@ -384,7 +391,7 @@ def schedule_period(expression: str) -> dt.timedelta:
             fires.append((day, times[0], times[-1]))
     if not fires or (len(fires) == 1 and len(times) == 1):
         raise ValueError(f"'{expression}' fires less than twice in {SCHEDULE_WINDOW_DAYS // 366} years")
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    for (day, _, last), (next_day, first, _) in zip(fires, fires[1:], strict=False):
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    for (day, _, last), (next_day, first, _) in itertools.pairwise(fires):
         gaps.append((next_day - day).days * 86400 + first - last)
     return dt.timedelta(seconds=max(gaps))

@@ -23,7 +23,6 @@ from govcloud.audit.expected import (
     ExpectedDatabase,
     ExpectedNamespace,
     ExpectedState,
-    Manifest,
     ScanReport,
 )
 from govcloud.audit.findings import Finding, Severity
@@ -87,9 +86,7 @@ class ClusterReader:
     def cnpg(self, namespace: str, plural: str) -> list[dict[str, Any]] | None:
         """CloudNativePG objects; None when the cluster does not serve that API (operator absent)."""
         try:
-            return self._items(
-                self.custom.list_namespaced_custom_object, CNPG_GROUP, CNPG_VERSION, namespace, plural
-            )
+            return self._items(self.custom.list_namespaced_custom_object, CNPG_GROUP, CNPG_VERSION, namespace, plural)
         except ApiException as error:
             if error.status == 404:
                 return None
@@ -264,8 +261,11 @@ def normalize_subjects(subjects: Iterable[Mapping[str, Any]] | None) -> list[dic
 
 def normalize_role_ref(ref: Mapping[str, Any] | None) -> dict[str, str]:
     ref = ref or {}
-    return {"apiGroup": str(ref.get("apiGroup") or RBAC_GROUP), "kind": str(ref.get("kind")),
-            "name": str(ref.get("name"))}
+    return {
+        "apiGroup": str(ref.get("apiGroup") or RBAC_GROUP),
+        "kind": str(ref.get("kind")),
+        "name": str(ref.get("name")),
+    }
 
 
 def _differences(expected: Mapping[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
@@ -334,12 +334,18 @@ def audit_kubernetes(
     for name, live in sorted(live_namespaces.items()):
         labels = live.get("metadata", {}).get("labels") or {}
         if labels.get(MANAGED_BY[0]) == MANAGED_BY[1] and name not in declared:
-            report.findings.append(_finding(
-                "AUD-NS-004", Severity.MEDIUM, labels.get(TENANT_LABEL), f"Namespace {name}",
-                f"namespace {name} is labelled as managed by govcloud but the stack does not declare it "
-                "(a drifted tenant: offboarded without cleanup, or created by hand)",
-                labels=dict(labels), created=live.get("metadata", {}).get("creationTimestamp"),
-            ))
+            report.findings.append(
+                _finding(
+                    "AUD-NS-004",
+                    Severity.MEDIUM,
+                    labels.get(TENANT_LABEL),
+                    f"Namespace {name}",
+                    f"namespace {name} is labelled as managed by govcloud but the stack does not declare it "
+                    "(a drifted tenant: offboarded without cleanup, or created by hand)",
+                    labels=dict(labels),
+                    created=live.get("metadata", {}).get("creationTimestamp"),
+                )
+            )
     return report
 
 
@@ -364,9 +370,13 @@ class _NamespaceAudit:
 
     def run(self) -> None:
         if self.live is None:
-            self.add("AUD-NS-001", Severity.CRITICAL, f"Namespace {self.ns}",
-                     f"namespace {self.ns} is declared but does not exist: nothing of the tenant is isolated "
-                     "or running", expected_labels=dict(self.expected.labels))
+            self.add(
+                "AUD-NS-001",
+                Severity.CRITICAL,
+                f"Namespace {self.ns}",
+                f"namespace {self.ns} is declared but does not exist: nothing of the tenant is isolated or running",
+                expected_labels=dict(self.expected.labels),
+            )
             return
         if self.expected.declared:
             self.labels()
@@ -386,16 +396,26 @@ class _NamespaceAudit:
         identity = self.expected.identity_labels
         wrong = _differences(identity, {k: observed[k] for k in identity if k in observed})
         if wrong:
-            self.add("AUD-NS-002", Severity.HIGH, resource,
-                     f"namespace {self.ns} lacks or has changed govcloud labels: policies and reports that "
-                     "select on them no longer see the tenant", labels=wrong)
+            self.add(
+                "AUD-NS-002",
+                Severity.HIGH,
+                resource,
+                f"namespace {self.ns} lacks or has changed govcloud labels: policies and reports that "
+                "select on them no longer see the tenant",
+                labels=wrong,
+            )
         psa = self.expected.pod_security_labels
         observed_psa = {k: v for k, v in observed.items() if k.startswith("pod-security.kubernetes.io/")}
         wrong_psa = _differences(psa, observed_psa)
         if wrong_psa:
-            self.add("AUD-NS-003", Severity.HIGH, resource,
-                     f"namespace {self.ns} does not enforce Pod Security as declared (restricted): privileged "
-                     "pods may be admitted", labels=wrong_psa)
+            self.add(
+                "AUD-NS-003",
+                Severity.HIGH,
+                resource,
+                f"namespace {self.ns} does not enforce Pod Security as declared (restricted): privileged "
+                "pods may be admitted",
+                labels=wrong_psa,
+            )
 
     # ------------------------------------------------------------------------------------- network
 
@@ -406,9 +426,13 @@ class _NamespaceAudit:
             resource = f"NetworkPolicy {self.ns}/{name}"
             observed = live.get(name)
             if observed is None:
-                self.add("AUD-NET-001", Severity.HIGH, resource,
-                         f"declared NetworkPolicy {name} is missing: the traffic it governs is not as declared",
-                         expected=normalize_network_policy_spec(manifest.get("spec")))
+                self.add(
+                    "AUD-NET-001",
+                    Severity.HIGH,
+                    resource,
+                    f"declared NetworkPolicy {name} is missing: the traffic it governs is not as declared",
+                    expected=normalize_network_policy_spec(manifest.get("spec")),
+                )
                 continue
             want = normalize_network_policy_spec(manifest.get("spec"))
             have = normalize_network_policy_spec(observed.get("spec"))
@@ -416,12 +440,25 @@ class _NamespaceAudit:
                 continue
             reasons = open_rules(observed.get("spec"))
             if reasons:
-                self.add("AUD-NET-004", Severity.CRITICAL, resource,
-                         f"NetworkPolicy {name} was changed to allow traffic to or from any address",
-                         reasons=reasons, declared=True, expected=want, observed=have)
+                self.add(
+                    "AUD-NET-004",
+                    Severity.CRITICAL,
+                    resource,
+                    f"NetworkPolicy {name} was changed to allow traffic to or from any address",
+                    reasons=reasons,
+                    declared=True,
+                    expected=want,
+                    observed=have,
+                )
             else:
-                self.add("AUD-NET-002", Severity.HIGH, resource,
-                         f"the spec of NetworkPolicy {name} was changed out of band", expected=want, observed=have)
+                self.add(
+                    "AUD-NET-002",
+                    Severity.HIGH,
+                    resource,
+                    f"the spec of NetworkPolicy {name} was changed out of band",
+                    expected=want,
+                    observed=have,
+                )
         for name, observed in sorted(live.items()):
             if name in self.expected.network_policies:
                 continue
@@ -429,13 +466,23 @@ class _NamespaceAudit:
             have = normalize_network_policy_spec(observed.get("spec"))
             reasons = open_rules(observed.get("spec"))
             if reasons:
-                self.add("AUD-NET-004", Severity.CRITICAL, resource,
-                         f"undeclared NetworkPolicy {name} allows traffic to or from any address",
-                         reasons=reasons, declared=False, observed=have)
+                self.add(
+                    "AUD-NET-004",
+                    Severity.CRITICAL,
+                    resource,
+                    f"undeclared NetworkPolicy {name} allows traffic to or from any address",
+                    reasons=reasons,
+                    declared=False,
+                    observed=have,
+                )
             elif allows_traffic(observed.get("spec")):
-                self.add("AUD-NET-003", Severity.MEDIUM, resource,
-                         f"undeclared NetworkPolicy {name} allows traffic the stack does not declare",
-                         observed=have)
+                self.add(
+                    "AUD-NET-003",
+                    Severity.MEDIUM,
+                    resource,
+                    f"undeclared NetworkPolicy {name} allows traffic the stack does not declare",
+                    observed=have,
+                )
 
     # -------------------------------------------------------------------------------------- quotas
 
@@ -446,34 +493,56 @@ class _NamespaceAudit:
             resource = f"ResourceQuota {self.ns}/{name}"
             observed = quotas.get(name)
             if observed is None:
-                self.add("AUD-QUOTA-001", Severity.HIGH, resource,
-                         f"ResourceQuota {name} is missing: the tenant's consumption is unbounded",
-                         expected=manifest.get("spec"))
+                self.add(
+                    "AUD-QUOTA-001",
+                    Severity.HIGH,
+                    resource,
+                    f"ResourceQuota {name} is missing: the tenant's consumption is unbounded",
+                    expected=manifest.get("spec"),
+                )
             elif normalize_quota_spec(manifest.get("spec")) != normalize_quota_spec(observed.get("spec")):
                 want_hard = normalize_quota_spec(manifest.get("spec"))["hard"]
                 have_hard = normalize_quota_spec(observed.get("spec"))["hard"]
                 raw_want = (manifest.get("spec") or {}).get("hard") or {}
                 raw_have = (observed.get("spec") or {}).get("hard") or {}
-                changed = {k: {"expected": raw_want.get(k), "observed": raw_have.get(k)}
-                           for k in _differences(want_hard, have_hard)}
-                self.add("AUD-QUOTA-002", Severity.HIGH, resource,
-                         f"ResourceQuota {name} was changed out of band", changed=changed,
-                         expected=manifest.get("spec"), observed=observed.get("spec"))
+                changed = {
+                    k: {"expected": raw_want.get(k), "observed": raw_have.get(k)}
+                    for k in _differences(want_hard, have_hard)
+                }
+                self.add(
+                    "AUD-QUOTA-002",
+                    Severity.HIGH,
+                    resource,
+                    f"ResourceQuota {name} was changed out of band",
+                    changed=changed,
+                    expected=manifest.get("spec"),
+                    observed=observed.get("spec"),
+                )
         limits = _by_name(self.reader.limit_ranges(self.ns))
         self.report.count("limitRanges", len(limits))
         for name, manifest in sorted(self.expected.limit_ranges.items()):
             resource = f"LimitRange {self.ns}/{name}"
             observed = limits.get(name)
             if observed is None:
-                self.add("AUD-QUOTA-003", Severity.MEDIUM, resource,
-                         f"LimitRange {name} is missing: containers without limits fall outside the quota "
-                         "design", expected=manifest.get("spec"))
+                self.add(
+                    "AUD-QUOTA-003",
+                    Severity.MEDIUM,
+                    resource,
+                    f"LimitRange {name} is missing: containers without limits fall outside the quota design",
+                    expected=manifest.get("spec"),
+                )
                 continue
             want = normalize_limit_range_spec(manifest.get("spec"))
             have = normalize_limit_range_spec(observed.get("spec"))
             if want != have:
-                self.add("AUD-QUOTA-004", Severity.MEDIUM, resource,
-                         f"LimitRange {name} was changed out of band", expected=want, observed=have)
+                self.add(
+                    "AUD-QUOTA-004",
+                    Severity.MEDIUM,
+                    resource,
+                    f"LimitRange {name} was changed out of band",
+                    expected=want,
+                    observed=have,
+                )
 
     # ---------------------------------------------------------------------------------------- RBAC
 
@@ -484,23 +553,36 @@ class _NamespaceAudit:
             resource = f"Role {self.ns}/{name}"
             observed = live.get(name)
             if observed is None:
-                self.add("AUD-RBAC-001", Severity.LOW, resource,
-                         f"declared Role {name} is missing (its holders lack access; nothing is widened)")
+                self.add(
+                    "AUD-RBAC-001",
+                    Severity.LOW,
+                    resource,
+                    f"declared Role {name} is missing (its holders lack access; nothing is widened)",
+                )
                 continue
             want, have = normalize_rules(manifest.get("rules")), normalize_rules(observed.get("rules"))
             if want != have:
-                self.add("AUD-RBAC-005", Severity.HIGH, resource,
-                         f"the rules of Role {name} were changed out of band",
-                         added=[r for r in have if r not in want], removed=[r for r in want if r not in have])
+                self.add(
+                    "AUD-RBAC-005",
+                    Severity.HIGH,
+                    resource,
+                    f"the rules of Role {name} were changed out of band",
+                    added=[r for r in have if r not in want],
+                    removed=[r for r in want if r not in have],
+                )
 
     def _operator_managed(self, binding: Mapping[str, Any]) -> bool:
         """CloudNativePG creates a Role and RoleBinding named after each Cluster for its instances."""
         clusters = {db.name for db in self.expected.databases}
         owners = binding.get("metadata", {}).get("ownerReferences") or []
         owner = next(
-            (o.get("name") for o in owners
-             if str(o.get("apiVersion", "")).startswith(f"{CNPG_GROUP}/") and o.get("kind") == "Cluster"
-             and o.get("name") in clusters),
+            (
+                o.get("name")
+                for o in owners
+                if str(o.get("apiVersion", "")).startswith(f"{CNPG_GROUP}/")
+                and o.get("kind") == "Cluster"
+                and o.get("name") in clusters
+            ),
             None,
         )
         ref = normalize_role_ref(binding.get("roleRef"))
@@ -522,26 +604,46 @@ class _NamespaceAudit:
             subjects = normalize_subjects(observed.get("subjects"))
             declared = self.expected.role_bindings.get(name)
             if ref["kind"] == "ClusterRole" and ref["name"] in PRIVILEGED_CLUSTER_ROLES:
-                self.add("AUD-RBAC-004", Severity.CRITICAL, resource,
-                         f"RoleBinding {name} grants ClusterRole {ref['name']} in tenant namespace {self.ns}: "
-                         "its subjects can rewrite the tenant's isolation",
-                         roleRef=ref, subjects=subjects, declared=declared is not None)
+                self.add(
+                    "AUD-RBAC-004",
+                    Severity.CRITICAL,
+                    resource,
+                    f"RoleBinding {name} grants ClusterRole {ref['name']} in tenant namespace {self.ns}: "
+                    "its subjects can rewrite the tenant's isolation",
+                    roleRef=ref,
+                    subjects=subjects,
+                    declared=declared is not None,
+                )
             elif declared is None:
-                self.add("AUD-RBAC-002", Severity.HIGH, resource,
-                         f"RoleBinding {name} is not declared by the stack", roleRef=ref, subjects=subjects)
+                self.add(
+                    "AUD-RBAC-002",
+                    Severity.HIGH,
+                    resource,
+                    f"RoleBinding {name} is not declared by the stack",
+                    roleRef=ref,
+                    subjects=subjects,
+                )
             else:
                 want_ref = normalize_role_ref(declared.get("roleRef"))
                 want_subjects = normalize_subjects(declared.get("subjects"))
                 if (want_ref, want_subjects) != (ref, subjects):
-                    self.add("AUD-RBAC-003", Severity.HIGH, resource,
-                             f"the subjects or role of RoleBinding {name} were changed out of band",
-                             expected={"roleRef": want_ref, "subjects": want_subjects},
-                             observed={"roleRef": ref, "subjects": subjects},
-                             added=[s for s in subjects if s not in want_subjects],
-                             removed=[s for s in want_subjects if s not in subjects])
+                    self.add(
+                        "AUD-RBAC-003",
+                        Severity.HIGH,
+                        resource,
+                        f"the subjects or role of RoleBinding {name} were changed out of band",
+                        expected={"roleRef": want_ref, "subjects": want_subjects},
+                        observed={"roleRef": ref, "subjects": subjects},
+                        added=[s for s in subjects if s not in want_subjects],
+                        removed=[s for s in want_subjects if s not in subjects],
+                    )
         for name in sorted(set(self.expected.role_bindings) - set(live)):
-            self.add("AUD-RBAC-001", Severity.LOW, f"RoleBinding {self.ns}/{name}",
-                     f"declared RoleBinding {name} is missing (its groups lack access; nothing is widened)")
+            self.add(
+                "AUD-RBAC-001",
+                Severity.LOW,
+                f"RoleBinding {self.ns}/{name}",
+                f"declared RoleBinding {name} is missing (its groups lack access; nothing is widened)",
+            )
 
     # ----------------------------------------------------------------------------------- databases
 
@@ -554,9 +656,13 @@ class _NamespaceAudit:
             observed = live.get(database.name)
             resource = f"Cluster {self.ns}/{database.name}"
             if observed is None:
-                self.add("AUD-DB-001", Severity.CRITICAL, resource,
-                         f"PostgreSQL cluster {database.name} is declared but does not exist",
-                         cloudnativepg_api_served=served)
+                self.add(
+                    "AUD-DB-001",
+                    Severity.CRITICAL,
+                    resource,
+                    f"PostgreSQL cluster {database.name} is declared but does not exist",
+                    cloudnativepg_api_served=served,
+                )
                 continue
             self.health(database, observed, resource)
             self.backup_age(database, observed, resource)
@@ -567,10 +673,16 @@ class _NamespaceAudit:
         status = observed.get("status") or {}
         phase = status.get("phase")
         if phase != HEALTHY_PHASE:
-            self.add("AUD-DB-003", Severity.MEDIUM, resource,
-                     f"PostgreSQL cluster {database.name} is not healthy: {phase or 'no status reported'}",
-                     phase=phase, phaseReason=status.get("phaseReason"),
-                     readyInstances=status.get("readyInstances"), instances=status.get("instances"))
+            self.add(
+                "AUD-DB-003",
+                Severity.MEDIUM,
+                resource,
+                f"PostgreSQL cluster {database.name} is not healthy: {phase or 'no status reported'}",
+                phase=phase,
+                phaseReason=status.get("phaseReason"),
+                readyInstances=status.get("readyInstances"),
+                instances=status.get("instances"),
+            )
 
     def backup_age(self, database: ExpectedDatabase, observed: Mapping[str, Any], resource: str) -> None:
         period = database.backup_period
@@ -590,15 +702,27 @@ class _NamespaceAudit:
         if last is not None:
             age = self.now - last
             if age > window:
-                self.add("AUD-DB-002", Severity.HIGH, resource,
-                         f"the last successful backup of {database.name} is {_hours(age)} hours old; the "
-                         f"schedule allows {_hours(window)}", ageHours=_hours(age), **evidence)
+                self.add(
+                    "AUD-DB-002",
+                    Severity.HIGH,
+                    resource,
+                    f"the last successful backup of {database.name} is {_hours(age)} hours old; the "
+                    f"schedule allows {_hours(window)}",
+                    ageHours=_hours(age),
+                    **evidence,
+                )
             return
         created = parse_time(observed.get("metadata", {}).get("creationTimestamp"))
         if created is None or self.now - created > window:
-            self.add("AUD-DB-002", Severity.HIGH, resource,
-                     f"{database.name} reports no successful backup at all", ageHours=None,
-                     created=observed.get("metadata", {}).get("creationTimestamp"), **evidence)
+            self.add(
+                "AUD-DB-002",
+                Severity.HIGH,
+                resource,
+                f"{database.name} reports no successful backup at all",
+                ageHours=None,
+                created=observed.get("metadata", {}).get("creationTimestamp"),
+                **evidence,
+            )
 
     def schedules(self) -> None:
         live = _by_name(self.reader.cnpg(self.ns, "scheduledbackups") or [])
@@ -608,9 +732,13 @@ class _NamespaceAudit:
                 resource = f"ScheduledBackup {self.ns}/{backup.name}"
                 observed = live.get(backup.name)
                 if observed is None:
-                    self.add("AUD-DB-004", Severity.HIGH, resource,
-                             f"scheduled backup {backup.name} of {database.name} is missing",
-                             expected_schedule=backup.schedule)
+                    self.add(
+                        "AUD-DB-004",
+                        Severity.HIGH,
+                        resource,
+                        f"scheduled backup {backup.name} of {database.name} is missing",
+                        expected_schedule=backup.schedule,
+                    )
                     continue
                 spec = observed.get("spec") or {}
                 problems = []
@@ -619,10 +747,15 @@ class _NamespaceAudit:
                 if " ".join(str(spec.get("schedule", "")).split()) != " ".join(backup.schedule.split()):
                     problems.append(f"schedule is {spec.get('schedule')!r}, declared {backup.schedule!r}")
                 if (spec.get("cluster") or {}).get("name") != backup.cluster:
-                    problems.append(f"backs up cluster {(spec.get('cluster') or {}).get('name')!r}, "
-                                    f"declared {backup.cluster!r}")
+                    problems.append(
+                        f"backs up cluster {(spec.get('cluster') or {}).get('name')!r}, declared {backup.cluster!r}"
+                    )
                 if problems:
-                    self.add("AUD-DB-004", Severity.HIGH, resource,
-                             f"scheduled backup {backup.name}: " + "; ".join(problems),
-                             problems=problems, observed=spec)
-
+                    self.add(
+                        "AUD-DB-004",
+                        Severity.HIGH,
+                        resource,
+                        f"scheduled backup {backup.name}: " + "; ".join(problems),
+                        problems=problems,
+                        observed=spec,
+                    )

@@ -603,7 +603,9 @@ def _syntax_problem(exc: BaseException, name: str, text: str) -> Problem:
     elif "cannot start any token" in p:
         shown = {"`": "a backtick (`)"}.get(char, f"the character {_shown(char)}" if char else "this character")
         message = f"a value cannot start with {shown}; put the whole value in quotes"
-    elif "mapping values are not allowed" in p:
+    elif "mapping keys are not allowed" in p:
+        message = "a `? ` (which starts a key) is not allowed here; put the value in quotes"
+    elif "mapping values are not allowed" in p or "unexpected ':'" in p:
         message = (
             "a `: ` is not allowed inside this value; put the value in quotes, or fix the indentation "
             "if this was meant to be a new key"

@@ -1,13 +1,22 @@
-"""The baseline policies of the platform, each mapped to the controls it serves."""
+"""The baseline policies of the platform, each with an ID, a rationale and the controls it serves.
+
+Control references: the Thai Cybersecurity Act B.E. 2562 baseline (NCSA's minimum security standard),
+Thailand's PDPA B.E. 2562, the CIS Kubernetes Benchmark v1.9, and ISO/IEC 27001:2022 Annex A.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
 
+BUCKET_TYPE = "pulumi-python:dynamic/govcloud:Bucket"
+SECRET_MASK = "[secret]"
 REQUIRED_NAMESPACE_LABELS = (
     label("tenant"),
     label("agency"),
@@ -15,6 +24,36 @@ REQUIRED_NAMESPACE_LABELS = (
     label("cost-center"),
     MANAGED_BY[0],
 )
+PRIVILEGED_CLUSTER_ROLES = frozenset({"cluster-admin", "admin", "edit"})
+MIN_BACKUP_RETENTION_DAYS = 7
+_SECRET_KEY = re.compile(
+    r"(?i)^(.*[_-])?(password|passwd|secret[_-]?access[_-]?key|client[_-]?secret|api[_-]?key|private[_-]?key|token)$"
+)
+_CREDENTIAL_LITERAL = re.compile(r"(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----)")
+
+
+def _labels(resource: ResourceView) -> Mapping[str, Any]:
+    labels = resource.metadata.get("labels")
+    return labels if isinstance(labels, dict) else {}
+
+
+def _is_tenant_namespace(resource: ResourceView) -> bool:
+    return resource.kind == "Namespace" and label("tenant") in _labels(resource)
+
+
+def _tenant_namespaces(resources: Sequence[ResourceView]) -> dict[str, ResourceView]:
+    return {str(r.metadata.get("name")): r for r in resources if _is_tenant_namespace(r)}
+
+
+def _by_namespace(resources: Sequence[ResourceView], kind: str) -> dict[str, list[ResourceView]]:
+    found: dict[str, list[ResourceView]] = defaultdict(list)
+    for resource in resources:
+        if resource.kind == kind:
+            found[str(resource.metadata.get("namespace"))].append(resource)
+    return found
+
+
+# ------------------------------------------------------------------------------------------ checks
 
 
 def _data_protected(resource: ResourceView) -> Iterable[str]:
@@ -26,38 +65,236 @@ def _data_protected(resource: ResourceView) -> Iterable[str]:
         yield "data-bearing resource is not retained on delete"
 
 
-def _tenant_namespace(resource: ResourceView) -> bool:
-    return resource.kind == "Namespace" and label("tenant") in (resource.metadata.get("labels") or {})
-
-
 def _required_labels(resource: ResourceView) -> Iterable[str]:
-    if resource.kind != "Namespace" or resource.metadata.get("labels", {}).get(MANAGED_BY[0]) != MANAGED_BY[1]:
+    if resource.kind != "Namespace" or _labels(resource).get(MANAGED_BY[0]) != MANAGED_BY[1]:
         return
-    labels = resource.metadata.get("labels") or {}
-    missing = [key for key in REQUIRED_NAMESPACE_LABELS if not labels.get(key)]
+    missing = [key for key in REQUIRED_NAMESPACE_LABELS if not _labels(resource).get(key)]
     if missing:
         yield f"namespace lacks the labels {', '.join(missing)}"
 
 
-DATA_PROTECTED = Policy(
-    id="GC-DATA-001",
-    name="data-resources-protected",
-    description="Databases, buckets, volumes and tenant namespaces are protected and retained on delete.",
-    rationale="A lost database or bucket is the one failure the platform cannot survive; removing a tenant file "
-    "must never delete its data.",
-    controls=("ISO 27001 A.8.13", "Thai Cybersecurity Act baseline: backup and recovery", "PDPA s.37(1)"),
-    enforcement=Enforcement.MANDATORY,
-    resource_check=_data_protected,
+def _pod_security(resource: ResourceView) -> Iterable[str]:
+    if not _is_tenant_namespace(resource):
+        return
+    for mode in ("enforce", "audit", "warn"):
+        if _labels(resource).get(f"pod-security.kubernetes.io/{mode}") != "restricted":
+            yield f"Pod Security '{mode}' is not 'restricted'"
+
+
+def _default_deny(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    policies = _by_namespace(resources, "NetworkPolicy")
+    for name, namespace in _tenant_namespaces(resources).items():
+        denies = [
+            p
+            for p in policies.get(name, [])
+            if p.inputs.get("spec", {}).get("podSelector") == {}
+            and set(p.inputs.get("spec", {}).get("policyTypes", [])) == {"Ingress", "Egress"}
+            and not p.inputs.get("spec", {}).get("ingress")
+            and not p.inputs.get("spec", {}).get("egress")
+        ]
+        if not denies:
+            yield namespace.urn, f"tenant namespace {name} has no default-deny NetworkPolicy for ingress and egress"
+
+
+def _quotas_present(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    quotas = _by_namespace(resources, "ResourceQuota")
+    limits = _by_namespace(resources, "LimitRange")
+    for name, namespace in _tenant_namespaces(resources).items():
+        if not quotas.get(name):
+            yield namespace.urn, f"tenant namespace {name} has no ResourceQuota"
+        if not limits.get(name):
+            yield namespace.urn, f"tenant namespace {name} has no LimitRange"
+        for quota in quotas.get(name, []):
+            hard = quota.inputs.get("spec", {}).get("hard", {})
+            for key in ("services.loadbalancers", "services.nodeports"):
+                if str(hard.get(key)) != "0":
+                    yield quota.urn, f"ResourceQuota of {name} does not cap {key} at 0"
+
+
+def _no_privileged_bindings(resource: ResourceView) -> Iterable[str]:
+    if resource.kind not in ("RoleBinding", "ClusterRoleBinding"):
+        return
+    role = resource.inputs.get("roleRef", {})
+    if resource.kind == "ClusterRoleBinding" and _labels(resource).get(MANAGED_BY[0]) == MANAGED_BY[1]:
+        yield "govcloud never grants tenants cluster-wide roles"
+    if role.get("kind") == "ClusterRole" and role.get("name") in PRIVILEGED_CLUSTER_ROLES:
+        yield f"binds the privileged ClusterRole {role.get('name')}"
+
+
+def _no_external_services(resource: ResourceView) -> Iterable[str]:
+    if resource.kind == "Service" and resource.inputs.get("spec", {}).get("type") in ("LoadBalancer", "NodePort"):
+        yield f"Service of type {resource.inputs['spec']['type']} exposes a tenant outside the cluster"
+
+
+def _bucket_baseline(resource: ResourceView) -> Iterable[str]:
+    if resource.type != BUCKET_TYPE:
+        return
+    inputs = resource.inputs
+    if inputs.get("versioning") is not True:
+        yield "bucket versioning is not enabled"
+    principal = inputs.get("public_read_principal_arn")
+    if principal is not None and ("*" in str(principal) or not str(inputs.get("name", "")).endswith("-published")):
+        yield "bucket grants read access beyond the open-data portal's published zone"
+
+
+def _bucket_tls_endpoint(resource: ResourceView) -> Iterable[str]:
+    if resource.type == BUCKET_TYPE and str(resource.inputs.get("endpoint_url") or "https://").startswith("http://"):
+        yield "object-store endpoint is plain HTTP; data and keys cross the network unencrypted"
+
+
+def _backups(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    scheduled = {
+        (str(r.metadata.get("namespace")), str(r.inputs.get("spec", {}).get("cluster", {}).get("name")))
+        for r in resources
+        if r.kind == "ScheduledBackup"
+    }
+    for cluster in resources:
+        if cluster.kind != "Cluster" or not str(cluster.inputs.get("apiVersion", "")).startswith("postgresql.cnpg.io"):
+            continue
+        backup = cluster.inputs.get("spec", {}).get("backup") or {}
+        key = (str(cluster.metadata.get("namespace")), str(cluster.metadata.get("name")))
+        if not backup.get("barmanObjectStore"):
+            yield cluster.urn, "database has no object-store backup (WAL archiving)"
+        match = re.fullmatch(r"(\d+)([dwm])", str(backup.get("retentionPolicy", "")))
+        days = int(match[1]) * {"d": 1, "w": 7, "m": 30}[match[2]] if match else 0
+        if days < MIN_BACKUP_RETENTION_DAYS:
+            yield cluster.urn, f"backup retention is under {MIN_BACKUP_RETENTION_DAYS} days"
+        if key not in scheduled:
+            yield cluster.urn, "database has no ScheduledBackup"
+
+
+def _walk_literals(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key), f"{path}.{key}" if path else str(key), item
+            yield from _walk_literals(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict) and "name" in item and "value" in item:  # env: [{name, value}]
+                yield str(item["name"]), f"{path}[{index}]", item["value"]
+            yield from _walk_literals(item, f"{path}[{index}]")
+
+
+def _no_secret_literals(resource: ResourceView) -> Iterable[str]:
+    secret_object = resource.kind == "Secret"
+    for key, path, value in _walk_literals(resource.inputs, ""):
+        if not isinstance(value, str) or not value or value == SECRET_MASK or value.startswith("${"):
+            continue
+        if _CREDENTIAL_LITERAL.search(value):
+            yield f"{path} holds what looks like a credential"
+        elif secret_object and path.split(".")[0] in ("data", "stringData"):
+            if resource.secrets_masked and _SECRET_KEY.search(key.replace("ACCESS_KEY_ID", "")):
+                yield f"{path} is a plain value, not a Pulumi secret"
+        elif _SECRET_KEY.search(key):
+            yield f"{path} is a literal secret; reference a Secret instead"
+
+
+# ---------------------------------------------------------------------------------------- policies
+
+POLICIES: tuple[Policy, ...] = (
+    Policy(
+        id="GC-DATA-001",
+        name="data-resources-protected",
+        description="Databases, buckets, volumes and tenant namespaces are protected and retained on delete.",
+        rationale="A lost database or bucket is the one failure the platform cannot survive; removing a tenant "
+        "file must never delete its data.",
+        controls=("ISO 27001 A.8.13", "NCSA baseline: backup and recovery", "PDPA s.37(1)"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_data_protected,
+    ),
+    Policy(
+        id="GC-DATA-002",
+        name="buckets-versioned-private",
+        description="Buckets are versioned and readable only by their tenant (published zone: the portal only).",
+        rationale="Versioning recovers from deletion and ransomware; anonymous access leaks agency data.",
+        controls=("ISO 27001 A.8.3", "ISO 27001 A.8.13", "PDPA s.37(1)", "NCSA baseline: access control"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_bucket_baseline,
+    ),
+    Policy(
+        id="GC-DATA-003",
+        name="object-store-over-tls",
+        description="The object store is reached over HTTPS.",
+        rationale="Bucket policies deny non-TLS requests; a plain-HTTP endpoint is acceptable only in development.",
+        controls=("ISO 27001 A.8.24", "NCSA baseline: cryptography"),
+        enforcement=Enforcement.ADVISORY,
+        resource_check=_bucket_tls_endpoint,
+    ),
+    Policy(
+        id="GC-DATA-004",
+        name="databases-backed-up",
+        description=f"Every database archives WAL to object storage, keeps backups {MIN_BACKUP_RETENTION_DAYS}+ days "
+        "and has a ScheduledBackup.",
+        rationale="Point-in-time recovery needs continuous WAL archiving and regular base backups.",
+        controls=("ISO 27001 A.8.13", "NCSA baseline: backup and recovery"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_backups,
+    ),
+    Policy(
+        id="GC-GOV-001",
+        name="tenant-labels-required",
+        description="Every govcloud namespace carries tenant, agency, classification, cost-centre and managed-by "
+        "labels.",
+        rationale="Auditors, cost reports and cluster policies select tenants by these labels.",
+        controls=("ISO 27001 A.5.9", "ISO 27001 A.5.12"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_required_labels,
+    ),
+    Policy(
+        id="GC-K8S-001",
+        name="pod-security-restricted",
+        description="Tenant namespaces enforce, audit and warn at Pod Security 'restricted'.",
+        rationale="Tenant workloads run as non-root without privilege escalation or host access.",
+        controls=("CIS Kubernetes 5.2", "ISO 27001 A.8.9"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_pod_security,
+    ),
+    Policy(
+        id="GC-K8S-002",
+        name="tenant-quotas-present",
+        description="Every tenant namespace has a ResourceQuota (no LoadBalancer/NodePort) and a LimitRange.",
+        rationale="No tenant may starve the others or open services outside the cluster.",
+        controls=("CIS Kubernetes 5.7", "ISO 27001 A.8.6"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_quotas_present,
+    ),
+    Policy(
+        id="GC-NET-001",
+        name="default-deny-network",
+        description="Every tenant namespace has a default-deny NetworkPolicy for ingress and egress.",
+        rationale="An agency's data must be unreachable by every other agency unless an agreement says otherwise.",
+        controls=("CIS Kubernetes 5.3.2", "ISO 27001 A.8.22", "NCSA baseline: network segmentation"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_default_deny,
+    ),
+    Policy(
+        id="GC-NET-002",
+        name="no-external-services",
+        description="No Service of type LoadBalancer or NodePort.",
+        rationale="Tenant web UIs are published only through the site's ingress controller.",
+        controls=("CIS Kubernetes 5.7", "ISO 27001 A.8.20"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_no_external_services,
+    ),
+    Policy(
+        id="GC-IAM-001",
+        name="no-privileged-bindings",
+        description="No binding to cluster-admin, admin or edit, and no cluster-wide bindings for tenants.",
+        rationale="Least privilege: tenant roles are namespaced and cannot change their own isolation.",
+        controls=("CIS Kubernetes 5.1.1", "ISO 27001 A.8.2", "NCSA baseline: access control"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_no_privileged_bindings,
+    ),
+    Policy(
+        id="GC-SEC-001",
+        name="no-secret-literals",
+        description="No credential appears as a literal in any resource's inputs.",
+        rationale="Secrets stay Pulumi secrets: encrypted in state, masked in plans, never in manifests or logs.",
+        controls=("ISO 27001 A.8.24", "ISO 27001 A.5.17", "PDPA s.37(1)"),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=_no_secret_literals,
+    ),
 )
 
-REQUIRED_LABELS = Policy(
-    id="GC-GOV-001",
-    name="tenant-labels-required",
-    description="Every govcloud namespace carries tenant, agency, classification, cost-centre and managed-by labels.",
-    rationale="Auditors, cost reports and cluster policies select tenants by these labels.",
-    controls=("ISO 27001 A.5.9", "ISO 27001 A.5.12"),
-    enforcement=Enforcement.MANDATORY,
-    resource_check=_required_labels,
-)
-
-BASELINE: tuple[Policy, ...] = (DATA_PROTECTED, REQUIRED_LABELS)
+#: Kept for callers that name the baseline explicitly.
+BASELINE = POLICIES

@@ -26,6 +26,8 @@ class ResourceView:
     inputs: Mapping[str, Any]
     protect: bool
     retain_on_delete: bool | None = None
+    secrets_masked: bool = True
+    """True when Pulumi secrets show as ``[secret]`` (synth). CrossGuard hands policies plaintext."""
 
     @property
     def kind(self) -> str | None:

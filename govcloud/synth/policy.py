@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from govcloud.policy.baseline import BASELINE
+from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Enforcement, ResourceView, Violation, evaluate
 
 
@@ -25,7 +25,7 @@ def views(document: Mapping[str, Any]) -> list[ResourceView]:
 
 
 def run_policies(document: Mapping[str, Any]) -> list[Violation]:
-    return evaluate(BASELINE, views(document))
+    return evaluate(POLICIES, views(document))
 
 
 def mandatory_failures(violations: Sequence[Violation]) -> list[Violation]:
