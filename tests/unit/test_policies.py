@@ -224,20 +224,15 @@ def _crossguard(resources: Sequence[ResourceView]) -> set[tuple[str, str]]:
             PolicyResource(view.type, dict(view.inputs), view.urn, view.name, opts, None, None, [], {})
         )
     for converted in crossguard_policies():
-
-        def report(message: str, urn: str | None = None, _name: str = converted.name) -> None:
-            found.add((message.split(":")[0], urn or current))
-
         if isinstance(converted, ResourceValidationPolicy):
             for resource in policy_resources:
-                current = resource.urn
                 args = ResourceValidationArgs(
                     resource.resource_type, resource.props, resource.urn, resource.name, resource.opts, None
                 )
-                converted.validate(args, report)
+                converted.validate(args, lambda message, urn, at=resource.urn: found.add((message.split(":")[0], at)))
         else:
-            current = ""
-            converted.validate(StackValidationArgs(policy_resources, None), report)
+            arguments = StackValidationArgs(policy_resources, None)
+            converted.validate(arguments, lambda message, urn: found.add((message.split(":")[0], urn or "")))
     return found
 
 
