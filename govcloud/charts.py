@@ -36,13 +36,20 @@ class Chart:
 
 _CHARTS = (
     # Tenant analytics (govcloud.components.analytics).
-    Chart("jupyterhub", "jupyterhub", "https://hub.jupyter.org/helm-chart/", "4.4.0",
-          "jupyterhub/values.schema.yaml", "jupyterhub/values.yaml"),
+    Chart(
+        "jupyterhub",
+        "jupyterhub",
+        "https://hub.jupyter.org/helm-chart/",
+        "4.4.0",
+        "jupyterhub/values.schema.yaml",
+        "jupyterhub/values.yaml",
+    ),
     Chart("trino", "trino", "https://trinodb.github.io/charts/", "1.42.2", None, "trino/values.yaml"),
     # Superset runs from its operator's CR (see govcloud.manifests.analytics); the operator is site-wide.
     # Its Helm chart (apache/superset) was deprecated in 2026 in favour of this operator (PR 44097).
-    Chart("superset-operator", "superset-operator",
-          "oci://ghcr.io/apache/superset-kubernetes-operator/charts", "0.4.0"),
+    Chart(
+        "superset-operator", "superset-operator", "oci://ghcr.io/apache/superset-kubernetes-operator/charts", "0.4.0"
+    ),
     Chart("spark-operator", "spark-operator", "https://kubeflow.github.io/spark-operator", "2.5.2"),
     # The site platform, installed once per cluster by the Site component.
     Chart("cloudnative-pg", "cloudnative-pg", "https://cloudnative-pg.github.io/charts", "0.29.0"),  # operator 1.30.0
@@ -50,8 +57,9 @@ _CHARTS = (
     # ingress-nginx was retired upstream in March 2026; 4.15.1 (controller 1.15.1) is its final release.
     Chart("ingress-nginx", "ingress-nginx", "https://kubernetes.github.io/ingress-nginx", "4.15.1"),
     Chart("kyverno", "kyverno", "https://kyverno.github.io/kyverno/", "3.9.0"),  # Kyverno 1.19.0
-    Chart("kube-prometheus-stack", "kube-prometheus-stack",
-          "https://prometheus-community.github.io/helm-charts", "85.1.2"),
+    Chart(
+        "kube-prometheus-stack", "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts", "85.1.2"
+    ),
 )
 
 CHARTS: Mapping[str, Chart] = MappingProxyType({chart.key: chart for chart in _CHARTS})

@@ -234,8 +234,10 @@ def _print_totals(document: dict[str, Any]) -> None:
 
 
 def _print_policy(violations: Sequence[Any]) -> None:
+    mandatory = sum(1 for v in violations if v.enforcement == "mandatory")
+    mark = "[green]✓[/]" if not mandatory else "[red]✗[/]"
+    out.print(f"{mark} policy pack: {mandatory} mandatory, {len(violations) - mandatory} advisory violations")
     if not violations:
-        out.print("[green]✓[/] policy pack: no violations")
         return
     table = Table(title="Policy violations")
     for column in ("enforcement", "policy", "resource", "message"):

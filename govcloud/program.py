@@ -7,13 +7,14 @@ then declares the site. Any problem stops the run before a single resource is de
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
 import pulumi
 from pydantic import BaseModel, ValidationError
 
-from govcloud.components.site import Site, SiteArgs
+from govcloud.components.site import PLATFORM_EXPORT, Site, SiteArgs, platform_exports
 from govcloud.components.storage import StorageKeys
 from govcloud.contract.errors import problems_from_validation_error
 from govcloud.contract.loader import load_document
@@ -37,7 +38,12 @@ class InvalidStackError(pulumi.RunError):
 
 
 def _is_structured(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    """Objects and maps arrive from the engine as JSON text; scalars as plain text."""
+    options = typing.get_args(annotation) or (annotation,)
+    return any(
+        typing.get_origin(option) is dict or (isinstance(option, type) and issubclass(option, BaseModel))
+        for option in options
+    )
 
 
 def site_config_from_pulumi(stacks_dir: Path) -> SiteConfig:
@@ -71,11 +77,15 @@ def site_config_from_pulumi(stacks_dir: Path) -> SiteConfig:
 
 
 def load_definition(project_dir: Path | None = None) -> StackDefinition:
-    """The stack's validated definition; ``pulumi up`` runs in the project folder, so that is the default."""
+    """The stack's validated definition; ``pulumi up`` runs in the project folder, so that is the default.
+
+    A sharded site's tenant stack validates the whole site's files (cross-file rules need them all),
+    which live in the platform stack's folder.
+    """
     stacks_dir = (project_dir or Path.cwd()) / "stacks"
     site = site_config_from_pulumi(stacks_dir)
     try:
-        return load_requests(stacks_dir, pulumi.get_stack(), site, resolve_today())
+        return load_requests(stacks_dir, site.site_stack or pulumi.get_stack(), site, resolve_today())
     except ContractError as error:
         raise InvalidStackError(list(error.problems)) from None
 
@@ -119,9 +129,27 @@ def precreated_keys(definition: StackDefinition) -> dict[str, StorageKeys] | Non
 def main(project_dir: Path | None = None) -> Site:
     """Validate, then declare the site; exports the tenant names and the sharing status."""
     definition = load_definition(project_dir)
-    site = Site(
-        definition.site.site.lower(), SiteArgs(definition=definition, precreated_keys=precreated_keys(definition))
+    config = definition.site
+    sharded_tenant = config.layout == "sharded" and config.tenant is not None
+    if sharded_tenant and config.tenant not in {t.name for t in definition.tenants}:
+        raise InvalidStackError(
+            [Problem(f"config {CONFIG_NAMESPACE}:tenant", 1, "tenant", f"no tenant '{config.tenant}' in this site")]
+        )
+    platform_stack = None
+    if sharded_tenant:
+        platform_stack = pulumi.StackReference(
+            f"{pulumi.get_organization()}/{pulumi.get_project()}/{config.site_stack}"
+        )
+    args = SiteArgs(
+        definition=definition,
+        precreated_keys=precreated_keys(definition),
+        declare_platform=not sharded_tenant,
+        tenants=[config.tenant] if sharded_tenant and config.tenant else ([] if config.layout == "sharded" else None),
+        platform_stack=platform_stack,
     )
+    site = Site(config.site.lower(), args)
+    if not sharded_tenant:
+        pulumi.export(PLATFORM_EXPORT, platform_exports())
     pulumi.export("tenants", [t.name for t in definition.tenants])
     pulumi.export("sharing", {a.name: a.status.value for a in definition.agreements})
     return site

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from govcloud.components.dependencies import OPERATOR_ANNOTATION, PlatformDependencies
 from govcloud.components.kubernetes import declare
 from govcloud.components.storage import StorageKeys, credentials_secret
 from govcloud.contract.site import SiteConfig
@@ -29,7 +30,9 @@ class TenantDatabaseArgs:
     backup_keys: StorageKeys
     """The backup-only identity's keys: it can write and prune backups but never destroy old versions."""
     depends_on: tuple[pulumi.Resource, ...] = ()
-    """What must exist first: the namespace, the backup bucket, the operator."""
+    """What must exist first: the namespace, the backup bucket."""
+    platform: PlatformDependencies | None = None
+    """The database operator the cluster needs (absent only in unit harnesses)."""
 
 
 class TenantDatabase(pulumi.ComponentResource):
@@ -49,10 +52,13 @@ class TenantDatabase(pulumi.ComponentResource):
             ),
             after,
         )
+        manifest = database_cluster(request, site)
+        waits_for: list[pulumi.Resource] = [*args.depends_on, secret]
+        if args.platform is not None:
+            manifest["metadata"]["annotations"] = {OPERATOR_ANNOTATION: args.platform.database_operator_release}
+            waits_for += args.platform.waits_for
         cluster = declare(
-            f"{name}-cluster",
-            database_cluster(request, site),
-            data_options(pulumi.ResourceOptions(parent=self, depends_on=[*args.depends_on, secret])),
+            f"{name}-cluster", manifest, data_options(pulumi.ResourceOptions(parent=self, depends_on=waits_for))
         )
         declare(
             f"{name}-scheduled-backup",

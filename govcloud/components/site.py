@@ -1,17 +1,34 @@
-"""``govcloud:site:Site`` — one site and environment: its tenants and the agreements between them."""
+"""``govcloud:site:Site`` — one site and environment: its platform, its tenants, their agreements.
+
+The same component serves both layouts: a single stack declares the platform and every tenant; in a
+sharded site the platform stack declares the platform only and each tenant stack one tenant, so the
+union of the sharded stacks is the single stack.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 
 from govcloud.access import grants_to
+from govcloud.components.dependencies import PlatformDependencies
+from govcloud.components.platform import SitePlatform, SitePlatformArgs, release_chart
 from govcloud.components.storage import StorageKeys
 from govcloud.components.tenant import Tenant, TenantArgs
 from govcloud.contract.stack import StackDefinition
 
 TYPE_TOKEN = "govcloud:site:Site"
+PLATFORM_EXPORT = "platform"
+
+
+def platform_exports() -> dict[str, str]:
+    """What a platform stack exports for its tenant stacks."""
+    return {
+        "databaseOperator": release_chart("cloudnative-pg"),
+        "ingressController": release_chart("ingress-nginx"),
+    }
 
 
 @dataclass(frozen=True)
@@ -19,17 +36,40 @@ class SiteArgs:
     definition: StackDefinition
     precreated_keys: dict[str, StorageKeys] | None = None
     """Storage keys from secret config, for stores without an IAM API (``objectStore.identities``)."""
+    declare_platform: bool = True
+    tenants: Sequence[str] | None = None
+    """The tenants this stack declares; None for all of them."""
+    platform_stack: pulumi.StackReference | None = None
+    """A sharded tenant stack's reference to its platform stack."""
 
 
 class Site(pulumi.ComponentResource):
-    """The root of the program's tree; one Tenant child per request, in name order."""
+    """The root of the program's tree: the platform, then one Tenant child per request, in name order."""
 
     definition: StackDefinition
+    platform: SitePlatform | None
     tenants: dict[str, Tenant]
 
     def __init__(self, name: str, args: SiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         definition = self.definition = args.definition
+        self.platform = None
+        if args.declare_platform:
+            self.platform = SitePlatform(f"{name}-platform", SitePlatformArgs(definition), pulumi.ResourceOptions(parent=self))
+            exports = platform_exports()
+            dependencies = PlatformDependencies(
+                exports["databaseOperator"],
+                exports["ingressController"],
+                (self.platform.database_operator, self.platform.ingress_controller),
+            )
+        else:
+            assert args.platform_stack is not None, "a tenant stack reads the platform through a StackReference"
+            platform = args.platform_stack.require_output(PLATFORM_EXPORT)
+            dependencies = PlatformDependencies(
+                platform.apply(lambda p: str(p["databaseOperator"])),
+                platform.apply(lambda p: str(p["ingressController"])),
+            )
+        wanted = set(args.tenants) if args.tenants is not None else None
         self.tenants = {
             request.name: Tenant(
                 request.name,
@@ -38,9 +78,11 @@ class Site(pulumi.ComponentResource):
                     site=definition.site,
                     read_grants=[g.read_grant for g in grants_to(definition, request.name)],
                     precreated_keys=args.precreated_keys,
+                    platform=dependencies,
                 ),
                 pulumi.ResourceOptions(parent=self),
             )
             for request in definition.tenants
+            if wanted is None or request.name in wanted
         }
         self.register_outputs({"tenants": sorted(self.tenants)})

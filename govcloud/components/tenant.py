@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from govcloud.components.dependencies import PlatformDependencies
 from govcloud.components.database import TenantDatabase, TenantDatabaseArgs
 from govcloud.components.kubernetes import declare
 from govcloud.components.storage import StorageKeys, TenantStorage, TenantStorageArgs
@@ -31,6 +32,7 @@ class TenantArgs:
     read_grants: Sequence[ReadGrant] = field(default_factory=tuple)
     """Read access to other tenants' data under active agreements (consumer side)."""
     precreated_keys: dict[str, StorageKeys] | None = None
+    platform: PlatformDependencies | None = None
 
 
 class Tenant(pulumi.ComponentResource):
@@ -59,7 +61,7 @@ class Tenant(pulumi.ComponentResource):
         if request.spec.database is not None and storage.backup_keys is not None:
             TenantDatabase(
                 f"{name}-database",
-                TenantDatabaseArgs(request, site, storage.backup_keys, (namespace, storage)),
+                TenantDatabaseArgs(request, site, storage.backup_keys, (namespace, storage), args.platform),
                 child,
             )
         self.namespace = namespace.metadata.apply(lambda m: m["name"])  # type: ignore[attr-defined]

@@ -82,6 +82,26 @@ class ClusterDns(ContractModel):
     pod_labels: dict[str, str] = {"k8s-app": "kube-dns"}
 
 
+class StorageClassSpec(ContractModel):
+    """The site's encrypted StorageClass, when govcloud should declare it (else it must exist)."""
+
+    provisioner: Annotated[str, Field(min_length=1, max_length=253)]
+    parameters: dict[str, str] = {}
+    """Provisioner parameters; they must switch encryption at rest on (e.g. Ceph RBD ``encrypted: "true"``)."""
+
+
+class Certificates(ContractModel):
+    """cert-manager's site issuer: the government CA whose key pair is in a Secret in cert-manager."""
+
+    ca_secret_name: DnsLabel = "govcloud-site-ca"
+
+
+class AuditLog(ContractModel):
+    """The site's audit-log bucket: object lock in compliance mode keeps every record for this long."""
+
+    retention_days: Annotated[int, Field(ge=365, le=3650)] = 2557
+
+
 class SiteConfig(ContractModel):
     """One site and environment: everything that differs between the national and provincial stacks."""
 
@@ -99,7 +119,15 @@ class SiteConfig(ContractModel):
     ingress: IngressController = IngressController()
     cluster_dns: ClusterDns = ClusterDns()
     kubernetes_api: KubernetesApi = KubernetesApi()
+    storage_class_spec: StorageClassSpec | None = None
+    certificates: Certificates = Certificates()
+    audit_log: AuditLog = AuditLog()
     layout: Literal["single", "sharded"] = "single"
+    """``single``: one stack for the whole site. ``sharded``: a platform stack plus one stack per tenant."""
+    tenant: DnsLabel | None = None
+    """In a sharded site, the one tenant a tenant stack declares; absent in the platform stack."""
+    site_stack: DnsLabel | None = None
+    """In a sharded site's tenant stack: the platform stack, whose folder holds the site's request files."""
     chart_repositories: dict[str, Annotated[str, Field(pattern=r"^(https|oci)://[^\s]+$")]] = {}
     """Per-chart repository overrides: government sites mirror the upstream repositories internally."""
 

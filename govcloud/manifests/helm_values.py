@@ -68,7 +68,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     loader.flatten_mapping(node)
     seen: set[Hashable] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise TemplateSafetyError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
         seen.add(key)
@@ -100,7 +100,7 @@ def render_text(template_name: str, **context: Any) -> str:
 def render_values(template_name: str, **context: Any) -> dict[str, Any]:
     """Render ``template_name`` (relative to ``k8s_manifests/``) with ``context`` and parse it to a dict."""
     text = render_text(template_name, **context)
-    loaded = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    loaded = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     if not isinstance(loaded, Mapping):
         raise TemplateSafetyError(f"{template_name} rendered {type(loaded).__name__}, not a mapping")
     return dict(loaded)

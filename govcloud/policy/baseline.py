@@ -16,6 +16,7 @@ from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
 
 BUCKET_TYPE = "pulumi-python:dynamic/govcloud:Bucket"
+PLATFORM = label("platform")
 SECRET_MASK = "[secret]"
 REQUIRED_NAMESPACE_LABELS = (
     label("tenant"),
@@ -66,7 +67,8 @@ def _data_protected(resource: ResourceView) -> Iterable[str]:
 
 
 def _required_labels(resource: ResourceView) -> Iterable[str]:
-    if resource.kind != "Namespace" or _labels(resource).get(MANAGED_BY[0]) != MANAGED_BY[1]:
+    labels = _labels(resource)
+    if resource.kind != "Namespace" or labels.get(MANAGED_BY[0]) != MANAGED_BY[1] or labels.get(PLATFORM) == "true":
         return
     missing = [key for key in REQUIRED_NAMESPACE_LABELS if not _labels(resource).get(key)]
     if missing:

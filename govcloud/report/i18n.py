@@ -8,6 +8,7 @@ officials read and cite them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from decimal import Decimal
 from typing import Any, Literal
@@ -27,9 +28,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "th": "รายงานสำหรับผู้ตรวจสอบ ระบบคลาวด์ข้อมูลขนาดใหญ่ภาครัฐ",
     },
     "subtitle": {
-        "en": "Stack {stack}, site {site}, environment {environment}",
-        "th": "สแตก {stack} ศูนย์ข้อมูล {site} สภาพแวดล้อม {environment}",
+        "en": "Stack {stack} · site: {site} · environment: {environment}",
+        "th": "สแตก {stack} · ศูนย์ข้อมูล: {site} · สภาพแวดล้อม: {environment}",
     },
+    "site.national": {"en": "national data centre", "th": "ศูนย์ข้อมูลแห่งชาติ"},
+    "environment.prod": {"en": "production", "th": "ใช้งานจริง (prod)"},
+    "environment.staging": {"en": "staging", "th": "ทดสอบก่อนใช้งานจริง (staging)"},
+    "environment.dev": {"en": "development", "th": "พัฒนาระบบ (dev)"},
     "generated": {"en": "Generated {when}", "th": "จัดทำเมื่อ {when}"},
     "as_of": {"en": "Agreement status as of {date}", "th": "สถานะข้อตกลง ณ วันที่ {date}"},
     "audience": {
@@ -71,10 +76,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "th": "หน่วยงานผู้ใช้บริการ: การแยกสภาพแวดล้อม การเข้ารหัส การสำรองข้อมูล และโควตา",
     },
     "tenants.intro": {
-        "en": "One row per agency tenant. Each mark is checked against the offline plan of the real Pulumi "
-        "program, except backup, which is taken from the agency's validated request.",
-        "th": "หนึ่งแถวต่อหนึ่งหน่วยงาน เครื่องหมายแต่ละช่องตรวจกับแผนแบบออฟไลน์ของโปรแกรม Pulumi จริง "
-        "ยกเว้นการสำรองข้อมูลซึ่งนำมาจากคำขอของหน่วยงานที่ผ่านการตรวจสอบแล้ว",
+        "en": "One row per agency tenant. Every mark is checked against the offline plan of the real Pulumi "
+        "program: the objects that would be deployed, not the intentions in the request.",
+        "th": "หนึ่งแถวต่อหนึ่งหน่วยงาน เครื่องหมายทุกช่องตรวจกับแผนแบบออฟไลน์ของโปรแกรม Pulumi จริง "
+        "คือออบเจ็กต์ที่จะถูกติดตั้งจริง ไม่ใช่เพียงความประสงค์ในคำขอ",
     },
     "col.tenant": {"en": "Tenant", "th": "ผู้ใช้บริการ"},
     "col.agency": {"en": "Agency", "th": "หน่วยงาน"},
@@ -89,6 +94,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "check.backedUp": {"en": "Backed up", "th": "สำรองข้อมูล"},
     "check.quotaBound": {"en": "Quota-bound", "th": "จำกัดโควตา"},
     "check.protected": {"en": "Data protected", "th": "ป้องกันการลบข้อมูล"},
+    "check.agreementsOnly": {"en": "Shared only under agreements", "th": "แบ่งปันเฉพาะตามข้อตกลง"},
     "legend.isolated": {
         "en": "Isolated: NetworkPolicies deny all inbound and outbound traffic by default, Pod Security "
         "'restricted' is enforced, and the tenant holds no cluster-wide permission.",
@@ -96,28 +102,37 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "Pod Security ระดับ restricted และหน่วยงานไม่มีสิทธิ์ระดับทั้งคลัสเตอร์",
     },
     "legend.encrypted": {
-        "en": "Encrypted: the tenant's volume quota is bound to the site's encrypted storage class ({sc}).",
-        "th": "เข้ารหัส: โควตาโวลุ่มของหน่วยงานผูกกับคลาสพื้นที่จัดเก็บแบบเข้ารหัสของศูนย์ข้อมูล ({sc})",
+        "en": "Encrypted: volumes and the database use the site's encrypted storage class ({sc}), database "
+        "backups and WAL are encrypted (AES-256) and database connections require TLS. Buckets receive "
+        "AES-256 default encryption from the bucket provider; the live audit confirms it on the store.",
+        "th": "เข้ารหัส: โวลุ่มและฐานข้อมูลใช้คลาสพื้นที่จัดเก็บแบบเข้ารหัสของศูนย์ข้อมูล ({sc}) "
+        "ข้อมูลสำรองและ WAL ของฐานข้อมูลเข้ารหัสด้วย AES-256 และการเชื่อมต่อฐานข้อมูลต้องใช้ TLS "
+        "บักเก็ตได้รับการเข้ารหัส AES-256 โดยปริยายจากตัวจัดการบักเก็ต และการตรวจสอบระบบจริงยืนยันบนที่เก็บข้อมูล",
     },
     "legend.backedUp": {
-        "en": "Backed up: the database has a backup schedule and a retention period (from the request); "
-        "not applicable to a tenant without a database.",
-        "th": "สำรองข้อมูล: ฐานข้อมูลมีกำหนดการสำรองและระยะเวลาเก็บรักษา (ตามคำขอ) "
-        "ไม่เกี่ยวข้องกับหน่วยงานที่ไม่มีฐานข้อมูล",
+        "en": "Backed up: the database archives WAL continuously and has a scheduled backup with a retention "
+        "period, and every bucket keeps object versions. Not applicable to a tenant with neither.",
+        "th": "สำรองข้อมูล: ฐานข้อมูลส่ง WAL ไปเก็บอย่างต่อเนื่องและมีการสำรองตามกำหนดพร้อมระยะเวลาเก็บรักษา "
+        "และบักเก็ตทุกรายการเก็บออบเจ็กต์หลายเวอร์ชัน ไม่เกี่ยวข้องกับหน่วยงานที่ไม่มีทั้งสองอย่าง",
     },
     "legend.quotaBound": {
         "en": "Quota-bound: a ResourceQuota equal to the approved quota and a LimitRange are in place.",
         "th": "จำกัดโควตา: มี ResourceQuota เท่ากับโควตาที่ได้รับอนุมัติ และมี LimitRange",
     },
     "legend.protected": {
-        "en": "Data protected: every data-bearing resource is protected and retained if deleted.",
-        "th": "ป้องกันการลบข้อมูล: ทรัพยากรที่เก็บข้อมูลทุกรายการได้รับการป้องกันการลบ และคงข้อมูลไว้แม้ถูกลบ",
+        "en": "Data protected: every data-bearing resource (namespace, database, bucket) is protected and "
+        "retained if deleted.",
+        "th": "ป้องกันการลบข้อมูล: ทรัพยากรที่เก็บข้อมูลทุกรายการ (เนมสเปซ ฐานข้อมูล บักเก็ต) ได้รับการป้องกันการลบ และคงข้อมูลไว้แม้ถูกลบ",
+    },
+    "legend.agreementsOnly": {
+        "en": "Shared only under agreements: the read grants of the tenant's storage identities are exactly "
+        "the agreements in force in which it is the reader; no more, no fewer.",
+        "th": "แบ่งปันเฉพาะตามข้อตกลง: สิทธิ์อ่านของตัวตนด้านพื้นที่จัดเก็บของหน่วยงาน ตรงกับข้อตกลงที่มีผล"
+        "ซึ่งหน่วยงานเป็นผู้อ่านข้อมูลทุกประการ ไม่มากและไม่น้อยกว่านั้น",
     },
     "status.pass": {"en": "pass", "th": "ผ่าน"},
     "status.fail": {"en": "fail", "th": "ไม่ผ่าน"},
     "status.n/a": {"en": "n/a", "th": "ไม่เกี่ยวข้อง"},
-    "source.plan": {"en": "plan", "th": "แผน"},
-    "source.request": {"en": "request", "th": "คำขอ"},
     # -- tenant details -------------------------------------------------------------------------------------
     "h.details": {"en": "Tenant details", "th": "รายละเอียดหน่วยงานผู้ใช้บริการ"},
     "label.field": {"en": "Item", "th": "รายการ"},
@@ -137,11 +152,39 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "PostgreSQL {version}, {instances} instances, {storage}",
         "th": "PostgreSQL {version} จำนวน {instances} อินสแตนซ์ ขนาด {storage}",
     },
-    "label.backup": {"en": "Backup", "th": "การสำรองข้อมูล"},
+    "label.backup": {"en": "Requested backup", "th": "การสำรองข้อมูลตามคำขอ"},
     "backup.value": {
         "en": "schedule \u201c{schedule}\u201d (cron), kept {days} days",
         "th": "ตามกำหนด \u201c{schedule}\u201d (cron) เก็บไว้ {days} วัน",
     },
+    "group.request": {"en": "Requested by the agency", "th": "ตามคำขอของหน่วยงาน"},
+    "group.plan": {"en": "Evidence from the plan", "th": "หลักฐานจากแผน"},
+    "label.database_plan": {"en": "Database as planned", "th": "ฐานข้อมูลตามแผน"},
+    "database_plan.value": {
+        "en": "cluster {cluster}, {instances} instances on storage class {sc}; connections require TLS: {tls}",
+        "th": "คลัสเตอร์ {cluster} จำนวน {instances} อินสแตนซ์ บนคลาสพื้นที่จัดเก็บ {sc}; การเชื่อมต่อต้องใช้ TLS: {tls}",
+    },
+    "label.backup_plan": {"en": "Database backup as planned", "th": "การสำรองฐานข้อมูลตามแผน"},
+    "backup_plan.value": {
+        "en": "WAL archived continuously to {destination}; scheduled backup \u201c{schedule}\u201d; kept {retention}; "
+        "encrypted with {encryption}",
+        "th": "ส่ง WAL ไปเก็บต่อเนื่องที่ {destination}; สำรองตามกำหนด \u201c{schedule}\u201d; เก็บไว้ {retention}; "
+        "เข้ารหัสด้วย {encryption}",
+    },
+    "label.buckets": {"en": "Buckets", "th": "บักเก็ต"},
+    "bucket.versioned": {"en": "versioned", "th": "เก็บหลายเวอร์ชัน"},
+    "bucket.unversioned": {"en": "NOT versioned", "th": "ไม่ได้เก็บหลายเวอร์ชัน"},
+    "bucket.expires": {"en": "objects expire after {days} days", "th": "ลบออบเจ็กต์อัตโนมัติหลัง {days} วัน"},
+    "label.read_grants": {"en": "Read grants on other agencies' data", "th": "สิทธิ์อ่านข้อมูลของหน่วยงานอื่น"},
+    "grants.unexpected": {
+        "en": "NOT explained by any agreement in force: {grants}",
+        "th": "ไม่มีข้อตกลงที่มีผลรองรับ: {grants}",
+    },
+    "grants.missing": {
+        "en": "agreements in force that are not granted: {grants}",
+        "th": "ข้อตกลงที่มีผลแต่ยังไม่ได้รับสิทธิ์: {grants}",
+    },
+    "unknown": {"en": "unknown", "th": "ไม่ทราบ"},
     "label.analytics": {"en": "Analytics services", "th": "บริการวิเคราะห์ข้อมูล"},
     "label.open_data": {"en": "Publishes open data", "th": "เผยแพร่ข้อมูลเปิด"},
     "label.hostnames": {"en": "Published web addresses", "th": "ชื่อโฮสต์ที่เผยแพร่"},
@@ -165,7 +208,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "label.reads_from": {"en": "Reads under agreements", "th": "อ่านข้อมูลภายใต้ข้อตกลง"},
     "label.shares_with": {"en": "Shared under agreements", "th": "ให้ข้อมูลภายใต้ข้อตกลง"},
     "label.role_groups": {"en": "Access groups: {role}", "th": "กลุ่มผู้ใช้สิทธิ์: {role}"},
-    "label.evidence_source": {"en": "Evidence from", "th": "หลักฐานจาก"},
     "yes": {"en": "yes", "th": "มี"},
     "no": {"en": "no", "th": "ไม่มี"},
     "none": {"en": "none", "th": "ไม่มี"},
@@ -258,8 +300,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "audit.not_supplied": {
         "en": "No live audit result was supplied with this report: it shows what is declared and planned, "
         "not what is running.",
-        "th": "รายงานนี้ไม่ได้แนบผลการตรวจสอบระบบจริง จึงแสดงเฉพาะสิ่งที่ประกาศและวางแผนไว้ "
-        "ไม่ใช่สิ่งที่ทำงานอยู่จริง",
+        "th": "รายงานนี้ไม่ได้แนบผลการตรวจสอบระบบจริง จึงแสดงเฉพาะสิ่งที่ประกาศและวางแผนไว้ ไม่ใช่สิ่งที่ทำงานอยู่จริง",
     },
     "audit.clean": {
         "en": "The live audit found no difference between the running platform and the declaration.",
@@ -280,21 +321,19 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "h.method": {"en": "How this report was produced", "th": "ที่มาของรายงานนี้"},
     "method.plan": {
         "en": "Evidence from the plan comes from running the real Pulumi program offline and reading every "
-        "Kubernetes object it would create: NetworkPolicies, ResourceQuotas, Namespaces and RoleBindings are "
-        "counted, not assumed.",
-        "th": "หลักฐานจากแผนได้จากการรันโปรแกรม Pulumi จริงแบบออฟไลน์ และอ่านออบเจ็กต์ Kubernetes "
-        "ทุกรายการที่โปรแกรมจะสร้าง ทั้ง NetworkPolicy, ResourceQuota, Namespace และ RoleBinding "
-        "ล้วนนับจากแผนจริง ไม่ได้สันนิษฐาน",
+        "resource it would create: NetworkPolicies, ResourceQuotas, Namespaces, RoleBindings, database "
+        "clusters, scheduled backups, buckets and storage identities are counted, not assumed.",
+        "th": "หลักฐานจากแผนได้จากการรันโปรแกรม Pulumi จริงแบบออฟไลน์ และอ่านทรัพยากรทุกรายการที่โปรแกรม"
+        "จะสร้าง ทั้ง NetworkPolicy, ResourceQuota, Namespace, RoleBinding คลัสเตอร์ฐานข้อมูล "
+        "การสำรองข้อมูลตามกำหนด บักเก็ต และตัวตนด้านพื้นที่จัดเก็บ ล้วนนับจากแผนจริง ไม่ได้สันนิษฐาน",
     },
     "method.request": {
         "en": "Agency names, classification, personal data, quotas, databases and agreements come from the "
         "stack's request files, which passed every contract rule.",
-        "th": "ชื่อหน่วยงาน ชั้นความลับ ข้อมูลส่วนบุคคล โควตา ฐานข้อมูล และข้อตกลง มาจากไฟล์คำขอในสแตก "
-        "ซึ่งผ่านกฎของข้อกำหนดทุกข้อแล้ว",
+        "th": "ชื่อหน่วยงาน ชั้นความลับ ข้อมูลส่วนบุคคล โควตา ฐานข้อมูล และข้อตกลง มาจากไฟล์คำขอในสแตก ซึ่งผ่านกฎของข้อกำหนดทุกข้อแล้ว",
     },
     "method.audit": {
-        "en": "Live audit findings, when supplied, compare the running cluster and object store with the "
-        "declaration.",
+        "en": "Live audit findings, when supplied, compare the running cluster and object store with the declaration.",
         "th": "ผลการตรวจสอบระบบจริง (ถ้ามี) เปรียบเทียบคลัสเตอร์และที่เก็บออบเจ็กต์ที่ทำงานอยู่กับสิ่งที่ประกาศไว้",
     },
     # -- vocabularies ---------------------------------------------------------------------------------------
@@ -312,6 +351,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "zone.curated": {"en": "curated", "th": "ข้อมูลคัดกรองแล้ว (curated)"},
     "zone.published": {"en": "published", "th": "ข้อมูลเผยแพร่ (published)"},
     "zone.archive": {"en": "archive", "th": "ข้อมูลจัดเก็บถาวร (archive)"},
+    "zone.backup": {"en": "database backup", "th": "ข้อมูลสำรองของฐานข้อมูล (backup)"},
     "role.admin": {"en": "administrators", "th": "ผู้ดูแลระบบ"},
     "role.engineer": {"en": "engineers", "th": "วิศวกรข้อมูล"},
     "role.analyst": {"en": "analysts", "th": "นักวิเคราะห์ข้อมูล"},
@@ -349,11 +389,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "ministry.MOPH": {"en": "Ministry of Public Health", "th": "กระทรวงสาธารณสุข"},
     "ministry.MOIND": {"en": "Ministry of Industry", "th": "กระทรวงอุตสาหกรรม"},
     "ministry.IND": {"en": "Independent state agencies", "th": "หน่วยงานของรัฐที่เป็นอิสระ"},
-    # -- policies (Thai text for the baseline; a policy without it falls back to its English text) ----------
+    # -- policies: Thai text, kept with the English it translates so a changed policy falls back to English
     "policy.GC-DATA-001.description": {
         "en": "Databases, buckets, volumes and tenant namespaces are protected and retained on delete.",
-        "th": "ฐานข้อมูล บักเก็ต โวลุ่ม และเนมสเปซของหน่วยงานทุกรายการได้รับการป้องกันการลบ "
-        "และคงข้อมูลไว้แม้ถูกลบ",
+        "th": "ฐานข้อมูล บักเก็ต โวลุ่ม และเนมสเปซของหน่วยงานทุกรายการได้รับการป้องกันการลบ และคงข้อมูลไว้แม้ถูกลบ",
     },
     "policy.GC-DATA-001.rationale": {
         "en": "A lost database or bucket is the one failure the platform cannot survive; removing a tenant file "
@@ -361,14 +400,85 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "th": "การสูญเสียฐานข้อมูลหรือบักเก็ตเป็นความเสียหายเดียวที่แพลตฟอร์มรับไม่ได้ "
         "การลบไฟล์คำขอของหน่วยงานต้องไม่ทำให้ข้อมูลของหน่วยงานถูกลบ",
     },
+    "policy.GC-DATA-002.description": {
+        "en": "Buckets are versioned and readable only by their tenant (published zone: the portal only).",
+        "th": "บักเก็ตทุกรายการเก็บหลายเวอร์ชัน และอ่านได้เฉพาะหน่วยงานเจ้าของ (โซน published: อ่านได้เฉพาะพอร์ทัลข้อมูลเปิด)",
+    },
+    "policy.GC-DATA-002.rationale": {
+        "en": "Versioning recovers from deletion and ransomware; anonymous access leaks agency data.",
+        "th": "การเก็บหลายเวอร์ชันช่วยกู้คืนจากการลบและมัลแวร์เรียกค่าไถ่ การเปิดให้เข้าถึงโดยไม่ระบุตัวตนทำให้ข้อมูลของหน่วยงานรั่วไหล",
+    },
+    "policy.GC-DATA-003.description": {
+        "en": "The object store is reached over HTTPS.",
+        "th": "การเชื่อมต่อที่เก็บออบเจ็กต์ใช้ HTTPS",
+    },
+    "policy.GC-DATA-003.rationale": {
+        "en": "Bucket policies deny non-TLS requests; a plain-HTTP endpoint is acceptable only in development.",
+        "th": "นโยบายบักเก็ตปฏิเสธคำขอที่ไม่ใช้ TLS ปลายทางแบบ HTTP ธรรมดายอมรับได้เฉพาะในสภาพแวดล้อมพัฒนาเท่านั้น",
+    },
+    "policy.GC-DATA-004.description": {
+        "en": "Every database archives WAL to object storage, keeps backups 7+ days and has a ScheduledBackup.",
+        "th": "ฐานข้อมูลทุกรายการส่ง WAL ไปเก็บในที่เก็บออบเจ็กต์ เก็บข้อมูลสำรองไว้อย่างน้อย 7 วัน และมี ScheduledBackup",
+    },
+    "policy.GC-DATA-004.rationale": {
+        "en": "Point-in-time recovery needs continuous WAL archiving and regular base backups.",
+        "th": "การกู้คืน ณ จุดเวลาใดเวลาหนึ่งต้องอาศัยการเก็บ WAL อย่างต่อเนื่องและการสำรองข้อมูลฐานอย่างสม่ำเสมอ",
+    },
     "policy.GC-GOV-001.description": {
         "en": "Every govcloud namespace carries tenant, agency, classification, cost-centre and managed-by labels.",
-        "th": "เนมสเปซทุกรายการที่ govcloud สร้างมีป้ายกำกับผู้ใช้บริการ หน่วยงาน ชั้นความลับ ศูนย์ต้นทุน "
-        "และผู้ดูแลการติดตั้ง",
+        "th": "เนมสเปซทุกรายการที่ govcloud สร้างมีป้ายกำกับผู้ใช้บริการ หน่วยงาน ชั้นความลับ ศูนย์ต้นทุน และผู้ดูแลการติดตั้ง",
     },
     "policy.GC-GOV-001.rationale": {
         "en": "Auditors, cost reports and cluster policies select tenants by these labels.",
         "th": "ผู้ตรวจสอบ รายงานค่าใช้จ่าย และนโยบายของคลัสเตอร์ใช้ป้ายกำกับเหล่านี้ในการระบุหน่วยงาน",
+    },
+    "policy.GC-K8S-001.description": {
+        "en": "Tenant namespaces enforce, audit and warn at Pod Security 'restricted'.",
+        "th": "เนมสเปซของหน่วยงานบังคับใช้ ตรวจสอบ และเตือนที่ระดับ Pod Security 'restricted'",
+    },
+    "policy.GC-K8S-001.rationale": {
+        "en": "Tenant workloads run as non-root without privilege escalation or host access.",
+        "th": "เวิร์กโหลดของหน่วยงานทำงานโดยไม่ใช้สิทธิ์ root ไม่ยกระดับสิทธิ์ และไม่เข้าถึงเครื่องโฮสต์",
+    },
+    "policy.GC-K8S-002.description": {
+        "en": "Every tenant namespace has a ResourceQuota (no LoadBalancer/NodePort) and a LimitRange.",
+        "th": "เนมสเปซของหน่วยงานทุกรายการมี ResourceQuota (ไม่อนุญาต LoadBalancer/NodePort) และ LimitRange",
+    },
+    "policy.GC-K8S-002.rationale": {
+        "en": "No tenant may starve the others or open services outside the cluster.",
+        "th": "ไม่มีหน่วยงานใดแย่งทรัพยากรจนหน่วยงานอื่นใช้งานไม่ได้ หรือเปิดบริการออกนอกคลัสเตอร์ได้",
+    },
+    "policy.GC-NET-001.description": {
+        "en": "Every tenant namespace has a default-deny NetworkPolicy for ingress and egress.",
+        "th": "เนมสเปซของหน่วยงานทุกรายการมี NetworkPolicy ที่ปฏิเสธการรับส่งข้อมูลทั้งขาเข้าและขาออกโดยปริยาย",
+    },
+    "policy.GC-NET-001.rationale": {
+        "en": "An agency's data must be unreachable by every other agency unless an agreement says otherwise.",
+        "th": "หน่วยงานอื่นต้องเข้าถึงข้อมูลของหน่วยงานไม่ได้ เว้นแต่มีข้อตกลงกำหนดไว้",
+    },
+    "policy.GC-NET-002.description": {
+        "en": "No Service of type LoadBalancer or NodePort.",
+        "th": "ไม่มี Service ประเภท LoadBalancer หรือ NodePort",
+    },
+    "policy.GC-NET-002.rationale": {
+        "en": "Tenant web UIs are published only through the site's ingress controller.",
+        "th": "หน้าเว็บของหน่วยงานเผยแพร่ได้ผ่านตัวควบคุมขาเข้า (ingress controller) ของศูนย์ข้อมูลเท่านั้น",
+    },
+    "policy.GC-IAM-001.description": {
+        "en": "No binding to cluster-admin, admin or edit, and no cluster-wide bindings for tenants.",
+        "th": "ไม่มีการผูกสิทธิ์กับ cluster-admin, admin หรือ edit และไม่มีการผูกสิทธิ์ระดับทั้งคลัสเตอร์ให้หน่วยงาน",
+    },
+    "policy.GC-IAM-001.rationale": {
+        "en": "Least privilege: tenant roles are namespaced and cannot change their own isolation.",
+        "th": "ให้สิทธิ์น้อยที่สุดเท่าที่จำเป็น บทบาทของหน่วยงานจำกัดอยู่ในเนมสเปซ และเปลี่ยนการแยกสภาพแวดล้อมของตนเองไม่ได้",
+    },
+    "policy.GC-SEC-001.description": {
+        "en": "No credential appears as a literal in any resource's inputs.",
+        "th": "ไม่มีข้อมูลรับรอง (credential) ปรากฏเป็นค่าตรงในอินพุตของทรัพยากรใด",
+    },
+    "policy.GC-SEC-001.rationale": {
+        "en": "Secrets stay Pulumi secrets: encrypted in state, masked in plans, never in manifests or logs.",
+        "th": "ความลับยังคงเป็นความลับของ Pulumi คือเข้ารหัสในสถานะ (state) ปิดบังในแผน และไม่ปรากฏในแมนิเฟสต์หรือบันทึก (log)",
     },
 }
 
@@ -398,8 +508,9 @@ class Translator:
         return entry[self.lang] if entry else value
 
     def policy_text(self, policy_id: str, field: str, english: str) -> str:
+        """A policy's description or rationale; the Thai only while it still translates the current English."""
         entry = MESSAGES.get(f"policy.{policy_id}.{field}")
-        return entry[self.lang] if entry and self.lang == "th" else english
+        return entry[self.lang] if entry is not None and entry["en"] == english else english
 
     def date(self, day: dt.date) -> str:
         if self.lang == "th":
@@ -426,6 +537,11 @@ class Translator:
             if value >= size:
                 return f"{self.number(value / size)} {unit}"
         return f"{self.number(value)} B"
+
+    def retention(self, policy: str) -> str:
+        """CloudNativePG's ``30d`` as ``30 days``; any other form is shown as written."""
+        match = re.fullmatch(r"([0-9]+)d", policy)
+        return self("unit.days", value=match[1]) if match else policy
 
     def yes_no(self, value: bool) -> str:
         return self("yes" if value else "no")

@@ -27,7 +27,7 @@ from govcloud.contract.stack import Agreement, StackDefinition
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.rbac import ROLES, role_name
 from govcloud.naming import bucket_name
-from govcloud.policy.baseline import BASELINE
+from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Policy
 from govcloud.safety import is_data_bearing
 from govcloud.synth.plan import is_kubernetes_object, owning_tenant
@@ -42,9 +42,14 @@ RESTRICTED = "restricted"
 _STORAGE_CLASS_QUOTA = ".storageclass.storage.k8s.io/requests.storage"
 
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "n/a"
-FROM_PLAN, FROM_REQUEST = "plan", "request"
+FROM_PLAN = "plan"
 #: The per-tenant checks, in the order the overview table shows them.
-CHECKS = ("isolated", "encrypted", "backedUp", "quotaBound", "protected")
+CHECKS = ("isolated", "encrypted", "backedUp", "quotaBound", "protected", "agreementsOnly")
+#: What the platform encrypts database backups and WAL with; anything else fails the encryption check.
+BACKUP_ENCRYPTION = "AES256"
+BUCKET_TYPE = "pulumi-python:dynamic/govcloud:Bucket"
+STORAGE_IDENTITY_TYPE = "pulumi-python:dynamic/govcloud:StorageIdentity"
+ZONE_TAG = "govcloud.go.th/zone"
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,38 @@ class Check:
 
 @dataclass(frozen=True)
 class DatabaseSummary:
+    """The database as the agency requested it."""
+
     version: int
     instances: int
     storage: Decimal
     backup_schedule: str
     backup_retention_days: int
+
+
+@dataclass(frozen=True)
+class DatabaseEvidence:
+    """The database as the plan declares it: where it stores, how it is backed up, how it is reached."""
+
+    cluster: str
+    instances: int
+    storage_class: str | None
+    wal_archiving: bool
+    backup_encryption: str | None
+    """The algorithm both base backups and WAL are encrypted with; None unless they agree."""
+    backup_retention: str | None
+    backup_destination: str | None
+    backup_schedule: str | None
+    """The ScheduledBackup's schedule (six-field cron, seconds first); None without one."""
+    tls_required: bool
+
+
+@dataclass(frozen=True)
+class BucketEvidence:
+    name: str
+    zone: str
+    versioned: bool
+    expire_after_days: int | None
 
 
 @dataclass(frozen=True)
@@ -82,7 +114,7 @@ class DataResource:
 
 
 @dataclass(frozen=True)
-class IsolationEvidence:
+class TenantEvidence:
     """What the plan declares for one tenant; counted, not assumed."""
 
     in_plan: bool
@@ -95,6 +127,15 @@ class IsolationEvidence:
     rbac: tuple[RoleGroups, ...]
     cluster_wide_grants: int
     storage_classes: tuple[str, ...]
+    """Storage classes the ResourceQuota lets the tenant's volumes use."""
+    database: DatabaseEvidence | None
+    buckets: tuple[BucketEvidence, ...]
+    read_grants: tuple[str, ...]
+    """``bucket/prefix`` other agencies' data the tenant's storage identities may read."""
+    unexpected_grants: tuple[str, ...]
+    """Read grants no agreement in force explains."""
+    missing_grants: tuple[str, ...]
+    """Agreements in force the plan does not grant."""
     data_resources: tuple[DataResource, ...]
 
 
@@ -119,7 +160,7 @@ class TenantSummary:
     open_data: bool
     hostnames: tuple[str, ...]
     egress: tuple[str, ...]
-    evidence: IsolationEvidence
+    evidence: TenantEvidence
     checks: tuple[Check, ...]
     reads_from: tuple[str, ...]
     """Active agreements under which this tenant reads another's data."""
@@ -265,7 +306,7 @@ def build_report(
     generated_at: dt.datetime,
     *,
     audit_skipped: Sequence[str] = (),
-    policies: Sequence[Policy] = BASELINE,
+    policies: Sequence[Policy] = POLICIES,
 ) -> ReportData:
     """Everything the report shows; pure, so the same inputs always give the same report."""
     resources: Sequence[Mapping[str, Any]] = plan.get("resources", [])
@@ -329,7 +370,41 @@ def _quantity(value: Any) -> Decimal | None:
         return None
 
 
-def _evidence(in_plan: bool, resources: Sequence[Mapping[str, Any]], quota_wanted: EffectiveQuota) -> IsolationEvidence:
+def _database_evidence(kinds: Mapping[str, Sequence[Mapping[str, Any]]]) -> DatabaseEvidence | None:
+    for cluster in kinds["Cluster"]:
+        name = str(cluster["inputs"].get("metadata", {}).get("name", ""))
+        spec = _spec(cluster)
+        backup = spec.get("backup") or {}
+        store = backup.get("barmanObjectStore") or {}
+        data_encryption = (store.get("data") or {}).get("encryption")
+        wal = store.get("wal") or {}
+        schedules = [
+            str(_spec(b).get("schedule"))
+            for b in kinds["ScheduledBackup"]
+            if (_spec(b).get("cluster") or {}).get("name") == name
+        ]
+        hba = [" ".join(str(line).split()) for line in (spec.get("postgresql") or {}).get("pg_hba") or []]
+        return DatabaseEvidence(
+            cluster=name,
+            instances=int(spec.get("instances") or 0),
+            storage_class=(spec.get("storage") or {}).get("storageClass"),
+            wal_archiving=bool(store.get("destinationPath")),
+            backup_encryption=data_encryption if data_encryption and wal.get("encryption") == data_encryption else None,
+            backup_retention=backup.get("retentionPolicy"),
+            backup_destination=store.get("destinationPath"),
+            backup_schedule=schedules[0] if schedules else None,
+            tls_required=any(line.startswith("hostssl ") for line in hba)
+            and not any(line.startswith(("host ", "hostnossl ")) and not line.endswith(" reject") for line in hba),
+        )
+    return None
+
+
+def _evidence(
+    in_plan: bool,
+    resources: Sequence[Mapping[str, Any]],
+    quota_wanted: EffectiveQuota,
+    expected_grants: Sequence[str],
+) -> TenantEvidence:
     kinds: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for resource in resources:
         kinds[_kind(resource)].append(resource)
@@ -356,7 +431,16 @@ def _evidence(in_plan: bool, resources: Sequence[Mapping[str, Any]], quota_wante
         role = roles_by_name.get(str(ref.get("name")), str(ref.get("name")))
         subjects = binding["inputs"].get("subjects") or []
         groups.setdefault(role, []).extend(s["name"] for s in subjects if s.get("kind") == "Group")
-    return IsolationEvidence(
+    buckets = [r for r in resources if r["type"] == BUCKET_TYPE]
+    grants = sorted(
+        {
+            f"{g.get('bucket')}/{g.get('prefix') or ''}"
+            for r in resources
+            if r["type"] == STORAGE_IDENTITY_TYPE
+            for g in r["inputs"].get("read_grants") or []
+        }
+    )
+    return TenantEvidence(
         in_plan=in_plan,
         network_policies=len(policies),
         default_deny=any(_denies_all(p, "Ingress") for p in policies)
@@ -370,6 +454,19 @@ def _evidence(in_plan: bool, resources: Sequence[Mapping[str, Any]], quota_wante
         storage_classes=tuple(
             sorted(key.removesuffix(_STORAGE_CLASS_QUOTA) for key in hard if key.endswith(_STORAGE_CLASS_QUOTA))
         ),
+        database=_database_evidence(kinds),
+        buckets=tuple(
+            BucketEvidence(
+                name=str(b["inputs"].get("name", b["name"])),
+                zone=str((b["inputs"].get("tags") or {}).get(ZONE_TAG, "")),
+                versioned=bool(b["inputs"].get("versioning")),
+                expire_after_days=b["inputs"].get("expire_after_days"),
+            )
+            for b in sorted(buckets, key=lambda b: str(b["inputs"].get("name", b["name"])))
+        ),
+        read_grants=tuple(grants),
+        unexpected_grants=tuple(g for g in grants if g not in expected_grants),
+        missing_grants=tuple(sorted(g for g in set(expected_grants) if g not in grants)),
         data_resources=tuple(
             DataResource(
                 type=str(r["type"]).rsplit(":", 1)[-1],
@@ -387,8 +484,23 @@ def _status(ok: bool) -> str:
     return PASS if ok else FAIL
 
 
-def _checks(evidence: IsolationEvidence, tenant: TenantRequest, site: SiteConfig) -> tuple[Check, ...]:
-    data = evidence.data_resources
+def _checks(evidence: TenantEvidence, tenant: TenantRequest, site: SiteConfig) -> tuple[Check, ...]:
+    """The overview's marks. Each is derived from plan evidence only, so a stale or partial plan fails."""
+    data, database, wants_database = evidence.data_resources, evidence.database, tenant.spec.database is not None
+    database_encrypted = not wants_database or (
+        database is not None
+        and database.storage_class == site.storage_class
+        and database.backup_encryption == BACKUP_ENCRYPTION
+        and database.tls_required
+    )
+    database_backed_up = not wants_database or (
+        database is not None
+        and database.wal_archiving
+        and database.backup_schedule is not None
+        and database.backup_retention is not None
+    )
+    wants_buckets = tenant.spec.storage is not None or wants_database
+    buckets_versioned = not wants_buckets or (bool(evidence.buckets) and all(b.versioned for b in evidence.buckets))
     return (
         Check(
             "isolated",
@@ -397,10 +509,19 @@ def _checks(evidence: IsolationEvidence, tenant: TenantRequest, site: SiteConfig
             ),
             FROM_PLAN,
         ),
-        Check("encrypted", _status(site.storage_class in evidence.storage_classes), FROM_PLAN),
-        Check("backedUp", PASS if tenant.spec.database is not None else NOT_APPLICABLE, FROM_REQUEST),
+        Check("encrypted", _status(site.storage_class in evidence.storage_classes and database_encrypted), FROM_PLAN),
+        Check(
+            "backedUp",
+            _status(database_backed_up and buckets_versioned) if wants_database or wants_buckets else NOT_APPLICABLE,
+            FROM_PLAN,
+        ),
         Check("quotaBound", _status(evidence.quota_matches and evidence.limit_range), FROM_PLAN),
         Check("protected", _status(bool(data) and all(d.protected and d.retained for d in data)), FROM_PLAN),
+        Check(
+            "agreementsOnly",
+            _status(evidence.in_plan and not evidence.unexpected_grants and not evidence.missing_grants),
+            FROM_PLAN,
+        ),
     )
 
 
@@ -414,7 +535,8 @@ def _tenant_summary(
 ) -> TenantSummary:
     spec = tenant.spec
     quota = effective_quota(tenant)
-    evidence = _evidence(in_plan, resources, quota)
+    expected = [g.location.removeprefix("s3://") for g in access.active if g.consumer == tenant.name]
+    evidence = _evidence(in_plan, resources, quota, expected)
     database = spec.database
     analytics = spec.analytics
     enabled = {
@@ -538,9 +660,7 @@ def _access_matrix(definition: StackDefinition) -> AccessMatrix:
     grants = [_grant(definition, a) for a in definition.agreements]
 
     def having(status: AgreementStatus) -> tuple[AccessGrant, ...]:
-        return tuple(
-            sorted((g for g in grants if g.status == status.value), key=lambda g: (g.consumer, g.agreement))
-        )
+        return tuple(sorted((g for g in grants if g.status == status.value), key=lambda g: (g.consumer, g.agreement)))
 
     return AccessMatrix(
         having(AgreementStatus.ACTIVE), having(AgreementStatus.PENDING), having(AgreementStatus.EXPIRED)

@@ -106,7 +106,8 @@ def test_synth_writes_plan_and_manifests(tmp_path: Path) -> None:
     plan = json.loads((out / "plan.json").read_text("utf-8"))
     assert plan["stack"] == "dev" and plan["tenants"] == ["nso", "tmd"]
     assert (out / "manifests" / "nso" / "namespace-nso.yaml").is_file()
-    assert "policy pack: no violations" in result.output
+    assert "policy pack: 0 mandatory, 7 advisory violations" in result.output
+    assert "GC-DATA-003" in result.output, "dev's plain-HTTP object store is advised on"
     assert "Namespace nso 🔒 protected, retained" in result.output
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from govcloud.contract.problems import ContractError
 from govcloud.synth.engine import synthesize
-from govcloud.synth.plan import read_plan, write_plan
+from govcloud.synth.plan import is_kubernetes_object, read_plan, write_plan
 from tests.program.conftest import REPO_ROOT, TODAY, resources_of, synthesized
 
 NATIONAL_TENANTS = ["dga", "doae", "dopa", "moph", "nso", "revenue", "tmd"]
@@ -67,7 +67,7 @@ def test_tenant_namespace_labels_and_annotations(national_plan: dict[str, Any]) 
 
 def test_namespaces_are_protected_and_retained(example_plan: dict[str, Any]) -> None:
     namespaces = resources_of(example_plan, "Namespace")
-    assert len(namespaces) == len(example_plan["tenants"])
+    assert len(namespaces) == len(example_plan["tenants"]) + 7, "tenants plus the 7 platform namespaces"
     assert all(r["protect"] and r["retainOnDelete"] for r in namespaces)
 
 
@@ -80,7 +80,8 @@ def test_the_example_stacks_pass_the_policy_pack(example_plan: dict[str, Any]) -
 
 def test_manifests_one_file_per_kubernetes_object(tmp_path: Path, national_plan: dict[str, Any]) -> None:
     written = write_plan(national_plan, tmp_path)
-    objects = [r for r in national_plan["resources"] if r["type"].startswith("kubernetes:")]
+    objects = [r for r in national_plan["resources"] if is_kubernetes_object(r)]
+    assert len(objects) > 150
     manifests = sorted((tmp_path / "manifests").rglob("*.yaml"))
     assert len(manifests) == len(objects) == len(written) - 1
     assert {p.parent.name for p in manifests} >= set(NATIONAL_TENANTS)

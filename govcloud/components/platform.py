@@ -1,0 +1,152 @@
+"""``govcloud:site:SitePlatform`` — what every tenant relies on, installed once per site.
+
+Platform namespaces with Pod Security and default deny; cert-manager with the site's issuer; the
+ingress controller; the CloudNativePG and Spark operators; Kyverno with the baseline cluster policies;
+monitoring; the site's encrypted StorageClass; the audit-log bucket under compliance-mode object lock.
+Chart versions are pinned in ``govcloud.charts``; repositories can be mirrors (air-gapped sites).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from govcloud.charts import CHARTS, repository_for
+from govcloud.components.bucket_provider import Bucket
+from govcloud.components.kubernetes import declare
+from govcloud.components.storage import connection
+from govcloud.contract.stack import StackDefinition
+from govcloud.manifests.helm_values import render_values
+from govcloud.manifests.platform import (
+    CERT_MANAGER,
+    DATABASE_OPERATOR,
+    INGRESS,
+    KYVERNO,
+    MONITORING,
+    PLATFORM_LABEL,
+    PLATFORM_NAMESPACES,
+    SPARK_OPERATOR,
+    TENANT_LABEL,
+    PlatformNamespace,
+    cluster_issuer,
+    platform_namespace,
+    platform_network_policies,
+    storage_class,
+)
+from govcloud.manifests.platform_values import platform_values
+from govcloud.naming import MANAGED_BY, bucket_name, label
+from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES, REQUIRED_NAMESPACE_LABELS
+from govcloud.safety import data_options
+from govcloud.storage.buckets import BucketSpec
+
+TYPE_TOKEN = "govcloud:site:SitePlatform"
+AUDIT_LOG_ZONE = "audit-log"
+KYVERNO_POLICIES = ("kyverno/tenant-baseline.yaml.j2", "kyverno/require-govcloud-labels.yaml.j2")
+#: Platform service -> (chart key, namespace).
+RELEASES: dict[str, tuple[str, PlatformNamespace]] = {
+    "cert-manager": ("cert-manager", CERT_MANAGER),
+    "ingress-nginx": ("ingress-nginx", INGRESS),
+    "cloudnative-pg": ("cloudnative-pg", DATABASE_OPERATOR),
+    "spark-operator": ("spark-operator", SPARK_OPERATOR),
+    "kyverno": ("kyverno", KYVERNO),
+    "monitoring": ("kube-prometheus-stack", MONITORING),
+}
+
+
+def audit_log_bucket(definition: StackDefinition) -> BucketSpec:
+    site = definition.site
+    return BucketSpec(
+        name=bucket_name(site, "govcloud", AUDIT_LOG_ZONE),
+        versioning=True,
+        lock_versioning=True,
+        object_lock=True,
+        object_lock_days=site.audit_log.retention_days,
+        tags={MANAGED_BY[0]: MANAGED_BY[1], label("zone"): AUDIT_LOG_ZONE},
+    )
+
+
+def kyverno_policies() -> list[dict[str, object]]:
+    """The baseline cluster policies, rendered from their templates."""
+    context = {
+        "labels": {PLATFORM_LABEL: "true", MANAGED_BY[0]: MANAGED_BY[1]},
+        "description": "Guard rails for govcloud tenant namespaces, enforced for every object, Pulumi's or not.",
+        "tenant_label": TENANT_LABEL,
+        "privileged_roles": sorted(PRIVILEGED_CLUSTER_ROLES),
+        "managed_by": list(MANAGED_BY),
+        "platform_label": PLATFORM_LABEL,
+        "required": {key: "?*" for key in REQUIRED_NAMESPACE_LABELS},
+    }
+    return [render_values(template, **context) for template in KYVERNO_POLICIES]
+
+
+@dataclass(frozen=True)
+class SitePlatformArgs:
+    definition: StackDefinition
+
+
+class SitePlatform(pulumi.ComponentResource):
+    """Exposes the releases tenant resources must wait for (``database_operator``, ``ingress_controller``)."""
+
+    releases: dict[str, k8s.helm.v3.Release]
+
+    def __init__(self, name: str, args: SitePlatformArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        definition = args.definition
+        site = definition.site
+        child = pulumi.ResourceOptions(parent=self)
+        namespaces = {}
+        for namespace in PLATFORM_NAMESPACES:
+            namespaces[namespace.name] = declare(
+                f"platform-{namespace.name}", platform_namespace(namespace, site), data_options(child)
+            )
+            after = pulumi.ResourceOptions(parent=self, depends_on=[namespaces[namespace.name]])
+            for policy in platform_network_policies(namespace, site):
+                declare(f"platform-{namespace.name}-{policy['metadata']['name']}", policy, after)
+        sc = storage_class(site)
+        if sc is not None:
+            declare("platform-storage-class", sc, child)
+        self.releases = {}
+        for service, (chart_key, namespace) in RELEASES.items():
+            chart = CHARTS[chart_key]
+            self.releases[service] = k8s.helm.v3.Release(
+                f"platform-{service}",
+                name=service,
+                chart=chart.name,
+                version=chart.version,
+                repository_opts={"repo": repository_for(chart, site)},
+                namespace=namespace.name,
+                values=platform_values(chart_key, definition),
+                atomic=True,
+                cleanup_on_fail=True,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[namespaces[namespace.name]]),
+            )
+        declare(
+            "platform-site-issuer",
+            cluster_issuer(site),
+            pulumi.ResourceOptions(parent=self, depends_on=[self.releases["cert-manager"]]),
+        )
+        for policy in kyverno_policies():
+            declare(
+                f"platform-{policy['metadata']['name']}",  # type: ignore[index]
+                policy,
+                pulumi.ResourceOptions(parent=self, depends_on=[self.releases["kyverno"]]),
+            )
+        Bucket(f"platform-{AUDIT_LOG_ZONE}", audit_log_bucket(definition), connection(site), data_options(child))
+        self.register_outputs(
+            {"releases": {service: f"{release_chart(service)}" for service in self.releases}}
+        )
+
+    @property
+    def database_operator(self) -> pulumi.Resource:
+        return self.releases["cloudnative-pg"]
+
+    @property
+    def ingress_controller(self) -> pulumi.Resource:
+        return self.releases["ingress-nginx"]
+
+
+def release_chart(service: str) -> str:
+    chart = CHARTS[RELEASES[service][0]]
+    return f"{chart.name}-{chart.version}"

@@ -1,0 +1,768 @@
+"""A tenant's analytics workspaces: JupyterHub, Trino, Superset and Spark, built as plain dicts.
+
+Every builder is pure: it reads the validated request and site and returns Helm values (rendered from
+``k8s_manifests/analytics/`` through :func:`govcloud.manifests.helm_values.render_values`) or manifests.
+The component in ``govcloud.components.analytics`` only declares what these return.
+
+Shared rules
+  * Secrets never appear in values: OIDC client secrets, storage keys and database passwords are read from
+    Secrets by reference (``valueFrom.secretKeyRef``, Trino's ``${ENV:...}``). Platform operations create
+    those Secrets; their names are the ``*_secret`` functions below and docs/analytics.md lists them.
+  * Each web UI is an OIDC client of its own, ``<site clientId>-<tenant>-<service>``, so a token minted for
+    one tenant's UI is not accepted by another's.
+  * The tenant's NetworkPolicies stay the only network allowances: the charts' own policies are enabled
+    but every one of their egress shortcuts (internet, private ranges, cloud metadata) is switched off.
+  * All web UIs share the tenant's first hostname, on distinct paths that never overlap:
+    Superset ``/``, JupyterHub ``/jupyter/``, Trino's UI ``/ui`` and its OAuth2 callback ``/oauth2``.
+    The pods the ingress controller must reach carry ``govcloud.go.th/web: "true"``; pods that call the
+    identity provider carry ``govcloud.go.th/oidc-client: "true"`` so a site policy can select them.
+  * Sizes come from the tenant's effective quota: JupyterHub (hub, proxy and all seats) gets 40% of it,
+    Trino 30%, Superset a fixed 1 CPU / 2 GiB, leaving the rest to the database and the tenant's own jobs.
+    Requests equal limits, because the tenant's ResourceQuota caps ``limits.*`` at the same value as
+    ``requests.*``: a limit above the guarantee is quota that can't be used once every seat is taken.
+
+Superset: operator CR, not the Helm chart
+  Superset's Helm chart was deprecated in 2026 (apache/superset PR 44097, a Superset 7.0 breaking change)
+  in favour of the Superset Kubernetes operator, so govcloud declares the operator's ``Superset`` custom
+  resource. The chart would give us a dead artifact: no further fixes, and no release whose values,
+  schema and Chart.yaml line up (see shared/schemas/SOURCES.md). The operator renders the Superset config
+  and runs migrations with drain and retries, and in its default Production mode its CRD refuses inline
+  secrets at admission, a second line behind our own rule. The cost: its API is v1alpha1 and has renamed
+  fields between 0.x releases, and no CRD copy is in shared/ to validate against. So the operator chart is
+  pinned in ``govcloud.charts``, this module is the one place that writes the CR, fields whose names moved
+  (``environment``) are left at their defaults, and the operator chart must be bumped together with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from govcloud.contract.quantity import parse_quantity
+from govcloud.contract.rules import Violation, effective_quota
+from govcloud.contract.sharing import DataSharingAgreement
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from govcloud.contract.vocabulary import Zone
+from govcloud.manifests.common import tenant_metadata
+from govcloud.manifests.helm_values import render_values
+from govcloud.manifests.network import WEB_LABEL
+from govcloud.manifests.quota import MAX_CONTAINER
+from govcloud.naming import bucket_name, database_cluster_name, label, namespace_name, tenant_labels
+
+OIDC_CLIENT_LABEL = label("oidc-client")
+OIDC_SECRET_KEY = "client-secret"
+STORAGE_KEY_ID = "AWS_ACCESS_KEY_ID"
+STORAGE_SECRET_KEY = "AWS_SECRET_ACCESS_KEY"
+POSTGRES_PORT = 5432
+TENANT_DATABASE = "app"
+"""The tenant's application database in its CNPG cluster (CNPG's ``initdb`` default)."""
+SUPERSET_DATABASE = "superset"
+SUPERSET_DB_OWNER = "superset"
+
+JUPYTERHUB_BASE_URL = "/jupyter/"
+TRINO_UI_PATHS = ("/ui", "/oauth2")
+TRINO_PORT = 8080
+
+JUPYTERHUB_SHARE = Decimal("0.40")
+TRINO_SHARE = Decimal("0.30")
+
+_MIB = 2**20
+_GIB = 2**30
+_SAFE_PREFIX = re.compile(r"^([A-Za-z0-9!_.'()-]+/)+$")
+_CATALOG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+_RESTRICTED_CONTAINER = {
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "runAsNonRoot": True,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+"""What Pod Security ``restricted`` requires of every container."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Sizes
+
+
+@dataclass(frozen=True, order=True)
+class Resources:
+    """A container's CPU and memory, requested and limited alike."""
+
+    cpu_millis: int
+    memory_mib: int
+
+    @property
+    def cpu(self) -> str:
+        return f"{self.cpu_millis}m"
+
+    @property
+    def memory(self) -> str:
+        return f"{self.memory_mib}Mi"
+
+    def requirements(self) -> dict[str, dict[str, str]]:
+        """A Kubernetes ResourceRequirements with requests equal to limits."""
+        both = {"cpu": self.cpu, "memory": self.memory}
+        return {"requests": dict(both), "limits": dict(both)}
+
+    def fits(self, other: Resources) -> bool:
+        return self.cpu_millis >= other.cpu_millis and self.memory_mib >= other.memory_mib
+
+
+HUB = Resources(500, 1024)
+PROXY = Resources(200, 256)
+SUPERSET_WEB = Resources(1000, 2048)
+SUPERSET_TASK = Resources(500, 1024)
+MIN_SEAT = Resources(100, 512)
+MIN_TRINO_POD = Resources(500, 2048)
+MAX_POD = Resources(int(MAX_CONTAINER["cpu"] * 1000), int(MAX_CONTAINER["memory"] // _MIB))
+HUB_DB_STORAGE_GIB = 1
+MAX_SEAT_STORAGE_GIB = 10
+MIN_SEAT_STORAGE_GIB = 1
+
+
+def _floor(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _share(request: TenantRequest, share: Decimal) -> Resources:
+    quota = effective_quota(request)
+    return Resources(_floor(quota.cpu * 1000 * share), _floor(quota.memory * share / _MIB))
+
+
+def seat_resources(request: TenantRequest) -> Resources:
+    """One JupyterHub seat: JupyterHub's share, less the hub and proxy, split over ``maxUsers``."""
+    budget = _share(request, JUPYTERHUB_SHARE)
+    seats = request.spec.analytics.jupyterhub.max_users
+    cpu = (budget.cpu_millis - HUB.cpu_millis - PROXY.cpu_millis) // seats
+    memory = (budget.memory_mib - HUB.memory_mib - PROXY.memory_mib) // seats
+    return Resources(min(max(cpu, 0), MAX_POD.cpu_millis), min(max(memory, 0), MAX_POD.memory_mib))
+
+
+def seat_storage_gib(request: TenantRequest) -> int:
+    """Each seat's home volume: half the storage quota the database leaves, split over seats, 10 GiB at most."""
+    quota = effective_quota(request)
+    used = Decimal(HUB_DB_STORAGE_GIB * _GIB)
+    database = request.spec.database
+    if database is not None:
+        used += database.instances * parse_quantity(database.storage)
+    free = max(quota.storage - used, Decimal(0))
+    per_seat = _floor(free / 2 / request.spec.analytics.jupyterhub.max_users / _GIB)
+    return min(per_seat, MAX_SEAT_STORAGE_GIB)
+
+
+def trino_pod_resources(request: TenantRequest) -> Resources:
+    """The coordinator and each worker get an equal part of Trino's share, at most one LimitRange maximum."""
+    budget = _share(request, TRINO_SHARE)
+    pods = request.spec.analytics.trino.workers + 1
+    return Resources(
+        min(budget.cpu_millis // pods, MAX_POD.cpu_millis), min(budget.memory_mib // pods, MAX_POD.memory_mib)
+    )
+
+
+def analytics_violations(request: TenantRequest) -> list[Violation]:
+    """Requests whose analytics can't fit the tenant's quota, as contract violations (loc, message).
+
+    The builders refuse these too; the stack loader should report them first, pointing at the line.
+    """
+    analytics = request.spec.analytics
+    quota = effective_quota(request)
+    out: list[Violation] = []
+    if analytics.jupyterhub.enabled:
+        loc = ("spec", "analytics", "jupyterhub", "maxUsers")
+        seat = seat_resources(request)
+        if not seat.fits(MIN_SEAT):
+            out.append(
+                (
+                    loc,
+                    (
+                        f"{analytics.jupyterhub.max_users} users leave {seat.cpu} CPU and {seat.memory} memory each "
+                        f"(JupyterHub gets {int(JUPYTERHUB_SHARE * 100)}% of the tenant quota); at least "
+                        f"{MIN_SEAT.cpu} and {MIN_SEAT.memory} are needed: lower maxUsers or raise the quota"
+                    ),
+                )
+            )
+        if seat_storage_gib(request) < MIN_SEAT_STORAGE_GIB:
+            out.append((loc, "too many users for the storage quota: each needs at least 1Gi of home volume"))
+        if analytics.jupyterhub.max_users + 2 > quota.pods:
+            out.append((loc, f"needs {analytics.jupyterhub.max_users + 2} pods; the tenant quota allows {quota.pods}"))
+    if analytics.trino.enabled and not trino_pod_resources(request).fits(MIN_TRINO_POD):
+        pod = trino_pod_resources(request)
+        out.append(
+            (
+                ("spec", "analytics", "trino", "workers"),
+                (
+                    f"{analytics.trino.workers} workers leave {pod.cpu} CPU and {pod.memory} memory per Trino pod; "
+                    f"at least {MIN_TRINO_POD.cpu} and {MIN_TRINO_POD.memory} are needed"
+                ),
+            )
+        )
+    return out
+
+
+def _check_fits(request: TenantRequest, section: str) -> None:
+    problems = [m for loc, m in analytics_violations(request) if loc[2] == section]
+    if problems:
+        raise ValueError(f"tenant {request.name}: analytics.{section}: " + "; ".join(problems))
+
+
+# --------------------------------------------------------------------------------------------------
+# Names shared with platform operations and the other components
+
+
+def oidc_client_id(site: SiteConfig, request: TenantRequest, service: str) -> str:
+    """The identity provider client of one tenant's web UI; registered by platform operations."""
+    return f"{site.identity_provider.client_id}-{request.name}-{service}"
+
+
+def oidc_secret(request: TenantRequest, service: str) -> str:
+    """Secret holding that client's secret under ``client-secret``; created by platform operations."""
+    return f"{request.name}-{service}-oidc"
+
+
+def storage_secret(request: TenantRequest) -> str:
+    """The tenant's object-store keys (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``)."""
+    return f"{request.name}-storage-credentials"
+
+
+def database_readonly_secret(request: TenantRequest) -> str:
+    """A read-only role on the tenant database: keys ``username``, ``password`` and ``uri`` (CNPG's shape)."""
+    return f"{request.name}-pg-readonly"
+
+
+def superset_db_secret(request: TenantRequest) -> str:
+    """Password (``password``) of the ``superset`` role that owns Superset's metadata database."""
+    return f"{request.name}-superset-db"
+
+
+def superset_key_secret(request: TenantRequest) -> str:
+    """Superset's session-signing ``SECRET_KEY`` under ``secret-key``."""
+    return f"{request.name}-superset-secret"
+
+
+def release_name(request: TenantRequest, service: str) -> str:
+    return f"{request.name}-{service}"
+
+
+def web_host(request: TenantRequest) -> str | None:
+    """The hostname every web UI of the tenant is published on, or None: no ingress at all."""
+    hostnames = request.spec.network.ingress.hostnames
+    return hostnames[0] if hostnames else None
+
+
+def _oidc_endpoints(site: SiteConfig) -> dict[str, str]:
+    """Keycloak-style endpoints below the issuer URL."""
+    base = site.identity_provider.issuer_url.rstrip("/") + "/protocol/openid-connect"
+    return {"authorize": f"{base}/auth", "token": f"{base}/token", "userinfo": f"{base}/userinfo"}
+
+
+def _env_from_secret(name: str, secret: str, key: str) -> dict[str, Any]:
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --------------------------------------------------------------------------------------------------
+# JupyterHub (z2jh)
+
+
+def jupyterhub_groups(request: TenantRequest) -> tuple[list[str], list[str]]:
+    """(allowed, admin) groups: admins administer; admins, engineers and analysts may log in."""
+    access = request.spec.access
+    return _unique([*access.admins, *access.engineers, *access.analysts]), _unique(access.admins)
+
+
+def jupyterhub_values(request: TenantRequest, site: SiteConfig) -> dict[str, Any]:
+    """Values for the z2jh chart: SSO, a seat limit, quota-sized seats, ClusterIP plus ingress, no egress shortcuts.
+
+    ``hub.activeServerLimit`` is the chart's knob for JupyterHub's ``active_server_limit``: the number of
+    user servers running at once. It is the real bound on what the seats cost (JupyterHub has no limit on
+    registered users, and a stopped server costs nothing), so it is set to ``maxUsers``.
+    """
+    _check_fits(request, "jupyterhub")
+    allowed, admins = jupyterhub_groups(request)
+    host = web_host(request)
+    seat = seat_resources(request)
+    labels = tenant_labels(request)
+    endpoints = _oidc_endpoints(site)
+    api = site.kubernetes_api
+    return render_values(
+        "analytics/jupyterhub-values.yaml.j2",
+        base_url=JUPYTERHUB_BASE_URL,
+        host=host,
+        ingress_class=site.ingress.class_name,
+        callback_url=f"https://{host}{JUPYTERHUB_BASE_URL}hub/oauth_callback" if host else None,
+        client_id=oidc_client_id(site, request, "jupyterhub"),
+        secret_ref={"name": oidc_secret(request, "jupyterhub"), "key": OIDC_SECRET_KEY},
+        authorize_url=endpoints["authorize"],
+        token_url=endpoints["token"],
+        userdata_url=endpoints["userinfo"],
+        groups_key=f"oauth_user.{site.identity_provider.groups_claim}",
+        allowed_groups=allowed,
+        admin_groups=admins,
+        active_server_limit=request.spec.analytics.jupyterhub.max_users,
+        cpu=seat.cpu_millis / 1000,
+        memory=f"{seat.memory_mib}M",  # KubeSpawner's M is MiB
+        capacity=f"{seat_storage_gib(request)}Gi",
+        storage_class=site.storage_class,
+        hub_resources=HUB.requirements(),
+        proxy_resources=PROXY.requirements(),
+        hub_labels={**labels, OIDC_CLIENT_LABEL: "true"},
+        proxy_labels={**labels, **({WEB_LABEL: "true"} if host else {})},
+        singleuser_labels={**labels, "hub.jupyter.org/network-access-hub": "true"},
+        kubernetes_api_egress=[
+            {
+                "to": [{"ipBlock": {"cidr": api.cidr}}],
+                "ports": [{"protocol": "TCP", "port": api.port}],
+            }
+        ],
+        container_security_context=_RESTRICTED_CONTAINER,
+        pod_security_context={"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}, "fsGroup": 100},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Trino
+
+
+@dataclass(frozen=True)
+class SharedCatalog:
+    """Read access, under a sharing agreement, to a prefix of another tenant's bucket.
+
+    Becomes one read-only Trino catalog of the consumer. Every field ends up in a properties file that
+    the chart passes through Helm's ``tpl``, so only a conservative character set is accepted.
+    """
+
+    name: str
+    provider_tenant: str
+    bucket: str
+    prefix: str
+
+    def __post_init__(self) -> None:
+        if not _CATALOG_NAME.match(self.name):
+            raise ValueError(f"shared catalog name {self.name!r} must be lowercase letters, digits and '_'")
+        if not _S3_BUCKET.match(self.bucket):
+            raise ValueError(f"shared catalog {self.name}: {self.bucket!r} is not an S3 bucket name")
+        if not _SAFE_PREFIX.match(self.prefix) or any(p in (".", "..") for p in self.prefix.split("/")):
+            raise ValueError(
+                f"shared catalog {self.name}: prefix {self.prefix!r} must be path segments of letters, digits "
+                "and !_.'()- each ending in '/'"
+            )
+
+
+def shared_catalog_name(agreement_name: str) -> str:
+    """``moph-to-nso-health-stats`` becomes ``shared_moph_to_nso_health_stats`` (quoting-free in SQL)."""
+    return "shared_" + agreement_name.replace("-", "_")
+
+
+def shared_catalogs_for(
+    consumer: TenantRequest, agreements: Iterable[DataSharingAgreement], site: SiteConfig
+) -> tuple[SharedCatalog, ...]:
+    """The catalogs ``consumer`` gets from ``agreements``; pass only the agreements active today."""
+    return tuple(
+        SharedCatalog(
+            name=shared_catalog_name(a.name),
+            provider_tenant=a.spec.provider.tenant,
+            bucket=bucket_name(site, a.spec.provider.tenant, a.spec.provider.zone.value),
+            prefix=a.spec.provider.prefix,
+        )
+        for a in sorted(agreements, key=lambda a: a.name)
+        if a.spec.consumer.tenant == consumer.name
+    )
+
+
+def _properties(entries: Mapping[str, str | None]) -> str:
+    return "".join(f"{key}={value}\n" for key, value in entries.items() if value is not None)
+
+
+def _s3_properties(site: SiteConfig) -> dict[str, str | None]:
+    store = site.object_store
+    return {
+        "fs.native-s3.enabled": "true",
+        "s3.endpoint": store.endpoint.rstrip("/") if store.endpoint else None,
+        "s3.region": store.region,
+        "s3.path-style-access": "true" if store.addressing_style == "path" else "false",
+        "s3.aws-access-key": f"${{ENV:{STORAGE_KEY_ID}}}",
+        "s3.aws-secret-key": f"${{ENV:{STORAGE_SECRET_KEY}}}",
+    }
+
+
+def _hive_catalog(location: str, site: SiteConfig, *, read_only: bool) -> str:
+    return _properties(
+        {
+            "connector.name": "hive",
+            "hive.metastore": "file",
+            "hive.metastore.catalog.dir": location,
+            "hive.security": "read-only" if read_only else None,
+            **_s3_properties(site),
+        }
+    )
+
+
+def trino_catalogs(request: TenantRequest, site: SiteConfig, shared: Sequence[SharedCatalog] = ()) -> dict[str, str]:
+    """Catalog name to properties: one per lake zone, ``postgresql`` when there is a database, one per share.
+
+    Zones use the Hive connector with its file metastore kept in the zone's own bucket, so a tenant needs
+    no metastore service; credentials are ``${ENV:...}`` references to the storage Secret, never values.
+    """
+    spec = request.spec
+    catalogs: dict[str, str] = {}
+    if spec.storage is not None:
+        for zone in spec.storage.zones:
+            catalogs[zone.value] = _hive_catalog(
+                f"s3://{bucket_name(site, request.name, zone.value)}/", site, read_only=False
+            )
+    if spec.database is not None:
+        host = f"{database_cluster_name(request)}-r.{namespace_name(request)}.svc"
+        catalogs["postgresql"] = _properties(
+            {
+                "connector.name": "postgresql",
+                "connection-url": f"jdbc:postgresql://{host}:{POSTGRES_PORT}/{TENANT_DATABASE}",
+                "connection-user": "${ENV:PG_READONLY_USER}",
+                "connection-password": "${ENV:PG_READONLY_PASSWORD}",
+            }
+        )
+    for catalog in shared:
+        if catalog.name in catalogs:
+            raise ValueError(f"shared catalog {catalog.name!r} collides with one of the tenant's own catalogs")
+        catalogs[catalog.name] = _hive_catalog(f"s3://{catalog.bucket}/{catalog.prefix}", site, read_only=True)
+    return catalogs
+
+
+def _trino_rules(request: TenantRequest) -> dict[str, Any]:
+    """File-based access control: Superset and shares read-only; the Web UI only for the tenant's groups."""
+    access = request.spec.access
+    groups = _unique([*access.admins, *access.engineers, *access.analysts, *access.viewers])
+    tenant_groups = "^(" + "|".join(re.escape(g) for g in groups) + ")$"
+    return {
+        "catalogs": [
+            {"user": "superset", "allow": "read-only"},
+            {"catalog": "^(postgresql|shared_.*)$", "allow": "read-only"},
+            {"allow": "all"},
+        ],
+        "queries": [
+            {"group": tenant_groups, "allow": ["execute", "kill", "view"]},
+            {"allow": ["execute"]},
+        ],
+        "system_information": [{"group": tenant_groups, "allow": ["read"]}],
+    }
+
+
+def _mib(value: int) -> str:
+    return f"{value}MB"  # Trino's data sizes are binary: 1MB = 2^20 bytes
+
+
+def trino_values(request: TenantRequest, site: SiteConfig, shared: Sequence[SharedCatalog] = ()) -> dict[str, Any]:
+    """Values for the Trino chart: workers, lake/database/shared catalogs, quota-sized pods, optional UI."""
+    _check_fits(request, "trino")
+    spec = request.spec
+    host = web_host(request)
+    pod = trino_pod_resources(request)
+    heap_mib = pod.memory_mib * 3 // 4
+    per_node_mib = heap_mib // 2  # plus the default 30% heap headroom, below the heap
+    env: list[dict[str, Any]] = []
+    if spec.storage is not None or shared:
+        env += [
+            _env_from_secret(STORAGE_KEY_ID, storage_secret(request), STORAGE_KEY_ID),
+            _env_from_secret(STORAGE_SECRET_KEY, storage_secret(request), STORAGE_SECRET_KEY),
+        ]
+    if spec.database is not None:
+        env += [
+            _env_from_secret("PG_READONLY_USER", database_readonly_secret(request), "username"),
+            _env_from_secret("PG_READONLY_PASSWORD", database_readonly_secret(request), "password"),
+        ]
+    coordinator_config = ""
+    config_properties: list[str] = []
+    if host is not None:
+        env += [
+            _env_from_secret("TRINO_OIDC_CLIENT_SECRET", oidc_secret(request, "trino"), OIDC_SECRET_KEY),
+            _env_from_secret("TRINO_SHARED_SECRET", oidc_secret(request, "trino"), "shared-secret"),
+        ]
+        coordinator_config = _properties(
+            {
+                "http-server.process-forwarded": "true",
+                "web-ui.authentication.type": "oauth2",
+                "http-server.authentication.oauth2.issuer": site.identity_provider.issuer_url,
+                "http-server.authentication.oauth2.client-id": oidc_client_id(site, request, "trino"),
+                "http-server.authentication.oauth2.client-secret": "${ENV:TRINO_OIDC_CLIENT_SECRET}",
+                "http-server.authentication.oauth2.principal-field": "preferred_username",
+                "http-server.authentication.oauth2.groups-field": site.identity_provider.groups_claim,
+            }
+        )
+        config_properties.append("internal-communication.shared-secret=${ENV:TRINO_SHARED_SECRET}")
+    catalogs = trino_catalogs(request, site, shared)
+    for text in [*catalogs.values(), coordinator_config, *config_properties]:
+        if "{{" in text or "}}" in text:  # the chart runs these through Helm's tpl
+            raise ValueError(f"tenant {request.name}: Trino configuration may not contain '{{{{' or '}}}}'")
+    labels = tenant_labels(request)
+    web = {WEB_LABEL: "true", OIDC_CLIENT_LABEL: "true"} if host else {}
+    return render_values(
+        "analytics/trino-values.yaml.j2",
+        workers=spec.analytics.trino.workers,
+        resources=pod.requirements(),
+        heap=f"{heap_mib}M",
+        max_memory_per_node=_mib(per_node_mib),
+        max_memory=_mib(per_node_mib * spec.analytics.trino.workers),
+        catalogs=catalogs,
+        removed_catalogs=["tpch", "tpcds"],
+        env=env,
+        coordinator_config=coordinator_config,
+        config_properties=config_properties,
+        access_rules=json.dumps(_trino_rules(request), indent=2, sort_keys=True),
+        coordinator_labels={**labels, **web},
+        worker_labels=labels,
+        pod_security_context={
+            "runAsUser": 1000,
+            "runAsGroup": 1000,
+            "runAsNonRoot": True,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        container_security_context=_RESTRICTED_CONTAINER,
+        host=host,
+        ingress_class=site.ingress.class_name,
+        ui_paths=list(TRINO_UI_PATHS),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Superset (operator CR)
+
+SUPERSET_API_VERSION = "superset.apache.org/v1alpha1"
+SUPERSET_IMAGE = {"repository": "apache/superset", "tag": "6.1.0-dev"}
+"""Upstream's ``-dev`` variant ships the PostgreSQL driver the lean image lacks; a site mirrors its own
+build with the Trino driver and Authlib added (docs/analytics.md)."""
+
+SUPERSET_ROLES = {"admins": ["Admin"], "engineers": ["Alpha"], "analysts": ["Gamma", "sql_lab"], "viewers": ["Gamma"]}
+
+
+def superset_roles_mapping(request: TenantRequest) -> dict[str, list[str]]:
+    """Identity-provider group to Superset roles; a group in several roles gets all of them."""
+    access = request.spec.access
+    mapping: dict[str, list[str]] = {}
+    for role, groups in (
+        ("admins", access.admins),
+        ("engineers", access.engineers),
+        ("analysts", access.analysts),
+        ("viewers", access.viewers),
+    ):
+        for group in groups:
+            mapping[group] = _unique([*mapping.get(group, []), *SUPERSET_ROLES[role]])
+    return mapping
+
+
+def _superset_data_source(request: TenantRequest, site: SiteConfig) -> tuple[str, dict[str, Any]]:
+    """Superset's one pre-registered connection: read-only Trino if enabled, else the read-only database role."""
+    spec = request.spec
+    if spec.analytics.trino.enabled:
+        zones = [z for z in (spec.storage.zones if spec.storage else []) if z is not Zone.ARCHIVE]
+        catalog = (Zone.CURATED.value if Zone.CURATED in zones else zones[0].value) if zones else "postgresql"
+        uri = f"trino://superset@{release_name(request, 'trino')}.{namespace_name(request)}.svc:{TRINO_PORT}/{catalog}"
+        return "trino", {"name": "GOVCLOUD_DATA_URI", "value": uri}
+    return "postgresql", _env_from_secret("GOVCLOUD_DATA_URI", database_readonly_secret(request), "uri")
+
+
+def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any]:
+    """The ``Superset`` custom resource: tenant PostgreSQL metastore, OIDC login, one read-only connection."""
+    if request.spec.database is None:
+        raise ValueError(f"tenant {request.name}: Superset keeps its metadata in the tenant database; none requested")
+    host = web_host(request)
+    data_name, data_uri = _superset_data_source(request, site)
+    settings = {
+        "clientId": oidc_client_id(site, request, "superset"),
+        "groupsClaim": site.identity_provider.groups_claim,
+        "issuerUrl": site.identity_provider.issuer_url.rstrip("/"),
+        "rolesMapping": superset_roles_mapping(request),
+    }
+    labels = tenant_labels(request)
+    return render_values(
+        "analytics/superset.yaml.j2",
+        metadata=tenant_metadata(request, release_name(request, "superset")),
+        image=SUPERSET_IMAGE,
+        secret_key_ref={"name": superset_key_secret(request), "key": "secret-key"},
+        metastore={
+            "host": f"{database_cluster_name(request)}-rw",
+            "port": POSTGRES_PORT,
+            "database": SUPERSET_DATABASE,
+            "username": SUPERSET_DB_OWNER,
+            "passwordFrom": {"name": superset_db_secret(request), "key": "password"},
+        },
+        env=[
+            {"name": "GOVCLOUD_SUPERSET_SETTINGS", "value": json.dumps(settings, sort_keys=True)},
+            _env_from_secret("OIDC_CLIENT_SECRET", oidc_secret(request, "superset"), OIDC_SECRET_KEY),
+        ],
+        labels={**labels, OIDC_CLIENT_LABEL: "true"},
+        web_labels={**labels, OIDC_CLIENT_LABEL: "true", **({WEB_LABEL: "true"} if host else {})},
+        pod_security_context={"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
+        container_security_context=_RESTRICTED_CONTAINER,
+        web_resources=SUPERSET_WEB.requirements(),
+        task_resources=SUPERSET_TASK.requirements(),
+        init_command=[
+            "sh",
+            "-c",
+            'superset init && superset set-database-uri --database_name "$GOVCLOUD_DATA_NAME" '
+            '--uri "$GOVCLOUD_DATA_URI"',
+        ],
+        task_env=[{"name": "GOVCLOUD_DATA_NAME", "value": data_name}, data_uri],
+        host=host,
+        ingress_class=site.ingress.class_name,
+    )
+
+
+def superset_database(request: TenantRequest) -> dict[str, Any]:
+    """CNPG ``Database`` ``superset`` in the tenant's cluster, owned by the ``superset`` role.
+
+    The role itself is a managed role of the Cluster (``spec.managed.roles``) with its password in
+    :func:`superset_db_secret`; the reclaim policy keeps the database when this object is deleted.
+    """
+    return {
+        "apiVersion": "postgresql.cnpg.io/v1",
+        "kind": "Database",
+        "metadata": tenant_metadata(request, f"{database_cluster_name(request)}-{SUPERSET_DATABASE}"),
+        "spec": {
+            "cluster": {"name": database_cluster_name(request)},
+            "name": SUPERSET_DATABASE,
+            "owner": SUPERSET_DB_OWNER,
+            "ensure": "present",
+            "databaseReclaimPolicy": "retain",
+        },
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Spark (the operator is site-wide; each tenant gets the driver's identity and a cap)
+
+SPARK_SERVICE_ACCOUNT = "spark"
+SPARK_DRIVER_ROLE = "spark-driver"
+SPARK_GROUP_VERSION = "sparkoperator.k8s.io/v1beta2"
+
+
+def spark_manifests(request: TenantRequest, site: SiteConfig) -> list[dict[str, Any]]:
+    """The driver's ServiceAccount, Role and RoleBinding, and its egress to the API server.
+
+    The ``spark`` account is the only one in the namespace that mounts an API token: the driver creates and
+    deletes its executors. ``deletecollection`` is there because the driver removes its executors by label
+    on shutdown. The NetworkPolicy lets pods Spark labels ``spark-role: driver`` reach the API server;
+    without the token that grants nothing.
+    """
+    api = site.kubernetes_api
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": tenant_metadata(request, SPARK_SERVICE_ACCOUNT),
+            "automountServiceAccountToken": True,
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": tenant_metadata(request, SPARK_DRIVER_ROLE),
+            "rules": [
+                {
+                    "apiGroups": [""],
+                    "resources": ["pods", "services", "configmaps", "persistentvolumeclaims"],
+                    "verbs": ["create", "get", "list", "watch", "delete", "deletecollection"],
+                }
+            ],
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": tenant_metadata(request, SPARK_DRIVER_ROLE),
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": SPARK_DRIVER_ROLE},
+            "subjects": [
+                {"kind": "ServiceAccount", "name": SPARK_SERVICE_ACCOUNT, "namespace": namespace_name(request)}
+            ],
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": tenant_metadata(request, "allow-spark-driver-kubernetes-api"),
+            "spec": {
+                "podSelector": {"matchLabels": {"spark-role": "driver"}},
+                "policyTypes": ["Egress"],
+                "egress": [{"to": [{"ipBlock": {"cidr": api.cidr}}], "ports": [{"protocol": "TCP", "port": api.port}]}],
+            },
+        },
+    ]
+
+
+def spark_cap_policy_name(request: TenantRequest) -> str:
+    return f"govcloud-spark-cap-{request.name}"
+
+
+def _executor_cap(cap: int) -> dict[str, Any]:
+    """Executors explicit and at most ``cap``; no way around it through ``sparkConf``."""
+    bound = f"<={cap}"
+    return {
+        "executor": {"instances": bound},
+        "=(dynamicAllocation)": {"maxExecutors": bound},
+        "=(sparkConf)": {
+            "X(spark.executor.instances)": "null",
+            "X(spark.dynamicAllocation.enabled)": "null",
+            "X(spark.dynamicAllocation.maxExecutors)": "null",
+        },
+    }
+
+
+def spark_cap_policy(request: TenantRequest) -> dict[str, Any]:
+    """Kyverno ClusterPolicy capping executors of the tenant's (Scheduled)SparkApplications at maxExecutors.
+
+    Rule-level ``failureAction: Enforce`` is Kyverno 1.19's form of ``validationFailureAction: Enforce``
+    (the policy-level field is deprecated since 1.13). ``dynamicAllocation`` must carry ``maxExecutors``
+    when present, and the equivalent ``sparkConf`` keys are refused, so the cap has no side door.
+    """
+    cap = request.spec.analytics.spark.max_executors
+    namespace = namespace_name(request)
+    message = (
+        f"tenant {request.name} may run at most {cap} Spark executors: set spec.executor.instances <= {cap}, "
+        f"and spec.dynamicAllocation.maxExecutors <= {cap} whenever dynamicAllocation is set; do not set "
+        "executor counts or dynamic allocation through sparkConf"
+    )
+
+    def rule(name: str, kind: str, pattern: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "match": {
+                "any": [
+                    {
+                        "resources": {
+                            "kinds": [f"{SPARK_GROUP_VERSION}/{kind}"],
+                            "namespaces": [namespace],
+                            "operations": ["CREATE", "UPDATE"],
+                        }
+                    }
+                ]
+            },
+            "validate": {"failureAction": "Enforce", "message": message, "pattern": {"spec": pattern}},
+        }
+
+    return {
+        "apiVersion": "kyverno.io/v1",
+        "kind": "ClusterPolicy",
+        "metadata": {
+            "name": spark_cap_policy_name(request),
+            "labels": tenant_labels(request),
+            "annotations": {
+                "policies.kyverno.io/title": f"Spark executor cap for tenant {request.name}",
+                "policies.kyverno.io/description": message,
+            },
+        },
+        "spec": {
+            "background": True,
+            "rules": [
+                rule("cap-spark-application-executors", "SparkApplication", _executor_cap(cap)),
+                rule(
+                    "cap-scheduled-spark-application-executors",
+                    "ScheduledSparkApplication",
+                    {"template": _executor_cap(cap)},
+                ),
+            ],
+        },
+    }

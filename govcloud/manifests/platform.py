@@ -1,0 +1,168 @@
+"""The site platform's Kubernetes objects: platform namespaces, their network policies, the StorageClass.
+
+Platform namespaces get Pod Security and a default deny too; each then gets only what its service
+needs: the API server (webhooks in, API calls out), and the traffic its job is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from govcloud.contract.site import SiteConfig
+from govcloud.manifests.namespace import pod_security_labels
+from govcloud.manifests.network import NAMESPACE_NAME_LABEL, WEB_LABEL
+from govcloud.naming import MANAGED_BY, label
+
+PLATFORM_LABEL = label("platform")
+TENANT_LABEL = label("tenant")
+
+
+@dataclass(frozen=True)
+class PlatformNamespace:
+    name: str
+    pod_security: str
+    webhook_port: int | None = None
+    """Port the API server calls for admission webhooks, if the service has one."""
+
+
+CERT_MANAGER = PlatformNamespace("cert-manager", "restricted", 10250)
+INGRESS = PlatformNamespace("ingress-nginx", "baseline", 8443)
+DATABASE_OPERATOR = PlatformNamespace("cnpg-system", "restricted", 9443)
+SPARK_OPERATOR = PlatformNamespace("spark-operator", "restricted", 9443)
+KYVERNO = PlatformNamespace("kyverno", "restricted", 9443)
+MONITORING = PlatformNamespace("monitoring", "privileged")
+"""Node exporters need the host's network and process namespaces: the one privileged platform namespace."""
+OPEN_DATA = PlatformNamespace("ckan", "restricted")
+
+PLATFORM_NAMESPACES = (CERT_MANAGER, INGRESS, DATABASE_OPERATOR, SPARK_OPERATOR, KYVERNO, MONITORING, OPEN_DATA)
+METRICS_PORTS = (9187, 9100, 9090, 8080, 10254)
+
+
+def _metadata(name: str, namespace: str | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": name, "labels": {PLATFORM_LABEL: "true", MANAGED_BY[0]: MANAGED_BY[1]}}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    return metadata
+
+
+def platform_namespace(namespace: PlatformNamespace, site: SiteConfig) -> dict[str, Any]:
+    labels = pod_security_labels(site.kubernetes_version)
+    labels = {key: (namespace.pod_security if value == "restricted" else value) for key, value in labels.items()}
+    metadata = _metadata(namespace.name)
+    metadata["labels"] |= labels
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
+
+
+def _policy(namespace: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": _metadata(name, namespace),
+        "spec": spec,
+    }
+
+
+def _in(name: str) -> dict[str, Any]:
+    return {"namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: name}}}
+
+
+def _tcp(*ports: int) -> list[dict[str, Any]]:
+    return [{"protocol": "TCP", "port": port} for port in ports]
+
+
+_TENANTS = {"namespaceSelector": {"matchExpressions": [{"key": TENANT_LABEL, "operator": "Exists"}]}}
+
+
+def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) -> list[dict[str, Any]]:
+    """Default deny, DNS, own namespace, the API server, plus what this platform service is for."""
+    api = {"ipBlock": {"cidr": site.kubernetes_api.cidr}}
+    dns = site.cluster_dns
+    name = namespace.name
+    policies = [
+        _policy(name, "default-deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+        _policy(name, "allow-baseline", {
+            "podSelector": {},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": [{"podSelector": {}}]}, {"from": [_in(MONITORING.name)], "ports": _tcp(*METRICS_PORTS)}],
+            "egress": [
+                {"to": [{"podSelector": {}}]},
+                {"to": [{**_in(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
+                 "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+                {"to": [api], "ports": _tcp(site.kubernetes_api.port)},
+            ],
+        }),
+    ]
+    if namespace.webhook_port is not None:
+        policies.append(_policy(name, "allow-admission-webhooks", {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"from": [api], "ports": _tcp(namespace.webhook_port)}],
+        }))
+    if namespace is INGRESS:
+        policies += [
+            # The site's public entry point: every source may reach the controller on HTTP(S) only.
+            _policy(name, "allow-public-http", {
+                "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"ports": _tcp(80, 443)}],
+            }),
+            _policy(name, "allow-to-web-backends", {
+                "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                "policyTypes": ["Egress"],
+                "egress": [
+                    {"to": [{**_TENANTS, "podSelector": {"matchLabels": {WEB_LABEL: "true"}}}]},
+                    {"to": [_in(OPEN_DATA.name), _in(MONITORING.name)]},
+                ],
+            }),
+        ]
+    elif namespace is DATABASE_OPERATOR:
+        policies.append(_policy(name, "allow-to-tenant-databases", {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [{"to": [{**_TENANTS, "podSelector": {"matchLabels": {"cnpg.io/podRole": "instance"}}}],
+                        "ports": _tcp(8000, 5432)}],
+        }))
+    elif namespace is MONITORING:
+        policies.append(_policy(name, "allow-scrape", {
+            "podSelector": {},
+            "policyTypes": ["Egress", "Ingress"],
+            "egress": [{"to": [{"namespaceSelector": {}}], "ports": _tcp(*METRICS_PORTS)}],
+            "ingress": [{"from": [_in(INGRESS.name)]}],
+        }))
+    elif namespace is OPEN_DATA:
+        store = site.object_store
+        policies.append(_policy(name, "allow-portal", {
+            "podSelector": {},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": [_in(INGRESS.name)]}],
+            "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": _tcp(store.port)}],
+        }))
+    return policies
+
+
+def storage_class(site: SiteConfig) -> dict[str, Any] | None:
+    """The encrypted StorageClass, ``Retain``: a deleted claim never deletes the volume behind it."""
+    spec = site.storage_class_spec
+    if spec is None:
+        return None
+    return {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": _metadata(site.storage_class),
+        "provisioner": spec.provisioner,
+        "parameters": dict(spec.parameters),
+        "reclaimPolicy": "Retain",
+        "allowVolumeExpansion": True,
+        "volumeBindingMode": "WaitForFirstConsumer",
+    }
+
+
+def cluster_issuer(site: SiteConfig) -> dict[str, Any]:
+    """cert-manager's issuer for the site: the government CA, so every internal certificate chains to it."""
+    return {
+        "apiVersion": "cert-manager.io/v1",
+        "kind": "ClusterIssuer",
+        "metadata": _metadata("govcloud-site-issuer"),
+        "spec": {"ca": {"secretName": site.certificates.ca_secret_name}},
+    }

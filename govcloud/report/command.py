@@ -1,0 +1,151 @@
+"""``govcloud report``: the auditors' report for one stack, in Thai and English, as HTML, Markdown and JSON.
+
+The CLI module imports this one to register the command, so ``govcloud.cli`` is imported lazily here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from govcloud.audit.findings import Finding, Severity
+from govcloud.report.i18n import LANGUAGES, Lang
+from govcloud.report.render import FORMATS
+
+
+class LanguageChoice(str, Enum):
+    TH = "th"
+    EN = "en"
+    BOTH = "both"
+
+
+class FormatChoice(str, Enum):
+    HTML = "html"
+    MD = "md"
+    JSON = "json"
+    ALL = "all"
+
+
+def load_findings(path: Path) -> tuple[list[Finding], list[str]]:
+    """Audit findings from JSON: a list of ``Finding.as_json()``, or an object with ``findings``.
+
+    Such an object may also list the sides the audit did not look at (``notAudited``), which the report
+    must show so an audit that skipped the object store never reads as clean.
+    """
+    if not path.is_file():
+        raise ValueError(f"findings file {path} does not exist")
+    try:
+        data: Any = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot read findings file {path}: {error}") from None
+    skipped: Any = []
+    if isinstance(data, dict):
+        skipped = data.get("notAudited") or data.get("skipped") or []
+        data = data.get("findings")
+    if not isinstance(data, list) or not isinstance(skipped, list):
+        raise ValueError(f"{path} must hold a list of findings or an object with a 'findings' list")
+    findings = []
+    for index, item in enumerate(data, start=1):
+        try:
+            findings.append(
+                Finding(
+                    code=str(item["code"]),
+                    severity=Severity(item["severity"]),
+                    tenant=None if item.get("tenant") is None else str(item["tenant"]),
+                    resource=str(item["resource"]),
+                    message=str(item["message"]),
+                    evidence=dict(item.get("evidence") or {}),
+                )
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"{path}: finding {index} is not a govcloud finding ({error})") from None
+    return findings, [str(side) for side in skipped]
+
+
+def load_plan(path: Path, stack: str) -> dict[str, Any]:
+    """A plan written by ``govcloud synth``; refuses another stack's plan rather than mislabel a report."""
+    from govcloud.synth.plan import read_plan
+
+    if not path.exists():
+        raise ValueError(f"plan {path} does not exist")
+    try:
+        document = read_plan(path)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"cannot read plan {path}: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
+        raise ValueError(f"{path} is not a govcloud plan (it has no resources list)")
+    if document.get("stack") != stack:
+        raise ValueError(f"{path} is the plan of stack '{document.get('stack')}', not '{stack}'")
+    return document
+
+
+def synthesized_plan(project: Path, stack: str, today: dt.date) -> dict[str, Any]:
+    """Synthesize the plan in-process, with policy results, exactly as ``govcloud synth`` does."""
+    from govcloud.synth.engine import synthesize
+    from govcloud.synth.plan import plan_document
+    from govcloud.synth.policy import run_policies
+
+    result = synthesize(project, stack, today.isoformat())
+    return plan_document(result, run_policies(plan_document(result)))
+
+
+def _selected(lang: LanguageChoice, fmt: FormatChoice) -> tuple[list[Lang], list[str]]:
+    languages: list[Lang] = (
+        list(LANGUAGES) if lang is LanguageChoice.BOTH else ["th" if lang is LanguageChoice.TH else "en"]
+    )
+    formats = list(FORMATS) if fmt is FormatChoice.ALL else [fmt.value]
+    return languages, formats
+
+
+def report(
+    stack: Annotated[str, typer.Option("--stack", "-s", help="Stack name, e.g. national-prod.")],
+    project: Annotated[
+        Path, typer.Option("--project", help="The govcloud project folder (holds Pulumi.yaml and stacks/).")
+    ] = Path("."),
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today", help="Fix 'today' (YYYY-MM-DD) for agreement windows; default GOVCLOUD_TODAY or the date."
+        ),
+    ] = None,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="Use this plan.json (or synth folder) instead of synthesizing.")
+    ] = None,
+    findings: Annotated[
+        Path | None, typer.Option("--findings", help="Live audit findings (JSON) to include in the report.")
+    ] = None,
+    lang: Annotated[LanguageChoice, typer.Option("--lang", help="Report language.")] = LanguageChoice.BOTH,
+    fmt: Annotated[FormatChoice, typer.Option("--format", help="Output format.")] = FormatChoice.ALL,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder; default out/<stack>/report.")
+    ] = None,
+) -> None:
+    """Write the auditors' report: isolation, encryption, backup, quotas, controls and data sharing."""
+    from govcloud import cli
+    from govcloud.contract.stack import load_stack, resolve_today
+    from govcloud.report.model import build_report
+    from govcloud.report.render import write_report
+
+    target = out_dir or Path("out") / stack / "report"
+    with cli._guard():
+        if not (project / "stacks").is_dir():
+            raise ValueError(f"{project} has no stacks/ folder; run from the govcloud project or pass --project")
+        day = resolve_today(today)
+        definition = load_stack(project / "stacks", stack, day)
+        document = load_plan(plan, stack) if plan is not None else synthesized_plan(project, stack, day)
+        audit, skipped = load_findings(findings) if findings is not None else (None, [])
+        data = build_report(definition, document, audit, dt.datetime.now(dt.timezone.utc), audit_skipped=skipped)
+        languages, formats = _selected(lang, fmt)
+        written = write_report(data, target, languages, formats)
+    for path in written:
+        cli.out.print(f"wrote {path}", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``govcloud report`` to the CLI."""
+    app.command("report")(report)

@@ -1,0 +1,473 @@
+"""Make the recorded Kubernetes API responses the audit tests serve (run it again when manifests change).
+
+    python tests/audit/record.py                      # national-prod as of 2026-11-25, into recorded/
+
+How the recordings were made:
+
+1. ``govcloud.synth`` runs the real program for the stack in-process (exactly like ``govcloud synth``,
+   as of ``--today``) and the plan is written to ``recorded/plan.json``; the tests audit against that
+   file, so a later change of the program does not silently change what the recordings mean.
+2. Every object the audit lists is turned into what an API server returns for it: List envelopes
+   (``apiVersion``, ``kind: XList``, ``metadata.resourceVersion``; built-in items without apiVersion/kind,
+   custom resources with them, items sorted by name), server-set metadata (``uid``, ``resourceVersion``,
+   ``creationTimestamp``, ``generation``, ``managedFields`` of the Pulumi field manager), what the server
+   and controllers add (``kubernetes.io/metadata.name``, namespace finalizers and phase, quota status,
+   CloudNativePG webhook defaults and a healthy ``status`` with recent backups, the operator's own Role
+   and RoleBinding per cluster) and the platform namespaces every cluster has.
+3. ``drifted`` and ``malicious`` are copies of ``good`` with the edits below (``DRIFTED``/``MALICIOUS``),
+   made here rather than by hand so that re-recording reproduces them.
+
+Files are named by request path: ``recorded/<scenario>/<path>.json``, e.g.
+``recorded/good/apis/networking.k8s.io/v1/namespaces/nso/networkpolicies.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(REPO_ROOT))
+
+from govcloud.naming import MANAGED_BY, label  # noqa: E402
+from govcloud.synth.plan import is_kubernetes_object  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+RECORDED = HERE / "recorded"
+STACK = "national-prod"
+TODAY = "2026-11-25"
+RECORDED_AT = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+"""The instant the recording shows; tests audit "now" at this moment."""
+CREATED = dt.datetime(2026, 3, 2, 4, 10, 27, tzinfo=dt.UTC)
+FIELD_MANAGER = "pulumi-kubernetes-5e0e1d7b"
+HEALTHY = "Cluster in healthy state"
+
+Document = dict[str, Any]
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ------------------------------------------------------------------------------------------- the plan
+
+
+def synthesized_plan(stack: str, today: str) -> Document:
+    """The real program's plan for the stack, exactly as ``govcloud synth`` writes it."""
+    from govcloud.synth.engine import synthesize
+    from govcloud.synth.plan import plan_document
+    from govcloud.synth.policy import run_policies
+
+    result = synthesize(REPO_ROOT, stack, today)
+    return plan_document(result, run_policies(plan_document(result)))
+
+
+# --------------------------------------------------------------------------- what the API server adds
+
+
+class Server:
+    """Turns declared manifests into server responses: stable uids, increasing resourceVersions."""
+
+    def __init__(self) -> None:
+        self.version = 4_180_000
+
+    def next_version(self) -> str:
+        self.version += 17
+        return str(self.version)
+
+    def obj(self, manifest: Mapping[str, Any], *, keep_type: bool = False, generation: bool = False) -> Document:
+        body = copy.deepcopy(dict(manifest))
+        api_version, kind = body.pop("apiVersion"), body.pop("kind")
+        metadata = body.pop("metadata")
+        name, namespace = metadata["name"], metadata.get("namespace")
+        fields = {f"f:{k}": _fields(v) for k, v in metadata.items() if k in ("labels", "annotations")}
+        fields_v1 = {"f:metadata": fields, **{f"f:{k}": _fields(v) for k, v in body.items()}}
+        server_metadata: Document = {
+            "name": name,
+            **({"namespace": namespace} if namespace else {}),
+            "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"govcloud-recording/{kind}/{namespace}/{name}")),
+            "resourceVersion": self.next_version(),
+            **({"generation": 1} if generation else {}),
+            "creationTimestamp": iso(CREATED),
+            **{k: v for k, v in metadata.items() if k in ("labels", "annotations")},
+            "managedFields": [{
+                "manager": FIELD_MANAGER,
+                "operation": "Apply",
+                "apiVersion": api_version,
+                "time": iso(CREATED),
+                "fieldsType": "FieldsV1",
+                "fieldsV1": fields_v1,
+            }],
+        }
+        typed = {"apiVersion": api_version, "kind": kind} if keep_type else {}
+        return {**typed, "metadata": server_metadata, **body}
+
+
+def _fields(value: Any) -> Any:
+    """The managedFields ``fieldsV1`` tree of a value (lists are atomic, as for most of these types)."""
+    if isinstance(value, Mapping):
+        return {f"f:{k}": _fields(v) for k, v in value.items()}
+    return {}
+
+
+def list_document(api_version: str, kind: str, version: str, items: Iterable[Document]) -> Document:
+    ordered = sorted(items, key=lambda i: i["metadata"]["name"])
+    metadata: Document = {"resourceVersion": version}
+    if api_version.startswith("postgresql.cnpg.io"):
+        metadata = {"continue": "", "resourceVersion": version}
+    return {"apiVersion": api_version, "items": ordered, "kind": f"{kind}List", "metadata": metadata}
+
+
+PLATFORM_NAMESPACES: Mapping[str, Mapping[str, str]] = {
+    "default": {},
+    "kube-node-lease": {},
+    "kube-public": {},
+    "kube-system": {},
+    "cnpg-system": {"app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "cloudnative-pg"},
+    "ingress-nginx": {"app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "ingress-nginx"},
+    "monitoring": {"app.kubernetes.io/managed-by": "Helm"},
+}
+
+
+def namespace_object(server: Server, name: str, labels: Mapping[str, str], annotations: Mapping[str, str]) -> Document:
+    manifest = {"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": name, "labels": dict(labels), **({"annotations": dict(annotations)}
+                                                                      if annotations else {})}}
+    item = server.obj(manifest)
+    item["metadata"]["labels"] = {**labels, "kubernetes.io/metadata.name": name}
+    item["spec"] = {"finalizers": ["kubernetes"]}
+    item["status"] = {"phase": "Active"}
+    return item
+
+
+def quota_object(server: Server, manifest: Mapping[str, Any]) -> Document:
+    item = server.obj(manifest)
+    hard = dict(item["spec"]["hard"])
+    used = {k: "0" for k in hard}
+    item["status"] = {"hard": hard, "used": used}
+    item["metadata"]["managedFields"].append({
+        "manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1", "time": iso(CREATED),
+        "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:hard": {}, "f:used": {}}}, "subresource": "status",
+    })
+    return item
+
+
+def last_run(schedule: str, before: dt.datetime) -> dt.datetime:
+    """When a daily ``s m h * * *`` schedule last fired before ``before`` (a fixed fallback otherwise)."""
+    parts = schedule.split()
+    if len(parts) == 6 and all(p.isdigit() for p in parts[:3]) and parts[3:] == ["*", "*", "*"]:
+        run = before.replace(hour=int(parts[2]), minute=int(parts[1]), second=int(parts[0]))
+        return run if run <= before else run - dt.timedelta(days=1)
+    return before - dt.timedelta(hours=8)
+
+
+def cluster_object(server: Server, manifest: Mapping[str, Any], last_backup: dt.datetime) -> Document:
+    item = server.obj(manifest, keep_type=True, generation=True)
+    spec, name = item["spec"], item["metadata"]["name"]
+    for key, value in (("logLevel", "info"), ("maxSyncReplicas", 0), ("minSyncReplicas", 0),
+                       ("postgresGID", 26), ("postgresUID", 26), ("smartShutdownTimeout", 180),
+                       ("startDelay", 3600), ("stopDelay", 1800), ("switchoverDelay", 3600),
+                       ("failoverDelay", 0)):
+        spec.setdefault(key, value)
+    spec.setdefault("storage", {}).setdefault("resizeInUseVolumes", True)
+    instances = int(spec.get("instances", 1))
+    pods = [f"{name}-{i}" for i in range(1, instances + 1)]
+    finished = last_backup + dt.timedelta(minutes=13, seconds=41)
+    oldest = finished - dt.timedelta(days=29)
+    item["status"] = {
+        "certificates": {"clientCASecret": f"{name}-ca", "serverCASecret": f"{name}-ca",
+                         "serverTLSSecret": f"{name}-server", "replicationTLSSecret": f"{name}-replication"},
+        "cloudNativePGCommitHash": "8e5dcf6b",
+        "conditions": [
+            {"type": "Ready", "status": "True", "reason": "ClusterIsReady", "message": "Cluster is Ready",
+             "lastTransitionTime": iso(CREATED + dt.timedelta(minutes=3))},
+            {"type": "ContinuousArchiving", "status": "True", "reason": "ContinuousArchivingSuccess",
+             "message": "Continuous archiving is working", "lastTransitionTime": iso(CREATED)},
+            {"type": "LastBackupSucceeded", "status": "True", "reason": "LastBackupSucceeded",
+             "message": "Backup was successful", "lastTransitionTime": iso(finished)},
+        ],
+        "currentPrimary": pods[0],
+        "currentPrimaryTimestamp": iso(CREATED + dt.timedelta(minutes=2)),
+        "firstRecoverabilityPoint": iso(oldest),
+        "firstRecoverabilityPointByMethod": {"barmanObjectStore": iso(oldest)},
+        "healthyPVC": [*pods],
+        "image": spec.get("imageName"),
+        "instanceNames": pods,
+        "instances": instances,
+        "instancesStatus": {"healthy": pods},
+        "lastSuccessfulBackup": iso(finished),
+        "lastSuccessfulBackupByMethod": {"barmanObjectStore": iso(finished)},
+        "latestGeneratedNode": instances,
+        "phase": HEALTHY,
+        "readService": f"{name}-r",
+        "readyInstances": instances,
+        "targetPrimary": pods[0],
+        "timelineID": 1,
+        "writeService": f"{name}-rw",
+    }
+    return item
+
+
+def scheduled_backup_object(server: Server, manifest: Mapping[str, Any], last_backup: dt.datetime) -> Document:
+    item = server.obj(manifest, keep_type=True, generation=True)
+    item["status"] = {
+        "lastCheckTime": iso(last_backup),
+        "lastScheduleTime": iso(last_backup),
+        "nextScheduleTime": iso(last_backup + dt.timedelta(days=1)),
+    }
+    return item
+
+
+def operator_rbac(server: Server, cluster: Mapping[str, Any]) -> tuple[Document, Document]:
+    """The Role and RoleBinding CloudNativePG creates for each cluster's instance manager."""
+    name, namespace = cluster["metadata"]["name"], cluster["metadata"]["namespace"]
+    owner = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "name": name,
+             "uid": cluster["metadata"]["uid"], "controller": True}
+    role = server.obj({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+        "metadata": {"name": name, "namespace": namespace},
+        "rules": [
+            {"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": ["get", "list", "watch"]},
+            {"apiGroups": [""], "resources": ["events"], "verbs": ["create", "patch"]},
+            {"apiGroups": ["postgresql.cnpg.io"], "resources": ["clusters", "backups"],
+             "verbs": ["get", "list", "watch"]},
+            {"apiGroups": ["postgresql.cnpg.io"], "resources": ["clusters/status", "backups/status"],
+             "verbs": ["get", "patch", "update"]},
+        ],
+    })
+    binding = server.obj({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+        "metadata": {"name": name, "namespace": namespace},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+        "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": namespace}],
+    })
+    for item in (role, binding):
+        item["metadata"]["ownerReferences"] = [dict(owner)]
+        item["metadata"]["managedFields"][0].update(manager="manager", operation="Update")
+    return role, binding
+
+
+# ------------------------------------------------------------------------------------ good recording
+
+
+NET = "apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies"
+QUOTAS = "api/v1/namespaces/{ns}/resourcequotas"
+LIMITS = "api/v1/namespaces/{ns}/limitranges"
+ROLES = "apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles"
+BINDINGS = "apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"
+CLUSTERS = "apis/postgresql.cnpg.io/v1/namespaces/{ns}/clusters"
+BACKUPS = "apis/postgresql.cnpg.io/v1/namespaces/{ns}/scheduledbackups"
+NAMESPACES = "api/v1/namespaces"
+
+
+def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
+    """Every response the audit asks for, for a cluster that runs exactly what the plan declares."""
+    server = Server()
+    manifests = [dict(r["inputs"]) for r in plan["resources"] if is_kubernetes_object(r)]
+    by_kind: dict[str, list[Document]] = {}
+    for manifest in manifests:
+        by_kind.setdefault(manifest["kind"], []).append(manifest)
+    namespaces = [namespace_object(server, n, labels, {}) for n, labels in PLATFORM_NAMESPACES.items()]
+    tenant_namespaces = sorted(m["metadata"]["name"] for m in by_kind.get("Namespace", []))
+    for manifest in by_kind.get("Namespace", []):
+        meta = manifest["metadata"]
+        namespaces.append(namespace_object(server, meta["name"], meta.get("labels", {}), meta.get("annotations", {})))
+    documents = {NAMESPACES: list_document("v1", "Namespace", server.next_version(), namespaces)}
+
+    def in_namespace(kind: str, namespace: str) -> list[Document]:
+        return [m for m in by_kind.get(kind, []) if m["metadata"].get("namespace") == namespace]
+
+    for ns in tenant_namespaces:
+        version = server.next_version
+        documents[NET.format(ns=ns)] = list_document(
+            "networking.k8s.io/v1", "NetworkPolicy", version(),
+            [server.obj(m, generation=True) for m in in_namespace("NetworkPolicy", ns)])
+        documents[QUOTAS.format(ns=ns)] = list_document(
+            "v1", "ResourceQuota", version(), [quota_object(server, m) for m in in_namespace("ResourceQuota", ns)])
+        documents[LIMITS.format(ns=ns)] = list_document(
+            "v1", "LimitRange", version(), [server.obj(m) for m in in_namespace("LimitRange", ns)])
+        roles = [server.obj(m) for m in in_namespace("Role", ns)]
+        bindings = [server.obj(m) for m in in_namespace("RoleBinding", ns)]
+        clusters, backups = [], []
+        schedules = {b["spec"]["cluster"]["name"]: b["spec"]["schedule"] for b in in_namespace("ScheduledBackup", ns)}
+        for manifest in in_namespace("Cluster", ns):
+            name = manifest["metadata"]["name"]
+            cluster = cluster_object(server, manifest, last_run(schedules.get(name, ""), RECORDED_AT))
+            clusters.append(cluster)
+            role, binding = operator_rbac(server, cluster)
+            roles.append(role)
+            bindings.append(binding)
+        for manifest in in_namespace("ScheduledBackup", ns):
+            run = last_run(manifest["spec"]["schedule"], RECORDED_AT)
+            backups.append(scheduled_backup_object(server, manifest, run))
+        documents[ROLES.format(ns=ns)] = list_document("rbac.authorization.k8s.io/v1", "Role", version(), roles)
+        documents[BINDINGS.format(ns=ns)] = list_document(
+            "rbac.authorization.k8s.io/v1", "RoleBinding", version(), bindings)
+        if clusters or backups:
+            documents[CLUSTERS.format(ns=ns)] = list_document("postgresql.cnpg.io/v1", "Cluster", version(), clusters)
+            documents[BACKUPS.format(ns=ns)] = list_document(
+                "postgresql.cnpg.io/v1", "ScheduledBackup", version(), backups)
+    return documents
+
+
+# ------------------------------------------------------------------------------------------- scenarios
+
+
+def _item(documents: dict[str, Document], path: str, name: str) -> Document:
+    for item in documents[path]["items"]:
+        if item["metadata"]["name"] == name:
+            return item  # type: ignore[no-any-return]
+    raise KeyError(f"{path}: no {name}")
+
+
+def _add_item(documents: dict[str, Document], path: str, item: Document) -> None:
+    items = [*documents[path]["items"], item]
+    documents[path]["items"] = sorted(items, key=lambda i: i["metadata"]["name"])
+
+
+def _raise_quota(documents: dict[str, Document]) -> None:
+    """nso's quota raised by hand: 64 cores instead of the tier's."""
+    hard = _item(documents, QUOTAS.format(ns="nso"), "tenant-quota")["spec"]["hard"]
+    hard["requests.cpu"] = hard["limits.cpu"] = "64"
+
+
+def _delete_dns_policy(documents: dict[str, Document]) -> None:
+    """dopa's allow-dns NetworkPolicy deleted."""
+    path = NET.format(ns="dopa")
+    documents[path]["items"] = [i for i in documents[path]["items"] if i["metadata"]["name"] != "allow-dns"]
+
+
+def _widen_object_store_egress(documents: dict[str, Document]) -> None:
+    """moph's object-store egress widened from the store's /24 to all of 10.0.0.0/8."""
+    policy = _item(documents, NET.format(ns="moph"), "allow-object-store")
+    policy["spec"]["egress"][0]["to"][0]["ipBlock"]["cidr"] = "10.0.0.0/8"
+    policy["metadata"]["generation"] = 2
+
+
+def _extra_role_binding(server: Server, documents: dict[str, Document]) -> None:
+    """A contractor group bound to revenue's admin Role by hand."""
+    _add_item(documents, BINDINGS.format(ns="revenue"), server.obj({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+        "metadata": {"name": "revenue-contractor-debug", "namespace": "revenue"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "govcloud-tenant-admin"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "revenue-contractors"}],
+    }))
+
+
+def _strip_namespace_labels(documents: dict[str, Document]) -> None:
+    """tmd's namespace labels removed (only the server's own name label is left)."""
+    namespace = _item(documents, NAMESPACES, "tmd")
+    namespace["metadata"]["labels"] = {"kubernetes.io/metadata.name": "tmd"}
+
+
+def _undeclared_tenant(server: Server, documents: dict[str, Document]) -> None:
+    """A former tenant's namespace, still labelled as govcloud's, that no tenant file declares."""
+    labels = {label("tenant"): "mof", label("agency"): "MOF", label("classification"): "internal",
+              label("cost-center"): "MOF-FPO-2568-001", MANAGED_BY[0]: MANAGED_BY[1]}
+    _add_item(documents, NAMESPACES, namespace_object(server, "mof", labels, {}))
+
+
+def _stale_backup(documents: dict[str, Document]) -> None:
+    """doae's daily backups have failed for three days."""
+    cluster = _item(documents, CLUSTERS.format(ns="doae"), "doae-pg")
+    status = cluster["status"]
+    finished = RECORDED_AT.replace(hour=2, minute=13, second=41) - dt.timedelta(days=3)
+    status["lastSuccessfulBackup"] = iso(finished)
+    status["lastSuccessfulBackupByMethod"] = {"barmanObjectStore": iso(finished)}
+    status["firstRecoverabilityPoint"] = iso(finished - dt.timedelta(days=27))
+    status["firstRecoverabilityPointByMethod"] = {"barmanObjectStore": status["firstRecoverabilityPoint"]}
+    status["conditions"][2].update(status="False", reason="LastBackupFailed",
+                                   message="can't upload base backup: AccessDenied",
+                                   lastTransitionTime=iso(finished + dt.timedelta(days=1)))
+
+
+def _cluster_admin_binding(server: Server, documents: dict[str, Document]) -> None:
+    """A tenant group bound to ClusterRole cluster-admin inside nso, dressed in govcloud labels."""
+    labels = dict(_item(documents, NAMESPACES, "nso")["metadata"]["labels"])
+    labels.pop("kubernetes.io/metadata.name")
+    _add_item(documents, BINDINGS.format(ns="nso"), server.obj({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+        "metadata": {"name": "nso-breakglass", "namespace": "nso", "labels": labels},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "nso-data-engineers"}],
+    }))
+
+
+def _internet_egress(server: Server, documents: dict[str, Document]) -> None:
+    """An extra NetworkPolicy in nso letting every pod reach the whole internet."""
+    _add_item(documents, NET.format(ns="nso"), server.obj({
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "allow-internet-egress", "namespace": "nso"},
+        "spec": {"podSelector": {}, "policyTypes": ["Egress"],
+                 "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]},
+    }, generation=True))
+
+
+Edit = Callable[[Server, dict[str, Document]], None]
+
+
+def _plain(edit: Callable[[dict[str, Document]], None]) -> Edit:
+    return lambda _server, documents: edit(documents)
+
+
+DRIFTED: tuple[Edit, ...] = (
+    _plain(_raise_quota),
+    _plain(_delete_dns_policy),
+    _plain(_widen_object_store_egress),
+    _extra_role_binding,
+    _plain(_strip_namespace_labels),
+    _undeclared_tenant,
+    _plain(_stale_backup),
+)
+MALICIOUS: tuple[Edit, ...] = (_cluster_admin_binding, _internet_egress)
+
+
+def scenario(good: Mapping[str, Document], edits: Iterable[Edit]) -> dict[str, Document]:
+    documents = copy.deepcopy(dict(good))
+    server = Server()
+    server.version = 5_000_000
+    for edit in edits:
+        edit(server, documents)
+    return documents
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def write(root: Path, documents: Mapping[str, Document]) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    for path, document in sorted(documents.items()):
+        target = root / f"{path}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--stack", default=STACK)
+    parser.add_argument("--today", default=TODAY)
+    parser.add_argument("--out", type=Path, default=RECORDED)
+    args = parser.parse_args(argv)
+    plan = synthesized_plan(args.stack, args.today)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "plan.json").write_text(json.dumps(plan, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    good = good_recording(plan)
+    for name, documents in (("good", good), ("drifted", scenario(good, DRIFTED)),
+                            ("malicious", scenario(good, MALICIOUS))):
+        write(args.out / name, documents)
+    print(f"recorded {len(good)} responses per scenario for {args.stack} into {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

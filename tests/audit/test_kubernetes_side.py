@@ -1,0 +1,368 @@
+"""The Kubernetes half of the audit against recorded API server responses, through the real client."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govcloud.audit.expected import ExpectedState
+from govcloud.audit.findings import Finding, Severity
+from govcloud.audit.kubernetes_side import (
+    audit_kubernetes,
+    last_backup_time,
+    normalize_limit_range_spec,
+    normalize_network_policy_spec,
+    normalize_quota_spec,
+    normalize_rules,
+    normalize_subjects,
+    open_rules,
+)
+from tests.audit.conftest import AUDIT_NOW, RECORDED, RecordedApi
+
+StartApi = Callable[[str | Path], RecordedApi]
+
+DRIFTED = {
+    ("AUD-QUOTA-002", "ResourceQuota nso/tenant-quota"),
+    ("AUD-NET-001", "NetworkPolicy dopa/allow-dns"),
+    ("AUD-NET-002", "NetworkPolicy moph/allow-object-store"),
+    ("AUD-RBAC-002", "RoleBinding revenue/revenue-contractor-debug"),
+    ("AUD-NS-002", "Namespace tmd"),
+    ("AUD-NS-003", "Namespace tmd"),
+    ("AUD-NS-004", "Namespace mof"),
+    ("AUD-DB-002", "Cluster doae/doae-pg"),
+}
+MALICIOUS = {
+    ("AUD-RBAC-004", "RoleBinding nso/nso-breakglass"),
+    ("AUD-NET-004", "NetworkPolicy nso/allow-internet-egress"),
+}
+
+
+def _audit(api: RecordedApi, expected: ExpectedState, now: dt.datetime = AUDIT_NOW) -> list[Finding]:
+    findings = audit_kubernetes(expected, api.client(), now=now).findings
+    assert api.unexpected == [], "the audit asked for something that was not recorded"
+    return findings
+
+
+def _pairs(findings: list[Finding]) -> set[tuple[str, str]]:
+    return {(f.code, f.resource) for f in findings}
+
+
+def _one(findings: list[Finding], code: str) -> Finding:
+    matching = [f for f in findings if f.code == code]
+    assert len(matching) == 1, matching
+    return matching[0]
+
+
+# ------------------------------------------------------------------------------------------ scenarios
+
+
+def test_a_cluster_running_exactly_the_plan_has_no_findings(
+    recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    api = recorded_api("good")
+    report = audit_kubernetes(recorded_expected, api.client(), now=AUDIT_NOW)
+    assert report.findings == []
+    assert api.unexpected == []
+    # Everything declared was looked at, including what the server and the operator added.
+    assert report.scanned["networkPolicies"] == sum(
+        len(ns.network_policies) for ns in recorded_expected.namespaces.values()
+    )
+    assert report.scanned["databaseClusters"] == 6
+    assert report.scanned["roleBindings"] > sum(len(ns.role_bindings) for ns in recorded_expected.namespaces.values())
+
+
+def test_drifted_cluster_findings(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
+    findings = _audit(recorded_api("drifted"), recorded_expected)
+    assert _pairs(findings) == DRIFTED
+    assert {f.severity for f in findings if f.code == "AUD-NS-004"} == {Severity.MEDIUM}
+    assert all(f.severity is Severity.HIGH for f in findings if f.code != "AUD-NS-004")
+
+
+def test_malicious_cluster_findings(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
+    findings = _audit(recorded_api("malicious"), recorded_expected)
+    assert _pairs(findings) == MALICIOUS
+    assert {f.severity for f in findings} == {Severity.CRITICAL}
+    binding = _one(findings, "AUD-RBAC-004")
+    assert binding.tenant == "nso"
+    assert binding.evidence["roleRef"] == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "ClusterRole",
+        "name": "cluster-admin",
+    }
+    assert binding.evidence["subjects"][0]["name"] == "nso-data-engineers"
+    egress = _one(findings, "AUD-NET-004")
+    assert egress.evidence["reasons"] == ["egress rule 1 allows 0.0.0.0/0"]
+    assert egress.evidence["declared"] is False
+
+
+def test_widened_egress_evidence_shows_expected_and_observed_spec(
+    recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    finding = _one(_audit(recorded_api("drifted"), recorded_expected), "AUD-NET-002")
+    assert finding.evidence["expected"]["egress"][0]["to"] == [{"ipBlock": {"cidr": "10.20.0.0/24"}}]
+    assert finding.evidence["observed"]["egress"][0]["to"] == [{"ipBlock": {"cidr": "10.0.0.0/8"}}]
+    json.dumps(finding.as_json())  # plain JSON, as the report needs
+
+
+def test_quota_and_backup_evidence(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
+    findings = _audit(recorded_api("drifted"), recorded_expected)
+    quota = _one(findings, "AUD-QUOTA-002")
+    assert set(quota.evidence["changed"]) == {"requests.cpu", "limits.cpu"}
+    assert quota.evidence["changed"]["limits.cpu"]["observed"] == "64"
+    backup = _one(findings, "AUD-DB-002")
+    assert backup.evidence["lastSuccessfulBackup"] == "2026-11-22T02:13:41Z"
+    assert backup.evidence["periodHours"] == 24.0
+    assert backup.evidence["ageHours"] > 72
+    labels = _one(findings, "AUD-NS-003")
+    assert labels.evidence["labels"]["pod-security.kubernetes.io/enforce"] == {
+        "expected": "restricted",
+        "observed": None,
+    }
+
+
+def test_the_same_backup_was_fine_earlier(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
+    """Seen 22 hours after it finished, the stale backup is inside one daily period plus the grace;
+    seen 31 hours after, it is not."""
+    finished = dt.datetime(2026, 11, 22, 2, 13, 41, tzinfo=dt.UTC)
+    early = _audit(recorded_api("drifted"), recorded_expected, finished + dt.timedelta(hours=22))
+    assert "AUD-DB-002" not in {f.code for f in early}
+    late = _audit(recorded_api("drifted"), recorded_expected, finished + dt.timedelta(hours=31))
+    assert {f.resource for f in late if f.code == "AUD-DB-002"} == {"Cluster doae/doae-pg"}
+
+
+def test_good_backups_go_stale_when_audited_later(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
+    findings = _audit(recorded_api("good"), recorded_expected, AUDIT_NOW + dt.timedelta(days=2))
+    assert {f.resource for f in findings if f.code == "AUD-DB-002"} == {
+        f"Cluster {t}/{t}-pg" for t in ("doae", "dopa", "moph", "nso", "revenue", "tmd")
+    }
+
+
+# ------------------------------------------------------------------- scenarios made from the recording
+
+
+def _copy(tmp_path: Path, scenario: str = "good") -> Path:
+    target = tmp_path / scenario
+    shutil.copytree(RECORDED / scenario, target)
+    return target
+
+
+def _edit(root: Path, path: str, change: Callable[[dict[str, Any]], None]) -> None:
+    file = root / f"{path}.json"
+    document = json.loads(file.read_text("utf-8"))
+    change(document)
+    file.write_text(json.dumps(document), "utf-8")
+
+
+def _item(document: dict[str, Any], name: str) -> dict[str, Any]:
+    item: dict[str, Any] = next(i for i in document["items"] if i["metadata"]["name"] == name)
+    return item
+
+
+def test_a_missing_namespace_is_critical_and_its_contents_are_not_listed(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    root = _copy(tmp_path)
+
+    def drop_dga(document: dict[str, Any]) -> None:
+        document["items"] = [i for i in document["items"] if i["metadata"]["name"] != "dga"]
+
+    _edit(root, "api/v1/namespaces", drop_dga)
+    api = recorded_api(root)
+    findings = _audit(api, recorded_expected)
+    assert _pairs(findings) == {("AUD-NS-001", "Namespace dga")}
+    assert findings[0].severity is Severity.CRITICAL
+    assert not [r for r in api.requests if "/namespaces/dga/" in r]
+
+
+def test_operator_absent_and_unhealthy_clusters(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    root = _copy(tmp_path)
+    (root / "apis/postgresql.cnpg.io/v1/namespaces/tmd/clusters.json").unlink()  # the API answers 404
+
+    def degrade(document: dict[str, Any]) -> None:
+        status = _item(document, "moph-pg")["status"]
+        status.update(phase="Failing over", readyInstances=2, phaseReason="Primary instance is not ready")
+
+    def suspend(document: dict[str, Any]) -> None:
+        _item(document, "dopa-pg-backup")["spec"]["suspend"] = True
+
+    _edit(root, "apis/postgresql.cnpg.io/v1/namespaces/moph/clusters", degrade)
+    _edit(root, "apis/postgresql.cnpg.io/v1/namespaces/dopa/scheduledbackups", suspend)
+    api = recorded_api(root)
+    findings = audit_kubernetes(recorded_expected, api.client(), now=AUDIT_NOW).findings
+    assert api.unexpected == ["GET /apis/postgresql.cnpg.io/v1/namespaces/tmd/clusters"]
+    assert _pairs(findings) == {
+        ("AUD-DB-001", "Cluster tmd/tmd-pg"),
+        ("AUD-DB-003", "Cluster moph/moph-pg"),
+        ("AUD-DB-004", "ScheduledBackup dopa/dopa-pg-backup"),
+    }
+    assert _one(findings, "AUD-DB-001").evidence["cloudnativepg_api_served"] is False
+    assert _one(findings, "AUD-DB-003").severity is Severity.MEDIUM
+    assert _one(findings, "AUD-DB-004").evidence["problems"] == ["suspended"]
+
+
+def test_rbac_changes_to_declared_objects(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    root = _copy(tmp_path)
+    bindings = "apis/rbac.authorization.k8s.io/v1/namespaces/tmd/rolebindings"
+
+    def add_subject(document: dict[str, Any]) -> None:
+        subjects = _item(document, "govcloud-tenant-viewer")["subjects"]
+        subjects.append({"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "intern@tmd.go.th"})
+
+    def widen_role(document: dict[str, Any]) -> None:
+        _item(document, "govcloud-tenant-viewer")["rules"].append(
+            {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}
+        )
+
+    def drop_analyst_binding(document: dict[str, Any]) -> None:
+        document["items"] = [i for i in document["items"] if i["metadata"]["name"] != "govcloud-tenant-analyst"]
+
+    _edit(root, bindings, add_subject)
+    _edit(root, bindings, drop_analyst_binding)
+    _edit(root, "apis/rbac.authorization.k8s.io/v1/namespaces/tmd/roles", widen_role)
+    findings = _audit(recorded_api(root), recorded_expected)
+    assert _pairs(findings) == {
+        ("AUD-RBAC-003", "RoleBinding tmd/govcloud-tenant-viewer"),
+        ("AUD-RBAC-005", "Role tmd/govcloud-tenant-viewer"),
+        ("AUD-RBAC-001", "RoleBinding tmd/govcloud-tenant-analyst"),
+    }
+    changed = _one(findings, "AUD-RBAC-003")
+    assert changed.evidence["added"] == [
+        {"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "intern@tmd.go.th"}
+    ]
+    assert _one(findings, "AUD-RBAC-005").evidence["added"] == [
+        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}
+    ]
+    assert _one(findings, "AUD-RBAC-001").severity is Severity.LOW
+
+
+def test_an_operator_binding_widened_to_cluster_admin_is_not_excused(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    root = _copy(tmp_path)
+
+    def escalate(document: dict[str, Any]) -> None:
+        _item(document, "nso-pg")["roleRef"] = {
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "ClusterRole",
+            "name": "cluster-admin",
+        }
+
+    _edit(root, "apis/rbac.authorization.k8s.io/v1/namespaces/nso/rolebindings", escalate)
+    assert _pairs(_audit(recorded_api(root), recorded_expected)) == {("AUD-RBAC-004", "RoleBinding nso/nso-pg")}
+
+
+def test_a_quota_rewritten_in_other_units_is_unchanged(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    """What a server or a tool may do to quantities (and list order) is not drift."""
+    root = _copy(tmp_path)
+
+    def rewrite(document: dict[str, Any]) -> None:
+        hard = _item(document, "tenant-quota")["spec"]["hard"]
+        for key, value in list(hard.items()):
+            if value.endswith("Gi"):
+                hard[key] = f"{int(value[:-2]) * 1024}Mi"
+            elif value.isdigit() and "cpu" in key:
+                hard[key] = f"{int(value) * 1000}m"
+
+    def reorder(document: dict[str, Any]) -> None:
+        for policy in document["items"]:
+            policy["spec"]["policyTypes"].reverse()
+            for port in (p for rule in policy["spec"].get("egress", []) for p in rule.get("ports", [])):
+                port.pop("protocol") if port.get("protocol") == "TCP" else None
+            for rule in policy["spec"].get("egress", []):
+                rule.get("ports", []).reverse()
+
+    _edit(root, "api/v1/namespaces/nso/resourcequotas", rewrite)
+    _edit(root, "apis/networking.k8s.io/v1/namespaces/nso/networkpolicies", reorder)
+    assert _audit(recorded_api(root), recorded_expected) == []
+
+
+# ------------------------------------------------------------------------------ semantic comparison
+
+
+def test_network_policy_defaults_and_order_do_not_matter() -> None:
+    declared = {
+        "podSelector": {},
+        "egress": [{"to": [{"ipBlock": {"cidr": "10.20.0.7/24"}}], "ports": [{"port": 443}, {"port": 80}]}],
+    }
+    served = {
+        "podSelector": {"matchLabels": {}},
+        "policyTypes": ["Egress", "Ingress"],
+        "ingress": [],
+        "egress": [
+            {"ports": [{"protocol": "TCP", "port": 80}, {"protocol": "TCP", "port": 443}],
+             "to": [{"ipBlock": {"cidr": "10.20.0.0/24"}}]}
+        ],
+    }
+    assert normalize_network_policy_spec(declared) == normalize_network_policy_spec(served)
+
+
+def test_same_namespace_peers_are_not_confused_with_everything() -> None:
+    same_namespace = {"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"podSelector": {}}]}]}
+    everything = {"podSelector": {}, "policyTypes": ["Egress"], "egress": [{}]}
+    assert normalize_network_policy_spec(same_namespace) != normalize_network_policy_spec(everything)
+    assert open_rules(same_namespace) == []
+    assert open_rules(everything) == ["egress rule 1 has no `to`: it matches every address"]
+    assert open_rules({"podSelector": {}, "ingress": [{"from": [{"ipBlock": {"cidr": "::/0"}}]}]}) == [
+        "ingress rule 1 allows ::/0"
+    ]
+    # Egress rules of a policy that does not govern egress are ignored by Kubernetes, so here too.
+    assert open_rules({"podSelector": {}, "policyTypes": ["Ingress"], "egress": [{}]}) == []
+
+
+def test_quantities_compare_by_value() -> None:
+    assert normalize_quota_spec({"hard": {"limits.memory": "2Gi", "limits.cpu": "2"}}) == normalize_quota_spec(
+        {"hard": {"limits.memory": "2048Mi", "limits.cpu": "2000m"}}
+    )
+    assert normalize_quota_spec({"hard": {"pods": "10"}}) != normalize_quota_spec({"hard": {"pods": "11"}})
+
+
+def test_limit_range_server_defaults_are_applied_to_both_sides() -> None:
+    declared = {"limits": [{"type": "Container", "max": {"cpu": "2"}}]}
+    served = {"limits": [{"type": "Container", "max": {"cpu": "2"}, "default": {"cpu": "2"},
+                          "defaultRequest": {"cpu": "2000m"}}]}
+    assert normalize_limit_range_spec(declared) == normalize_limit_range_spec(served)
+
+
+def test_rbac_lists_compare_as_sets() -> None:
+    assert normalize_rules([{"verbs": ["list", "get"], "apiGroups": [""], "resources": ["pods", "events"]}]) == (
+        normalize_rules([{"apiGroups": [""], "resources": ["events", "pods"], "verbs": ["get", "list"],
+                          "resourceNames": []}])
+    )
+    assert normalize_subjects([{"kind": "Group", "name": "a"}, {"kind": "Group", "name": "b"}]) == normalize_subjects(
+        [
+            {"kind": "Group", "name": "b", "apiGroup": "rbac.authorization.k8s.io"},
+            {"kind": "Group", "name": "a", "apiGroup": "rbac.authorization.k8s.io"},
+        ]
+    )
+
+
+def test_last_backup_time_takes_the_newest_report() -> None:
+    status = {
+        "firstRecoverabilityPoint": "2026-11-01T00:00:00Z",
+        "lastSuccessfulBackupByMethod": {"barmanObjectStore": "2026-11-24T02:00:00Z", "plugin": "garbage"},
+    }
+    assert last_backup_time(status) == dt.datetime(2026, 11, 24, 2, tzinfo=dt.UTC)
+    assert last_backup_time({}) is None
+
+
+@pytest.mark.parametrize("scenario", ["good", "drifted", "malicious"])
+def test_recordings_look_like_api_server_lists(scenario: str) -> None:
+    for path in (RECORDED / scenario).rglob("*.json"):
+        document = json.loads(path.read_text("utf-8"))
+        assert document["kind"].endswith("List") and document["metadata"]["resourceVersion"], path
+        for item in document["items"]:
+            metadata = item["metadata"]
+            assert {"uid", "resourceVersion", "creationTimestamp", "managedFields"} <= set(metadata), path
+            assert ("kind" in item) == document["apiVersion"].startswith("postgresql.cnpg.io"), path
