@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -143,9 +144,11 @@ def _plan(stack: str, project: Path, plan: Path | None, day: dt.date) -> dict[st
 def _kubernetes(kubeconfig: Path | None, context: str | None) -> ApiClient:
     if kubeconfig is not None and not kubeconfig.is_file():
         _usage(f"kubeconfig {kubeconfig} does not exist")
+    # KUBECONFIG is read now, as kubectl does: the library reads it once, when it is imported.
+    config_file = str(kubeconfig) if kubeconfig is not None else os.environ.get("KUBECONFIG") or None
     try:
         client: ApiClient = kube_config.new_client_from_config(  # type: ignore[no-untyped-call]
-            config_file=str(kubeconfig) if kubeconfig is not None else None, context=context
+            config_file=config_file, context=context
         )
     except kube_config.ConfigException as error:
         _usage(f"no usable Kubernetes configuration ({error}); pass --kubeconfig/--context or --no-kubernetes")

@@ -34,6 +34,8 @@ POD_SECURITY_PREFIX: Final = "pod-security.kubernetes.io/"
 DYNAMIC_TYPE_PREFIX: Final = "pulumi-python:dynamic"
 BUCKET_TYPE_SUFFIX: Final = ":Bucket"
 IDENTITY_TYPE_SUFFIX: Final = ":StorageIdentity"
+HELM_RELEASE_TYPE: Final = "kubernetes:helm.sh/v3:Release"
+UNKNOWN: Final = "[unknown]"
 SCHEDULE_WINDOW_DAYS: Final = 8 * 366
 """Fire times are enumerated over eight years, so even a leap-day schedule shows its real period."""
 
@@ -83,6 +85,8 @@ class ExpectedNamespace:
     roles: Mapping[str, Manifest] = field(default_factory=dict)
     role_bindings: Mapping[str, Manifest] = field(default_factory=dict)
     databases: tuple[ExpectedDatabase, ...] = ()
+    helm_releases: frozenset[str] = frozenset()
+    """Helm releases the plan installs here: the objects their charts create are declared with them."""
 
     @property
     def pod_security_labels(self) -> dict[str, str]:
@@ -186,9 +190,15 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
 
     buckets: list[ExpectedBucket] = []
     identities: list[ExpectedIdentity] = []
+    releases: list[tuple[str | None, str | None, str]] = []
     for resource in resources:
         tenant = owning_tenant(resource, by_urn)
         inputs: Mapping[str, Any] = resource.get("inputs") or {}
+        if resource.get("type") == HELM_RELEASE_TYPE:
+            namespace = inputs.get("namespace")
+            known = isinstance(namespace, str) and namespace not in ("", UNKNOWN)
+            releases.append((str(namespace) if known else None, tenant, str(inputs.get("name") or resource["name"])))
+            continue
         if _is_dynamic(resource, BUCKET_TYPE_SUFFIX):
             buckets.append(ExpectedBucket(spec_from_props(inputs), tenant or _tenant_tag(resource)))
             continue
@@ -217,6 +227,11 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         else:
             continue
         slot(str(namespace), tenant)
+    for namespace, tenant, release in releases:
+        if namespace is None:  # the namespace is an output of the tenant's Namespace: use that one
+            namespace = next((n for n, e in builders.items() if e["tenant"] == tenant and e["declared"]), None)
+        if namespace is not None:
+            slot(namespace, tenant).setdefault("releases", set()).add(release)
     databases = _databases(clusters, backups)
     namespaces = {
         name: ExpectedNamespace(
@@ -225,6 +240,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             declared=entry["declared"],
             labels=entry["labels"],
             databases=tuple(d for d in databases if d.namespace == name),
+            helm_releases=frozenset(entry.get("releases", ())),
             **{slot_name: entry[slot_name] for slot_name in _SLOTS.values()},
         )
         for name, entry in sorted(builders.items())

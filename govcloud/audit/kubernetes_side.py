@@ -706,8 +706,8 @@ class _NamespaceAudit:
                     "AUD-DB-002",
                     Severity.HIGH,
                     resource,
-                    f"the last successful backup of {database.name} is {_hours(age)} hours old; the "
-                    f"schedule allows {_hours(window)}",
+                    f"the last successful backup of {database.name} is {_hours(age)} hours old; its schedule "
+                    f"allows {_hours(window)} hours ({_hours(period)} between runs + {_hours(self.grace)} grace)",
                     ageHours=_hours(age),
                     **evidence,
                 )

@@ -18,6 +18,7 @@ from govcloud.components.platform import SitePlatform, SitePlatformArgs, release
 from govcloud.components.storage import StorageKeys
 from govcloud.components.tenant import Tenant, TenantArgs
 from govcloud.contract.stack import StackDefinition
+from govcloud.manifests.analytics import shared_catalog
 
 TYPE_TOKEN = "govcloud:site:Site"
 PLATFORM_EXPORT = "platform"
@@ -77,6 +78,10 @@ class Site(pulumi.ComponentResource):
                     request=request,
                     site=definition.site,
                     read_grants=[g.read_grant for g in grants_to(definition, request.name)],
+                    shared_catalogs=[
+                        shared_catalog(g.agreement, g.provider, g.bucket, g.prefix)
+                        for g in grants_to(definition, request.name)
+                    ],
                     precreated_keys=args.precreated_keys,
                     platform=dependencies,
                 ),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from govcloud.components.dependencies import PlatformDependencies
+from govcloud.components.analytics import Analytics, AnalyticsArgs
 from govcloud.components.database import TenantDatabase, TenantDatabaseArgs
 from govcloud.components.kubernetes import declare
 from govcloud.components.storage import StorageKeys, TenantStorage, TenantStorageArgs
@@ -17,6 +18,7 @@ from govcloud.manifests.namespace import tenant_namespace
 from govcloud.manifests.network import tenant_network_policies
 from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
 from govcloud.manifests.rbac import default_service_account, tenant_rbac
+from govcloud.manifests.analytics import SharedCatalog
 from govcloud.safety import data_options
 from govcloud.storage.buckets import ReadGrant
 
@@ -33,6 +35,8 @@ class TenantArgs:
     """Read access to other tenants' data under active agreements (consumer side)."""
     precreated_keys: dict[str, StorageKeys] | None = None
     platform: PlatformDependencies | None = None
+    shared_catalogs: Sequence[SharedCatalog] = field(default_factory=tuple)
+    """Trino catalogs of the active agreements where this tenant is the consumer."""
 
 
 class Tenant(pulumi.ComponentResource):
@@ -53,6 +57,13 @@ class Tenant(pulumi.ComponentResource):
         for obj in tenant_rbac(request, site.identity_provider.groups_prefix):
             declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, in_namespace)
         declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
+        analytics = request.spec.analytics
+        if any(s.enabled for s in (analytics.jupyterhub, analytics.trino, analytics.superset, analytics.spark)):
+            Analytics(
+                f"{name}-analytics",
+                AnalyticsArgs(request, site, namespace.metadata.apply(lambda m: m["name"]), args.shared_catalogs),  # type: ignore[attr-defined]
+                pulumi.ResourceOptions(parent=self, depends_on=[namespace]),
+            )
         storage = TenantStorage(
             f"{name}-storage",
             TenantStorageArgs(request, site, args.read_grants, args.precreated_keys, namespace),

@@ -68,6 +68,9 @@ class IdentityProvider(ContractModel):
     issuer_url: HttpsUrl
     client_id: Annotated[str, Field(min_length=1, max_length=200)]
     groups_claim: Annotated[str, Field(min_length=1, max_length=100)] = "groups"
+    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.10.0.0/24"
+    """Where the identity provider's endpoints live: web UIs that sign users in must reach it."""
+    port: Annotated[int, Field(ge=1, le=65535)] = 443
     groups_prefix: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9:._-]*$")] = ""
     """The API server's ``--oidc-groups-prefix``: RoleBinding subjects must carry it to match."""
 

@@ -250,6 +250,13 @@ def _unique(
     return problems
 
 
+def analytics_rules(tenant: TenantRequest) -> list[Violation]:
+    """Analytics sizing rules live with the analytics builders; imported here late to keep layers acyclic."""
+    from govcloud.manifests.analytics import analytics_violations
+
+    return analytics_violations(tenant)
+
+
 def validate_documents(
     paths: Iterable[Path],
     site: SiteConfig | None,
@@ -263,7 +270,7 @@ def validate_documents(
     parsed = _parse(paths, expected_kinds or {})
     problems = list(parsed.problems)
     for tenant, doc in parsed.tenants:
-        problems.extend(_problems(doc, tenant_rules(tenant, site)))
+        problems.extend(_problems(doc, [*tenant_rules(tenant, site), *analytics_rules(tenant)]))
     problems += _unique(parsed.tenants, lambda t: [(t.name, ("metadata", "name"))], "tenant name")
     problems += _unique(parsed.tenants, lambda t: [(t.spec.agency.code, ("spec", "agency", "code"))], "agency code")
     problems += _unique(

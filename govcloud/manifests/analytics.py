@@ -44,17 +44,15 @@ from typing import Any
 
 from govcloud.contract.quantity import parse_quantity
 from govcloud.contract.rules import Violation, effective_quota
-from govcloud.contract.sharing import DataSharingAgreement
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import Zone
 from govcloud.manifests.common import tenant_metadata
 from govcloud.manifests.helm_values import render_values
-from govcloud.manifests.network import WEB_LABEL
+from govcloud.manifests.network import OIDC_CLIENT_LABEL, WEB_LABEL
 from govcloud.manifests.quota import MAX_CONTAINER
 from govcloud.naming import bucket_name, database_cluster_name, label, namespace_name, tenant_labels
 
-OIDC_CLIENT_LABEL = label("oidc-client")
 OIDC_SECRET_KEY = "client-secret"
 STORAGE_KEY_ID = "AWS_ACCESS_KEY_ID"
 STORAGE_SECRET_KEY = "AWS_SECRET_ACCESS_KEY"
@@ -68,8 +66,6 @@ JUPYTERHUB_BASE_URL = "/jupyter/"
 TRINO_UI_PATHS = ("/ui", "/oauth2")
 TRINO_PORT = 8080
 
-JUPYTERHUB_SHARE = Decimal("0.40")
-TRINO_SHARE = Decimal("0.30")
 
 _MIB = 2**20
 _GIB = 2**30
@@ -118,90 +114,72 @@ HUB = Resources(500, 1024)
 PROXY = Resources(200, 256)
 SUPERSET_WEB = Resources(1000, 2048)
 SUPERSET_TASK = Resources(500, 1024)
-MIN_SEAT = Resources(100, 512)
-MIN_TRINO_POD = Resources(500, 2048)
+SEAT = Resources(500, 2048)
+"""One JupyterHub user's server. Sizes are fixed, not shares of the quota, so a tier change never
+resizes a running service; validation checks that they fit the quota instead."""
+TRINO_POD = Resources(2000, 8192)
 MAX_POD = Resources(int(MAX_CONTAINER["cpu"] * 1000), int(MAX_CONTAINER["memory"] // _MIB))
 HUB_DB_STORAGE_GIB = 1
-MAX_SEAT_STORAGE_GIB = 10
-MIN_SEAT_STORAGE_GIB = 1
+SEAT_STORAGE_GIB = 10
+
+
+def seat_resources(request: TenantRequest) -> Resources:
+    """One JupyterHub seat (the same for every tenant)."""
+    return SEAT
+
+
+def seat_storage_gib(request: TenantRequest) -> int:
+    """Each seat's home volume."""
+    return SEAT_STORAGE_GIB
+
+
+def trino_pod_resources(request: TenantRequest) -> Resources:
+    """The coordinator and each worker."""
+    return TRINO_POD
 
 
 def _floor(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _share(request: TenantRequest, share: Decimal) -> Resources:
+def _quota_millis_mib(request: TenantRequest) -> Resources:
     quota = effective_quota(request)
-    return Resources(_floor(quota.cpu * 1000 * share), _floor(quota.memory * share / _MIB))
-
-
-def seat_resources(request: TenantRequest) -> Resources:
-    """One JupyterHub seat: JupyterHub's share, less the hub and proxy, split over ``maxUsers``."""
-    budget = _share(request, JUPYTERHUB_SHARE)
-    seats = request.spec.analytics.jupyterhub.max_users
-    cpu = (budget.cpu_millis - HUB.cpu_millis - PROXY.cpu_millis) // seats
-    memory = (budget.memory_mib - HUB.memory_mib - PROXY.memory_mib) // seats
-    return Resources(min(max(cpu, 0), MAX_POD.cpu_millis), min(max(memory, 0), MAX_POD.memory_mib))
-
-
-def seat_storage_gib(request: TenantRequest) -> int:
-    """Each seat's home volume: half the storage quota the database leaves, split over seats, 10 GiB at most."""
-    quota = effective_quota(request)
-    used = Decimal(HUB_DB_STORAGE_GIB * _GIB)
-    database = request.spec.database
-    if database is not None:
-        used += database.instances * parse_quantity(database.storage)
-    free = max(quota.storage - used, Decimal(0))
-    per_seat = _floor(free / 2 / request.spec.analytics.jupyterhub.max_users / _GIB)
-    return min(per_seat, MAX_SEAT_STORAGE_GIB)
-
-
-def trino_pod_resources(request: TenantRequest) -> Resources:
-    """The coordinator and each worker get an equal part of Trino's share, at most one LimitRange maximum."""
-    budget = _share(request, TRINO_SHARE)
-    pods = request.spec.analytics.trino.workers + 1
-    return Resources(
-        min(budget.cpu_millis // pods, MAX_POD.cpu_millis), min(budget.memory_mib // pods, MAX_POD.memory_mib)
-    )
+    return Resources(_floor(quota.cpu * 1000), _floor(quota.memory / _MIB))
 
 
 def analytics_violations(request: TenantRequest) -> list[Violation]:
     """Requests whose analytics can't fit the tenant's quota, as contract violations (loc, message).
 
-    The builders refuse these too; the stack loader should report them first, pointing at the line.
+    The builders refuse these too; the stack loader reports them first, pointing at the line.
     """
     analytics = request.spec.analytics
     quota = effective_quota(request)
+    limit = _quota_millis_mib(request)
     out: list[Violation] = []
     if analytics.jupyterhub.enabled:
         loc = ("spec", "analytics", "jupyterhub", "maxUsers")
-        seat = seat_resources(request)
-        if not seat.fits(MIN_SEAT):
-            out.append(
-                (
-                    loc,
-                    (
-                        f"{analytics.jupyterhub.max_users} users leave {seat.cpu} CPU and {seat.memory} memory each "
-                        f"(JupyterHub gets {int(JUPYTERHUB_SHARE * 100)}% of the tenant quota); at least "
-                        f"{MIN_SEAT.cpu} and {MIN_SEAT.memory} are needed: lower maxUsers or raise the quota"
-                    ),
-                )
-            )
-        if seat_storage_gib(request) < MIN_SEAT_STORAGE_GIB:
-            out.append((loc, "too many users for the storage quota: each needs at least 1Gi of home volume"))
-        if analytics.jupyterhub.max_users + 2 > quota.pods:
-            out.append((loc, f"needs {analytics.jupyterhub.max_users + 2} pods; the tenant quota allows {quota.pods}"))
-    if analytics.trino.enabled and not trino_pod_resources(request).fits(MIN_TRINO_POD):
-        pod = trino_pod_resources(request)
-        out.append(
-            (
-                ("spec", "analytics", "trino", "workers"),
-                (
-                    f"{analytics.trino.workers} workers leave {pod.cpu} CPU and {pod.memory} memory per Trino pod; "
-                    f"at least {MIN_TRINO_POD.cpu} and {MIN_TRINO_POD.memory} are needed"
-                ),
-            )
-        )
+        users = analytics.jupyterhub.max_users
+        cpu = HUB.cpu_millis + PROXY.cpu_millis + users * SEAT.cpu_millis
+        memory = HUB.memory_mib + PROXY.memory_mib + users * SEAT.memory_mib
+        if cpu > limit.cpu_millis or memory > limit.memory_mib:
+            out.append((loc, f"{users} users of {SEAT.cpu} CPU and {SEAT.memory} each, plus the hub, need "
+                             f"{cpu}m CPU and {memory}Mi; the tenant quota is {quota.cpu} CPU and "
+                             f"{limit.memory_mib}Mi: lower maxUsers or raise the quota"))
+        volumes = Decimal((HUB_DB_STORAGE_GIB + users * SEAT_STORAGE_GIB) * _GIB)
+        database = request.spec.database
+        if database is not None:
+            volumes += database.instances * parse_quantity(database.storage)
+        if volumes > quota.storage:
+            out.append((loc, f"{users} home volumes of {SEAT_STORAGE_GIB}Gi and the database volumes exceed the "
+                             "tenant's storage quota"))
+        if users + 2 > quota.pods:
+            out.append((loc, f"needs {users + 2} pods; the tenant quota allows {quota.pods}"))
+    if analytics.trino.enabled:
+        pods = analytics.trino.workers + 1
+        if pods * TRINO_POD.cpu_millis > limit.cpu_millis or pods * TRINO_POD.memory_mib > limit.memory_mib:
+            out.append((("spec", "analytics", "trino", "workers"),
+                        f"{analytics.trino.workers} workers and a coordinator of {TRINO_POD.cpu} CPU and "
+                        f"{TRINO_POD.memory} each do not fit the tenant quota"))
     return out
 
 
@@ -362,20 +340,9 @@ def shared_catalog_name(agreement_name: str) -> str:
     return "shared_" + agreement_name.replace("-", "_")
 
 
-def shared_catalogs_for(
-    consumer: TenantRequest, agreements: Iterable[DataSharingAgreement], site: SiteConfig
-) -> tuple[SharedCatalog, ...]:
-    """The catalogs ``consumer`` gets from ``agreements``; pass only the agreements active today."""
-    return tuple(
-        SharedCatalog(
-            name=shared_catalog_name(a.name),
-            provider_tenant=a.spec.provider.tenant,
-            bucket=bucket_name(site, a.spec.provider.tenant, a.spec.provider.zone.value),
-            prefix=a.spec.provider.prefix,
-        )
-        for a in sorted(agreements, key=lambda a: a.name)
-        if a.spec.consumer.tenant == consumer.name
-    )
+def shared_catalog(agreement: str, provider: str, bucket: str, prefix: str) -> SharedCatalog:
+    """The read-only Trino catalog of one active agreement (grants come from ``govcloud.access``)."""
+    return SharedCatalog(name=shared_catalog_name(agreement), provider_tenant=provider, bucket=bucket, prefix=prefix)
 
 
 def _properties(entries: Mapping[str, str | None]) -> str:

@@ -14,6 +14,8 @@ from govcloud.naming import label
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 WEB_LABEL = label("web")
+OIDC_CLIENT_LABEL = label("oidc-client")
+"""Pods that sign users in against the site's identity provider."""
 DATABASE_OPERATOR_NAMESPACE = "cnpg-system"
 MONITORING_NAMESPACE = "monitoring"
 CNPG_INSTANCE = {"cnpg.io/podRole": "instance"}
@@ -136,6 +138,20 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 },
             ),
         ]
+    analytics = spec.analytics
+    if analytics.jupyterhub.enabled or analytics.superset.enabled or analytics.trino.enabled:
+        idp = site.identity_provider
+        policies.append(
+            _policy(
+                tenant,
+                "allow-identity-provider",
+                {
+                    "podSelector": {"matchLabels": {OIDC_CLIENT_LABEL: "true"}},
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [_ip_block(idp.cidr)], "ports": _tcp(idp.port)}],
+                },
+            )
+        )
     for index, egress in enumerate(spec.network.egress):
         policies.append(
             _policy(

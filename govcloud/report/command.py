@@ -1,6 +1,7 @@
 """``govcloud report``: the auditors' report for one stack, in Thai and English, as HTML, Markdown and JSON.
 
-The CLI module imports this one to register the command, so ``govcloud.cli`` is imported lazily here.
+The CLI module imports this one to register the command, so ``govcloud.cli`` is imported lazily here, and
+so is everything heavy (the model pulls in the Pulumi SDK): ``govcloud --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import typer
 
 from govcloud.audit.findings import Finding, Severity
 from govcloud.report.i18n import LANGUAGES, Lang
-from govcloud.report.render import FORMATS
 
 
 class LanguageChoice(str, Enum):
@@ -95,10 +95,13 @@ def synthesized_plan(project: Path, stack: str, today: dt.date) -> dict[str, Any
 
 
 def _selected(lang: LanguageChoice, fmt: FormatChoice) -> tuple[list[Lang], list[str]]:
-    languages: list[Lang] = (
-        list(LANGUAGES) if lang is LanguageChoice.BOTH else ["th" if lang is LanguageChoice.TH else "en"]
-    )
-    formats = list(FORMATS) if fmt is FormatChoice.ALL else [fmt.value]
+    choices: dict[LanguageChoice, list[Lang]] = {
+        LanguageChoice.TH: ["th"],
+        LanguageChoice.EN: ["en"],
+        LanguageChoice.BOTH: list(LANGUAGES),
+    }
+    languages = choices[lang]
+    formats = [f.value for f in FormatChoice if f is not FormatChoice.ALL] if fmt is FormatChoice.ALL else [fmt.value]
     return languages, formats
 
 

@@ -1,8 +1,8 @@
 """The report's data, built purely from the validated stack, its offline plan and (optionally) audit findings.
 
 Everything an auditor reads is computed here, once, so the HTML, Markdown and JSON renderings can never
-disagree. Evidence marked ``plan`` is read from the Kubernetes objects the real program would create;
-evidence marked ``request`` comes from the agency's validated request file.
+disagree. Every check is judged on the plan (the resources the real program would create), never on the
+request alone, so a stale or partial plan fails visibly; what the agency asked for is shown beside it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from govcloud.contract.stack import Agreement, StackDefinition
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.rbac import ROLES, role_name
 from govcloud.naming import bucket_name
+from govcloud.naming import namespace_name as tenant_namespace
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Policy
 from govcloud.safety import is_data_bearing
@@ -400,6 +401,7 @@ def _database_evidence(kinds: Mapping[str, Sequence[Mapping[str, Any]]]) -> Data
 
 
 def _evidence(
+    namespace_name: str,
     in_plan: bool,
     resources: Sequence[Mapping[str, Any]],
     quota_wanted: EffectiveQuota,
@@ -419,8 +421,9 @@ def _evidence(
     )
     pod_security = None
     for namespace in kinds["Namespace"]:
-        labels = namespace["inputs"].get("metadata", {}).get("labels") or {}
-        pod_security = labels.get("pod-security.kubernetes.io/enforce")
+        metadata = namespace["inputs"].get("metadata", {})
+        if metadata.get("name") == namespace_name:
+            pod_security = (metadata.get("labels") or {}).get("pod-security.kubernetes.io/enforce")
     groups: dict[str, list[str]] = {role: [] for role in ROLES}
     roles_by_name = {role_name(role): role for role in ROLES}
     cluster_wide = len(kinds["ClusterRole"]) + len(kinds["ClusterRoleBinding"])
@@ -429,8 +432,9 @@ def _evidence(
         if ref.get("kind") != "Role":
             cluster_wide += 1
         role = roles_by_name.get(str(ref.get("name")), str(ref.get("name")))
-        subjects = binding["inputs"].get("subjects") or []
-        groups.setdefault(role, []).extend(s["name"] for s in subjects if s.get("kind") == "Group")
+        bound = [str(s.get("name")) for s in binding["inputs"].get("subjects") or [] if s.get("kind") == "Group"]
+        if role in groups or bound:  # service-account bindings (e.g. Spark's driver) grant no person access
+            groups.setdefault(role, []).extend(bound)
     buckets = [r for r in resources if r["type"] == BUCKET_TYPE]
     grants = sorted(
         {
@@ -536,7 +540,7 @@ def _tenant_summary(
     spec = tenant.spec
     quota = effective_quota(tenant)
     expected = [g.location.removeprefix("s3://") for g in access.active if g.consumer == tenant.name]
-    evidence = _evidence(in_plan, resources, quota, expected)
+    evidence = _evidence(tenant_namespace(tenant), in_plan, resources, quota, expected)
     database = spec.database
     analytics = spec.analytics
     enabled = {

@@ -99,14 +99,16 @@ class Server:
             **({"generation": 1} if generation else {}),
             "creationTimestamp": iso(CREATED),
             **{k: v for k, v in metadata.items() if k in ("labels", "annotations")},
-            "managedFields": [{
-                "manager": FIELD_MANAGER,
-                "operation": "Apply",
-                "apiVersion": api_version,
-                "time": iso(CREATED),
-                "fieldsType": "FieldsV1",
-                "fieldsV1": fields_v1,
-            }],
+            "managedFields": [
+                {
+                    "manager": FIELD_MANAGER,
+                    "operation": "Apply",
+                    "apiVersion": api_version,
+                    "time": iso(CREATED),
+                    "fieldsType": "FieldsV1",
+                    "fieldsV1": fields_v1,
+                }
+            ],
         }
         typed = {"apiVersion": api_version, "kind": kind} if keep_type else {}
         return {**typed, "metadata": server_metadata, **body}
@@ -139,9 +141,15 @@ PLATFORM_NAMESPACES: Mapping[str, Mapping[str, str]] = {
 
 
 def namespace_object(server: Server, name: str, labels: Mapping[str, str], annotations: Mapping[str, str]) -> Document:
-    manifest = {"apiVersion": "v1", "kind": "Namespace",
-                "metadata": {"name": name, "labels": dict(labels), **({"annotations": dict(annotations)}
-                                                                      if annotations else {})}}
+    manifest = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {
+            "name": name,
+            "labels": dict(labels),
+            **({"annotations": dict(annotations)} if annotations else {}),
+        },
+    }
     item = server.obj(manifest)
     item["metadata"]["labels"] = {**labels, "kubernetes.io/metadata.name": name}
     item["spec"] = {"finalizers": ["kubernetes"]}
@@ -154,10 +162,17 @@ def quota_object(server: Server, manifest: Mapping[str, Any]) -> Document:
     hard = dict(item["spec"]["hard"])
     used = {k: "0" for k in hard}
     item["status"] = {"hard": hard, "used": used}
-    item["metadata"]["managedFields"].append({
-        "manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1", "time": iso(CREATED),
-        "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:hard": {}, "f:used": {}}}, "subresource": "status",
-    })
+    item["metadata"]["managedFields"].append(
+        {
+            "manager": "kube-controller-manager",
+            "operation": "Update",
+            "apiVersion": "v1",
+            "time": iso(CREATED),
+            "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:status": {"f:hard": {}, "f:used": {}}},
+            "subresource": "status",
+        }
+    )
     return item
 
 
@@ -173,10 +188,18 @@ def last_run(schedule: str, before: dt.datetime) -> dt.datetime:
 def cluster_object(server: Server, manifest: Mapping[str, Any], last_backup: dt.datetime) -> Document:
     item = server.obj(manifest, keep_type=True, generation=True)
     spec, name = item["spec"], item["metadata"]["name"]
-    for key, value in (("logLevel", "info"), ("maxSyncReplicas", 0), ("minSyncReplicas", 0),
-                       ("postgresGID", 26), ("postgresUID", 26), ("smartShutdownTimeout", 180),
-                       ("startDelay", 3600), ("stopDelay", 1800), ("switchoverDelay", 3600),
-                       ("failoverDelay", 0)):
+    for key, value in (
+        ("logLevel", "info"),
+        ("maxSyncReplicas", 0),
+        ("minSyncReplicas", 0),
+        ("postgresGID", 26),
+        ("postgresUID", 26),
+        ("smartShutdownTimeout", 180),
+        ("startDelay", 3600),
+        ("stopDelay", 1800),
+        ("switchoverDelay", 3600),
+        ("failoverDelay", 0),
+    ):
         spec.setdefault(key, value)
     spec.setdefault("storage", {}).setdefault("resizeInUseVolumes", True)
     instances = int(spec.get("instances", 1))
@@ -184,16 +207,35 @@ def cluster_object(server: Server, manifest: Mapping[str, Any], last_backup: dt.
     finished = last_backup + dt.timedelta(minutes=13, seconds=41)
     oldest = finished - dt.timedelta(days=29)
     item["status"] = {
-        "certificates": {"clientCASecret": f"{name}-ca", "serverCASecret": f"{name}-ca",
-                         "serverTLSSecret": f"{name}-server", "replicationTLSSecret": f"{name}-replication"},
+        "certificates": {
+            "clientCASecret": f"{name}-ca",
+            "serverCASecret": f"{name}-ca",
+            "serverTLSSecret": f"{name}-server",
+            "replicationTLSSecret": f"{name}-replication",
+        },
         "cloudNativePGCommitHash": "8e5dcf6b",
         "conditions": [
-            {"type": "Ready", "status": "True", "reason": "ClusterIsReady", "message": "Cluster is Ready",
-             "lastTransitionTime": iso(CREATED + dt.timedelta(minutes=3))},
-            {"type": "ContinuousArchiving", "status": "True", "reason": "ContinuousArchivingSuccess",
-             "message": "Continuous archiving is working", "lastTransitionTime": iso(CREATED)},
-            {"type": "LastBackupSucceeded", "status": "True", "reason": "LastBackupSucceeded",
-             "message": "Backup was successful", "lastTransitionTime": iso(finished)},
+            {
+                "type": "Ready",
+                "status": "True",
+                "reason": "ClusterIsReady",
+                "message": "Cluster is Ready",
+                "lastTransitionTime": iso(CREATED + dt.timedelta(minutes=3)),
+            },
+            {
+                "type": "ContinuousArchiving",
+                "status": "True",
+                "reason": "ContinuousArchivingSuccess",
+                "message": "Continuous archiving is working",
+                "lastTransitionTime": iso(CREATED),
+            },
+            {
+                "type": "LastBackupSucceeded",
+                "status": "True",
+                "reason": "LastBackupSucceeded",
+                "message": "Backup was successful",
+                "lastTransitionTime": iso(finished),
+            },
         ],
         "currentPrimary": pods[0],
         "currentPrimaryTimestamp": iso(CREATED + dt.timedelta(minutes=2)),
@@ -230,26 +272,43 @@ def scheduled_backup_object(server: Server, manifest: Mapping[str, Any], last_ba
 def operator_rbac(server: Server, cluster: Mapping[str, Any]) -> tuple[Document, Document]:
     """The Role and RoleBinding CloudNativePG creates for each cluster's instance manager."""
     name, namespace = cluster["metadata"]["name"], cluster["metadata"]["namespace"]
-    owner = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "name": name,
-             "uid": cluster["metadata"]["uid"], "controller": True}
-    role = server.obj({
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-        "metadata": {"name": name, "namespace": namespace},
-        "rules": [
-            {"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": ["get", "list", "watch"]},
-            {"apiGroups": [""], "resources": ["events"], "verbs": ["create", "patch"]},
-            {"apiGroups": ["postgresql.cnpg.io"], "resources": ["clusters", "backups"],
-             "verbs": ["get", "list", "watch"]},
-            {"apiGroups": ["postgresql.cnpg.io"], "resources": ["clusters/status", "backups/status"],
-             "verbs": ["get", "patch", "update"]},
-        ],
-    })
-    binding = server.obj({
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-        "metadata": {"name": name, "namespace": namespace},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
-        "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": namespace}],
-    })
+    owner = {
+        "apiVersion": "postgresql.cnpg.io/v1",
+        "kind": "Cluster",
+        "name": name,
+        "uid": cluster["metadata"]["uid"],
+        "controller": True,
+    }
+    role = server.obj(
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": {"name": name, "namespace": namespace},
+            "rules": [
+                {"apiGroups": [""], "resources": ["configmaps", "secrets"], "verbs": ["get", "list", "watch"]},
+                {"apiGroups": [""], "resources": ["events"], "verbs": ["create", "patch"]},
+                {
+                    "apiGroups": ["postgresql.cnpg.io"],
+                    "resources": ["clusters", "backups"],
+                    "verbs": ["get", "list", "watch"],
+                },
+                {
+                    "apiGroups": ["postgresql.cnpg.io"],
+                    "resources": ["clusters/status", "backups/status"],
+                    "verbs": ["get", "patch", "update"],
+                },
+            ],
+        }
+    )
+    binding = server.obj(
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": name, "namespace": namespace},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": namespace}],
+        }
+    )
     for item in (role, binding):
         item["metadata"]["ownerReferences"] = [dict(owner)]
         item["metadata"]["managedFields"][0].update(manager="manager", operation="Update")
@@ -289,12 +348,17 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
     for ns in tenant_namespaces:
         version = server.next_version
         documents[NET.format(ns=ns)] = list_document(
-            "networking.k8s.io/v1", "NetworkPolicy", version(),
-            [server.obj(m, generation=True) for m in in_namespace("NetworkPolicy", ns)])
+            "networking.k8s.io/v1",
+            "NetworkPolicy",
+            version(),
+            [server.obj(m, generation=True) for m in in_namespace("NetworkPolicy", ns)],
+        )
         documents[QUOTAS.format(ns=ns)] = list_document(
-            "v1", "ResourceQuota", version(), [quota_object(server, m) for m in in_namespace("ResourceQuota", ns)])
+            "v1", "ResourceQuota", version(), [quota_object(server, m) for m in in_namespace("ResourceQuota", ns)]
+        )
         documents[LIMITS.format(ns=ns)] = list_document(
-            "v1", "LimitRange", version(), [server.obj(m) for m in in_namespace("LimitRange", ns)])
+            "v1", "LimitRange", version(), [server.obj(m) for m in in_namespace("LimitRange", ns)]
+        )
         roles = [server.obj(m) for m in in_namespace("Role", ns)]
         bindings = [server.obj(m) for m in in_namespace("RoleBinding", ns)]
         clusters, backups = [], []
@@ -311,11 +375,13 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
             backups.append(scheduled_backup_object(server, manifest, run))
         documents[ROLES.format(ns=ns)] = list_document("rbac.authorization.k8s.io/v1", "Role", version(), roles)
         documents[BINDINGS.format(ns=ns)] = list_document(
-            "rbac.authorization.k8s.io/v1", "RoleBinding", version(), bindings)
+            "rbac.authorization.k8s.io/v1", "RoleBinding", version(), bindings
+        )
         if clusters or backups:
             documents[CLUSTERS.format(ns=ns)] = list_document("postgresql.cnpg.io/v1", "Cluster", version(), clusters)
             documents[BACKUPS.format(ns=ns)] = list_document(
-                "postgresql.cnpg.io/v1", "ScheduledBackup", version(), backups)
+                "postgresql.cnpg.io/v1", "ScheduledBackup", version(), backups
+            )
     return documents
 
 
@@ -355,12 +421,19 @@ def _widen_object_store_egress(documents: dict[str, Document]) -> None:
 
 def _extra_role_binding(server: Server, documents: dict[str, Document]) -> None:
     """A contractor group bound to revenue's admin Role by hand."""
-    _add_item(documents, BINDINGS.format(ns="revenue"), server.obj({
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-        "metadata": {"name": "revenue-contractor-debug", "namespace": "revenue"},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "govcloud-tenant-admin"},
-        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "revenue-contractors"}],
-    }))
+    _add_item(
+        documents,
+        BINDINGS.format(ns="revenue"),
+        server.obj(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding",
+                "metadata": {"name": "revenue-contractor-debug", "namespace": "revenue"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "govcloud-tenant-admin"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "revenue-contractors"}],
+            }
+        ),
+    )
 
 
 def _strip_namespace_labels(documents: dict[str, Document]) -> None:
@@ -371,8 +444,13 @@ def _strip_namespace_labels(documents: dict[str, Document]) -> None:
 
 def _undeclared_tenant(server: Server, documents: dict[str, Document]) -> None:
     """A former tenant's namespace, still labelled as govcloud's, that no tenant file declares."""
-    labels = {label("tenant"): "mof", label("agency"): "MOF", label("classification"): "internal",
-              label("cost-center"): "MOF-FPO-2568-001", MANAGED_BY[0]: MANAGED_BY[1]}
+    labels = {
+        label("tenant"): "mof",
+        label("agency"): "MOF",
+        label("classification"): "internal",
+        label("cost-center"): "MOF-FPO-2568-001",
+        MANAGED_BY[0]: MANAGED_BY[1],
+    }
     _add_item(documents, NAMESPACES, namespace_object(server, "mof", labels, {}))
 
 
@@ -385,31 +463,52 @@ def _stale_backup(documents: dict[str, Document]) -> None:
     status["lastSuccessfulBackupByMethod"] = {"barmanObjectStore": iso(finished)}
     status["firstRecoverabilityPoint"] = iso(finished - dt.timedelta(days=27))
     status["firstRecoverabilityPointByMethod"] = {"barmanObjectStore": status["firstRecoverabilityPoint"]}
-    status["conditions"][2].update(status="False", reason="LastBackupFailed",
-                                   message="can't upload base backup: AccessDenied",
-                                   lastTransitionTime=iso(finished + dt.timedelta(days=1)))
+    status["conditions"][2].update(
+        status="False",
+        reason="LastBackupFailed",
+        message="can't upload base backup: AccessDenied",
+        lastTransitionTime=iso(finished + dt.timedelta(days=1)),
+    )
 
 
 def _cluster_admin_binding(server: Server, documents: dict[str, Document]) -> None:
     """A tenant group bound to ClusterRole cluster-admin inside nso, dressed in govcloud labels."""
     labels = dict(_item(documents, NAMESPACES, "nso")["metadata"]["labels"])
     labels.pop("kubernetes.io/metadata.name")
-    _add_item(documents, BINDINGS.format(ns="nso"), server.obj({
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-        "metadata": {"name": "nso-breakglass", "namespace": "nso", "labels": labels},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
-        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "nso-data-engineers"}],
-    }))
+    _add_item(
+        documents,
+        BINDINGS.format(ns="nso"),
+        server.obj(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding",
+                "metadata": {"name": "nso-breakglass", "namespace": "nso", "labels": labels},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "nso-data-engineers"}],
+            }
+        ),
+    )
 
 
 def _internet_egress(server: Server, documents: dict[str, Document]) -> None:
     """An extra NetworkPolicy in nso letting every pod reach the whole internet."""
-    _add_item(documents, NET.format(ns="nso"), server.obj({
-        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-        "metadata": {"name": "allow-internet-egress", "namespace": "nso"},
-        "spec": {"podSelector": {}, "policyTypes": ["Egress"],
-                 "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]},
-    }, generation=True))
+    _add_item(
+        documents,
+        NET.format(ns="nso"),
+        server.obj(
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": {"name": "allow-internet-egress", "namespace": "nso"},
+                "spec": {
+                    "podSelector": {},
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}],
+                },
+            },
+            generation=True,
+        ),
+    )
 
 
 Edit = Callable[[Server, dict[str, Document]], None]
@@ -462,8 +561,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "plan.json").write_text(json.dumps(plan, indent=2, ensure_ascii=False) + "\n", "utf-8")
     good = good_recording(plan)
-    for name, documents in (("good", good), ("drifted", scenario(good, DRIFTED)),
-                            ("malicious", scenario(good, MALICIOUS))):
+    for name, documents in (
+        ("good", good),
+        ("drifted", scenario(good, DRIFTED)),
+        ("malicious", scenario(good, MALICIOUS)),
+    ):
         write(args.out / name, documents)
     print(f"recorded {len(good)} responses per scenario for {args.stack} into {args.out}")
     return 0

@@ -301,8 +301,10 @@ def test_network_policy_defaults_and_order_do_not_matter() -> None:
         "policyTypes": ["Egress", "Ingress"],
         "ingress": [],
         "egress": [
-            {"ports": [{"protocol": "TCP", "port": 80}, {"protocol": "TCP", "port": 443}],
-             "to": [{"ipBlock": {"cidr": "10.20.0.0/24"}}]}
+            {
+                "ports": [{"protocol": "TCP", "port": 80}, {"protocol": "TCP", "port": 443}],
+                "to": [{"ipBlock": {"cidr": "10.20.0.0/24"}}],
+            }
         ],
     }
     assert normalize_network_policy_spec(declared) == normalize_network_policy_spec(served)
@@ -330,15 +332,19 @@ def test_quantities_compare_by_value() -> None:
 
 def test_limit_range_server_defaults_are_applied_to_both_sides() -> None:
     declared = {"limits": [{"type": "Container", "max": {"cpu": "2"}}]}
-    served = {"limits": [{"type": "Container", "max": {"cpu": "2"}, "default": {"cpu": "2"},
-                          "defaultRequest": {"cpu": "2000m"}}]}
+    served = {
+        "limits": [
+            {"type": "Container", "max": {"cpu": "2"}, "default": {"cpu": "2"}, "defaultRequest": {"cpu": "2000m"}}
+        ]
+    }
     assert normalize_limit_range_spec(declared) == normalize_limit_range_spec(served)
 
 
 def test_rbac_lists_compare_as_sets() -> None:
     assert normalize_rules([{"verbs": ["list", "get"], "apiGroups": [""], "resources": ["pods", "events"]}]) == (
-        normalize_rules([{"apiGroups": [""], "resources": ["events", "pods"], "verbs": ["get", "list"],
-                          "resourceNames": []}])
+        normalize_rules(
+            [{"apiGroups": [""], "resources": ["events", "pods"], "verbs": ["get", "list"], "resourceNames": []}]
+        )
     )
     assert normalize_subjects([{"kind": "Group", "name": "a"}, {"kind": "Group", "name": "b"}]) == normalize_subjects(
         [

@@ -44,8 +44,13 @@ def test_buckets_and_grants_broken_out_of_band(provisioned: Store, recorded_expe
     s3.delete_public_access_block(Bucket="national-nso-raw")
     policy = _policy(provisioned, "national-nso-raw")
     policy["Statement"].append(
-        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-         "Resource": "arn:aws:s3:::national-nso-raw/*"}
+        {
+            "Sid": "PublicRead",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::national-nso-raw/*",
+        }
     )
     s3.put_bucket_policy(Bucket="national-nso-raw", Policy=json.dumps(policy))
     s3.delete_bucket_encryption(Bucket="national-nso-curated")
@@ -57,15 +62,25 @@ def test_buckets_and_grants_broken_out_of_band(provisioned: Store, recorded_expe
     iam.put_user_policy(
         UserName=NSO,
         PolicyName="analyst-debug",
-        PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Sid": "RevenueRaw", "Effect": "Allow", "Action": "s3:GetObject",
-                 "Resource": "arn:aws:s3:::national-revenue-raw/*"},
-                {"Sid": "RainfallDaily", "Effect": "Allow", "Action": ["s3:GetObject"],
-                 "Resource": ["arn:aws:s3:::national-tmd-curated/rainfall/daily/*"]},
-            ],
-        }),
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "RevenueRaw",
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::national-revenue-raw/*",
+                    },
+                    {
+                        "Sid": "RainfallDaily",
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject"],
+                        "Resource": ["arn:aws:s3:::national-tmd-curated/rainfall/daily/*"],
+                    },
+                ],
+            }
+        ),
     )
 
     findings = _audit(provisioned, recorded_expected)
@@ -111,8 +126,12 @@ def test_permissions_beyond_the_declared_policy(provisioned: Store, recorded_exp
     document = iam.get_user_policy(UserName=user, PolicyName=IDENTITY_POLICY_NAME)["PolicyDocument"]
     statements = [s for s in document["Statement"] if s["Sid"] != "OwnBucketsList"]
     statements.append(
-        {"Sid": "PurgeVersions", "Effect": "Allow", "Action": "s3:DeleteObjectVersion",
-         "Resource": "arn:aws:s3:::national-dopa-raw/*"}
+        {
+            "Sid": "PurgeVersions",
+            "Effect": "Allow",
+            "Action": "s3:DeleteObjectVersion",
+            "Resource": "arn:aws:s3:::national-dopa-raw/*",
+        }
     )
     iam.put_user_policy(
         UserName=user,
@@ -138,9 +157,13 @@ def test_a_bucket_policy_grant_to_another_tenant_is_sharing_without_agreement(
 ) -> None:
     policy = _policy(provisioned, "national-moph-curated")
     policy["Statement"].append(
-        {"Sid": "RevenueReads", "Effect": "Allow",
-         "Principal": {"AWS": "arn:aws:iam::123456789012:user/govcloud-national-prod-revenue"},
-         "Action": "s3:GetObject", "Resource": "arn:aws:s3:::national-moph-curated/*"}
+        {
+            "Sid": "RevenueReads",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:user/govcloud-national-prod-revenue"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::national-moph-curated/*",
+        }
     )
     provisioned.s3.put_bucket_policy(Bucket="national-moph-curated", Policy=json.dumps(policy))
     findings = _audit(provisioned, recorded_expected)
@@ -185,17 +208,24 @@ def _statement(action: Any, resource: Any, **extra: Any) -> dict[str, Any]:
         (_statement("s3:GetObject", "arn:aws:s3:::provider-curated/stats/2026/*"), []),
         (_statement("s3:GetObject", "arn:aws:s3:::provider-curated/*"), ["arn:aws:s3:::provider-curated/*"]),
         (_statement("s3:GetObject", "arn:aws:s3:::provider-curated/st*"), ["arn:aws:s3:::provider-curated/st*"]),
-        (_statement("s3:PutObject", "arn:aws:s3:::provider-curated/stats/*"),
-         ["arn:aws:s3:::provider-curated/stats/*"]),
-        (_statement("s3:ListBucket", "arn:aws:s3:::provider-curated",
-                    Condition={"StringLike": {"s3:prefix": ["stats/*"]}}), []),
+        (
+            _statement("s3:PutObject", "arn:aws:s3:::provider-curated/stats/*"),
+            ["arn:aws:s3:::provider-curated/stats/*"],
+        ),
+        (
+            _statement(
+                "s3:ListBucket", "arn:aws:s3:::provider-curated", Condition={"StringLike": {"s3:prefix": ["stats/*"]}}
+            ),
+            [],
+        ),
         (_statement("s3:ListBucket", "arn:aws:s3:::provider-curated"), ["arn:aws:s3:::provider-curated"]),
         (_statement("s3:GetObject", "arn:aws:s3:::*"), ["arn:aws:s3:::*"]),
         (_statement("*", "*"), ["*"]),
-        ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::own-raw"},
-         []),
-        ({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::own-raw/*"},
-         ["every resource except ['arn:aws:s3:::own-raw/*']"]),
+        ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::own-raw"}, []),
+        (
+            {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::own-raw/*"},
+            ["every resource except ['arn:aws:s3:::own-raw/*']"],
+        ),
         (_statement("sts:GetCallerIdentity", "*"), None),
     ],
 )

@@ -16,6 +16,7 @@ from govcloud.components.analytics import TYPE_TOKEN, Analytics, AnalyticsArgs
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.contract.tenant import TenantRequest
+from govcloud.access import grants_to
 from govcloud.manifests import analytics
 from govcloud.synth.capture import CapturingMonitor, EchoMocks, Registration
 
@@ -94,7 +95,9 @@ def test_release_inputs_show_chart_version_repository_and_values(national: Stack
 
 def test_shared_catalogs_reach_the_trino_release(national: StackDefinition) -> None:
     request = tenant(national, "nso")
-    shared = analytics.shared_catalogs_for(request, [a.agreement for a in national.active_agreements], national.site)
+    shared = [
+        analytics.shared_catalog(g.agreement, g.provider, g.bucket, g.prefix) for g in grants_to(national, request.name)
+    ]
     assert [c.name for c in shared] == ["shared_doae_to_nso_farmer_registry", "shared_moph_to_nso_health_stats"]
     catalogs = by_name(run(request, national.site, shared))["nso-trino"].inputs["values"]["catalogs"]
     assert {"shared_doae_to_nso_farmer_registry", "shared_moph_to_nso_health_stats"} <= set(catalogs)

@@ -20,13 +20,12 @@ from govcloud.contract.rules import effective_quota
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.contract.tenant import TenantRequest
+from govcloud.access import grants_to
 from govcloud.manifests import analytics, helm_values
 from govcloud.manifests.analytics import (
     HUB,
-    JUPYTERHUB_SHARE,
     OIDC_CLIENT_LABEL,
     PROXY,
-    TRINO_SHARE,
     SharedCatalog,
 )
 from govcloud.manifests.helm_values import TEMPLATE_ROOT, TemplateSafetyError, render_values
@@ -276,8 +275,8 @@ def test_jupyterhub_seats_fit_the_quota(national: StackDefinition) -> None:
         memory = Decimal(int(single["memory"]["guarantee"].removesuffix("M")) * 2**20)
         hub_cpu = Decimal(HUB.cpu_millis + PROXY.cpu_millis) / 1000
         hub_memory = Decimal((HUB.memory_mib + PROXY.memory_mib) * 2**20)
-        assert seats * cpu + hub_cpu <= quota.cpu * JUPYTERHUB_SHARE <= quota.cpu
-        assert seats * memory + hub_memory <= quota.memory * JUPYTERHUB_SHARE <= quota.memory
+        assert seats * cpu + hub_cpu <= quota.cpu
+        assert seats * memory + hub_memory <= quota.memory
         assert cpu >= Decimal("0.1") and memory >= 512 * 2**20
         volumes = seats * parse_quantity(single["storage"]["capacity"])
         assert volumes <= quota.storage
@@ -353,7 +352,9 @@ def test_too_many_seats_is_a_violation_and_the_builder_refuses(national: StackDe
 
 
 def _trino(national: StackDefinition, request: TenantRequest) -> dict[str, Any]:
-    shared = analytics.shared_catalogs_for(request, [a.agreement for a in national.active_agreements], national.site)
+    shared = [
+        analytics.shared_catalog(g.agreement, g.provider, g.bucket, g.prefix) for g in grants_to(national, request.name)
+    ]
     return analytics.trino_values(request, national.site, shared)
 
 
@@ -423,7 +424,7 @@ def test_trino_pods_fit_the_quota_and_are_restricted(national: StackDefinition) 
             assert resources["requests"] == resources["limits"]
         cpu = parse_quantity(values["worker"]["resources"]["limits"]["cpu"])
         memory = parse_quantity(values["worker"]["resources"]["limits"]["memory"])
-        assert pods * cpu <= quota.cpu * TRINO_SHARE and pods * memory <= quota.memory * TRINO_SHARE
+        assert pods * cpu <= quota.cpu and pods * memory <= quota.memory
         heap = int(values["worker"]["jvm"]["maxHeapSize"].removesuffix("M")) * 2**20
         assert heap < memory
         assert values["securityContext"]["runAsNonRoot"] is True

@@ -1,0 +1,111 @@
+"""The expected state the audit derives from a plan (pure), and backup schedule periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govcloud.audit.expected import ExpectedState, expected_state, schedule_period
+from govcloud.storage import ReadGrant
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DAY = dt.timedelta(days=1)
+
+
+def test_each_tenant_namespace_with_its_declared_objects(recorded_expected: ExpectedState) -> None:
+    assert recorded_expected.stack == "national-prod"
+    assert recorded_expected.declared_namespaces == {"dga", "doae", "dopa", "moph", "nso", "revenue", "tmd"}
+    nso = recorded_expected.namespaces["nso"]
+    assert nso.tenant == "nso" and nso.declared
+    assert {"default-deny-all", "allow-dns", "allow-same-namespace", "allow-object-store"} <= set(nso.network_policies)
+    assert set(nso.resource_quotas) == {"tenant-quota"} and set(nso.limit_ranges) == {"tenant-limits"}
+    assert set(nso.roles) == {f"govcloud-tenant-{r}" for r in ("admin", "engineer", "analyst", "viewer")}
+    assert set(nso.role_bindings) == set(nso.roles)  # nso has a group for every role
+    assert nso.pod_security_labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert nso.identity_labels["app.kubernetes.io/managed-by"] == "govcloud"
+    assert not any(k.startswith("pod-security") for k in nso.identity_labels)
+
+
+def test_databases_with_their_backup_periods(recorded_expected: ExpectedState) -> None:
+    databases = {db.name: db for ns in recorded_expected.namespaces.values() for db in ns.databases}
+    assert set(databases) == {f"{t}-pg" for t in ("doae", "dopa", "moph", "nso", "revenue", "tmd")}
+    nso = databases["nso-pg"]
+    assert nso.namespace == "nso"
+    assert [(b.name, b.schedule) for b in nso.backups] == [("nso-pg-backup", "0 0 2 * * *")]
+    assert nso.backup_period == DAY
+    assert recorded_expected.namespaces["dga"].databases == ()
+
+
+def test_buckets_and_identities_with_the_grants_of_active_agreements(recorded_expected: ExpectedState) -> None:
+    buckets = {b.spec.name: b for b in recorded_expected.buckets}
+    assert len(buckets) == 25
+    assert buckets["national-nso-raw"].tenant == "nso"
+    assert buckets["national-nso-raw"].spec.lock_versioning  # confidential data keeps every version
+    assert buckets["national-tmd-published"].spec.public_read_principal_arn is not None
+    identities = {i.user_name: i for i in recorded_expected.identities}
+    nso = identities["govcloud-national-prod-nso"]
+    assert nso.tenant == "nso"
+    assert nso.bucket_names == ("national-nso-curated", "national-nso-raw")
+    # Two agreements are active on 2026-11-25; tmd's rainfall agreement expired in 2025 and grants nothing.
+    assert nso.read_grants == (
+        ReadGrant("national-doae-curated", "farmer-registry/aggregates/"),
+        ReadGrant("national-moph-curated", "health-statistics/"),
+    )
+    assert recorded_expected.active_agreements == ("doae-to-nso-farmer-registry", "moph-to-nso-health-stats")
+    assert identities["govcloud-national-prod-nso-backup"].bucket_names == ("national-nso-backup",)
+
+
+def test_the_audit_reads_what_the_program_declares_today() -> None:
+    """A fresh synth (not the recording): every declared bucket, identity and database is understood."""
+    from govcloud.synth.engine import synthesize
+    from govcloud.synth.plan import plan_document
+
+    plan = plan_document(synthesize(REPO_ROOT, "dev", "2026-11-25"))
+    expected = expected_state(plan)
+    types = [str(r["type"]) for r in plan["resources"]]
+    assert len(expected.buckets) == sum(t.endswith(":Bucket") for t in types)
+    assert len(expected.identities) == sum(t.endswith(":StorageIdentity") for t in types)
+    databases = [db for ns in expected.namespaces.values() for db in ns.databases]
+    assert len(databases) == types.count("kubernetes:postgresql.cnpg.io/v1:Cluster")
+    assert all(db.backup_period is not None for db in databases)
+    assert expected.declared_namespaces == set(expected.tenants)
+
+
+def test_a_document_that_is_not_a_plan_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a govcloud plan.json"):
+        expected_state({"resources": []})
+    empty: dict[str, Any] = {"stack": "s", "site": "national", "resources": []}
+    assert expected_state(empty).namespaces == {}
+
+
+@pytest.mark.parametrize(
+    ("schedule", "period"),
+    [
+        ("0 0 2 * * *", DAY),
+        ("0 30 1 * * *", DAY),
+        ("0 2 * * *", DAY),  # 5-field: seconds assumed 0
+        ("0 0 0,12 * * *", dt.timedelta(hours=12)),
+        ("0 0 2 * * mon-fri", 3 * DAY),  # Friday night to Monday night
+        ("0 0 3 * * 0", 7 * DAY),
+        ("0 0 3 * * 7", 7 * DAY),  # 7 is Sunday too
+        ("0 0 0 1,15 * *", 17 * DAY),
+        ("0 0 0 31 * *", 61 * DAY),  # months without a 31st are skipped
+        ("0 0 0 29 2 *", 1461 * DAY),  # leap days only
+        ("0 0 4 1 * mon", 7 * DAY),  # both restricted: either matches (robfig/cron)
+        ("*/30 * * * * *", dt.timedelta(seconds=30)),
+        ("@daily", DAY),
+        ("@weekly", 7 * DAY),
+        ("@every 6h30m", dt.timedelta(hours=6, minutes=30)),
+    ],
+)
+def test_schedule_period(schedule: str, period: dt.timedelta) -> None:
+    assert schedule_period(schedule) == period
+
+
+@pytest.mark.parametrize("schedule", ["", "0 0 25 * * *", "0 0 2 * *  * *", "0 0 2 30 2 *", "@every 0s", "x"])
+def test_unreadable_schedules_are_refused(schedule: str) -> None:
+    with pytest.raises(ValueError):
+        schedule_period(schedule)
