@@ -310,6 +310,88 @@ def schema(
             out.print(f"wrote {path}")
 
 
+@app.command()
+def stacks(
+    stack: StackOption,
+    project: ProjectOption = Path("."),
+    write: Annotated[bool, typer.Option("--write", help="Write the tenant stacks' config files.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """List the Pulumi stacks a site needs (sharded sites: a platform stack plus one per tenant)."""
+    import yaml
+
+    from govcloud.layout import site_stacks, tenant_stack_config
+
+    project = _project(project)
+    stacks_dir = project / "stacks"
+    with _guard():
+        definition = load_stack(stacks_dir, stack, today)
+        plans = site_stacks(definition)
+        raw = yaml.safe_load(StackPaths.of(stacks_dir, stack).config.read_text("utf-8"))["config"]
+    table = Table(title=f"stacks of {stack} ({definition.site.layout} layout)")
+    for column in ("stack", "declares", "config file"):
+        table.add_column(column)
+    for plan in plans:
+        path = StackPaths.of(stacks_dir, plan.name).config
+        if write and plan.role == "tenant" and plan.tenant is not None:
+            text = yaml.safe_dump(tenant_stack_config(raw, stack, plan.tenant), allow_unicode=True, sort_keys=False)
+            path.write_text(f"# Derived from Pulumi.{stack}.yaml by `govcloud stacks --write`; do not edit.\n{text}")
+        state = "[green]present[/]" if path.is_file() else "[yellow]missing (run with --write)[/]"
+        what = {"site": "platform and every tenant", "platform": "site platform"}.get(plan.role, f"tenant {plan.tenant}")
+        table.add_row(plan.name, what, f"{path.name}: {state}")
+    out.print(table)
+    known = {p.name for p in plans}
+    prefix = f"Pulumi.{stack}."
+    for stale in sorted(stacks_dir.glob(f"{prefix}*.yaml")):
+        name = stale.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        if name not in known:
+            err.print(f"[yellow]stale[/] {stale.name}: its tenant file is gone; its data is protected "
+                      "(see runbooks/offboarding-without-data-loss.md) — remove the stack deliberately")
+
+
+state_app = typer.Typer(help="The site's Pulumi state backend on the S3-compatible store.", no_args_is_help=True)
+app.add_typer(state_app, name="state")
+
+
+@state_app.command("bootstrap")
+def state_bootstrap(
+    stack: StackOption,
+    project: ProjectOption = Path("."),
+    bucket: Annotated[str | None, typer.Option("--bucket", help="State bucket name (default derived).")] = None,
+    allow_plain_http: Annotated[
+        bool, typer.Option("--allow-plain-http", help="Accept an http:// endpoint (local test stores only).")
+    ] = False,
+) -> None:
+    """Create the versioned, encrypted, TLS-only bucket for Pulumi state and print the login line."""
+    from govcloud.components.storage import connection
+    from govcloud.naming import state_bucket_name
+    from govcloud.storage.buckets import StorageError, s3_client
+    from govcloud.storage.state_backend import bootstrap_state_bucket
+
+    project = _project(project)
+    with _guard():
+        site = load_site_config(StackPaths.of(project / "stacks", stack).config)
+        name = bucket or state_bucket_name(site)
+        conn = connection(site)
+        try:
+            url = bootstrap_state_bucket(s3_client(conn), name, conn, allow_plain_http=allow_plain_http)
+        except StorageError as error:
+            err.print(f"govcloud: {error}", markup=False)
+            raise typer.Exit(EXIT_INVALID) from None
+    out.print(f"[green]✓[/] state bucket {name} is versioned, encrypted, private and TLS-only")
+    out.print(f"pulumi login '{url}'", markup=False)
+
+
+def _register_subcommands() -> None:
+    """Commands that live with their feature (``audit``, ``report``) register themselves here."""
+    from govcloud.report.command import register as register_report
+
+    register_report(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:  # pragma: no cover - console entry for python -m govcloud
     app()
 

@@ -44,6 +44,11 @@ def storage_identity_name(site: SiteConfig, tenant: str) -> str:
     return f"govcloud-{site_slug(site.site)}-{site.environment}-{tenant}"
 
 
+def state_bucket_name(site: SiteConfig) -> str:
+    """Where the site's Pulumi state lives: one bucket per site and environment."""
+    return f"govcloud-state-{site_slug(site.site)}-{site.environment}"
+
+
 def database_cluster_name(tenant: TenantRequest) -> str:
     return f"{tenant.name}-pg"
 

@@ -39,6 +39,8 @@ BACKUP_GRACE: Final = dt.timedelta(hours=6)
 CNPG_GROUP, CNPG_VERSION = CNPG_API_VERSION.split("/")
 RBAC_GROUP: Final = "rbac.authorization.k8s.io"
 TENANT_LABEL: Final = label("tenant")
+HELM_RELEASE_NAME: Final = "meta.helm.sh/release-name"
+HELM_RELEASE_NAMESPACE: Final = "meta.helm.sh/release-namespace"
 
 
 def _finding(
@@ -364,9 +366,24 @@ class _NamespaceAudit:
         self.reader, self.expected, self.live, self.report = reader, expected, live, report
         self.now, self.grace = now, grace
         self.ns, self.tenant = expected.name, expected.tenant
+        self.judge_extras = expected.tenant is not None
+        """Undeclared objects are judged in tenant namespaces only: platform namespaces also hold what
+        the platform's charts and the cluster itself create, which the plan cannot list."""
 
     def add(self, code: str, severity: Severity, resource: str, message: str, **evidence: Any) -> None:
         self.report.findings.append(_finding(code, severity, self.tenant, resource, message, **evidence))
+
+    def release_of(self, obj: Mapping[str, Any]) -> str | None:
+        """The declared Helm release that created ``obj`` (charts annotate what they create), if any."""
+        annotations = obj.get("metadata", {}).get("annotations") or {}
+        release = annotations.get(HELM_RELEASE_NAME)
+        if release in self.expected.helm_releases and annotations.get(HELM_RELEASE_NAMESPACE, self.ns) == self.ns:
+            return str(release)
+        return None
+
+    def lists(self, declared: Mapping[str, Any]) -> bool:
+        """Whether to list a kind here: always in a tenant namespace, elsewhere only what is declared."""
+        return self.judge_extras or bool(declared)
 
     def run(self) -> None:
         if self.live is None:
@@ -420,6 +437,8 @@ class _NamespaceAudit:
     # ------------------------------------------------------------------------------------- network
 
     def network_policies(self) -> None:
+        if not self.lists(self.expected.network_policies):
+            return
         live = _by_name(self.reader.network_policies(self.ns))
         self.report.count("networkPolicies", len(live))
         for name, manifest in sorted(self.expected.network_policies.items()):
@@ -460,11 +479,12 @@ class _NamespaceAudit:
                     observed=have,
                 )
         for name, observed in sorted(live.items()):
-            if name in self.expected.network_policies:
+            if name in self.expected.network_policies or not self.judge_extras:
                 continue
             resource = f"NetworkPolicy {self.ns}/{name}"
             have = normalize_network_policy_spec(observed.get("spec"))
             reasons = open_rules(observed.get("spec"))
+            release = self.release_of(observed)
             if reasons:
                 self.add(
                     "AUD-NET-004",
@@ -473,9 +493,10 @@ class _NamespaceAudit:
                     f"undeclared NetworkPolicy {name} allows traffic to or from any address",
                     reasons=reasons,
                     declared=False,
+                    helmRelease=release,
                     observed=have,
                 )
-            elif allows_traffic(observed.get("spec")):
+            elif release is None and allows_traffic(observed.get("spec")):
                 self.add(
                     "AUD-NET-003",
                     Severity.MEDIUM,
@@ -487,7 +508,7 @@ class _NamespaceAudit:
     # -------------------------------------------------------------------------------------- quotas
 
     def quotas(self) -> None:
-        quotas = _by_name(self.reader.resource_quotas(self.ns))
+        quotas = _by_name(self.reader.resource_quotas(self.ns)) if self.lists(self.expected.resource_quotas) else {}
         self.report.count("resourceQuotas", len(quotas))
         for name, manifest in sorted(self.expected.resource_quotas.items()):
             resource = f"ResourceQuota {self.ns}/{name}"
@@ -518,7 +539,7 @@ class _NamespaceAudit:
                     expected=manifest.get("spec"),
                     observed=observed.get("spec"),
                 )
-        limits = _by_name(self.reader.limit_ranges(self.ns))
+        limits = _by_name(self.reader.limit_ranges(self.ns)) if self.lists(self.expected.limit_ranges) else {}
         self.report.count("limitRanges", len(limits))
         for name, manifest in sorted(self.expected.limit_ranges.items()):
             resource = f"LimitRange {self.ns}/{name}"
@@ -547,6 +568,8 @@ class _NamespaceAudit:
     # ---------------------------------------------------------------------------------------- RBAC
 
     def roles(self) -> None:
+        if not self.expected.roles:  # an undeclared Role grants nothing until bound: bindings are judged
+            return
         live = _by_name(self.reader.roles(self.ns))
         self.report.count("roles", len(live))
         for name, manifest in sorted(self.expected.roles.items()):
@@ -594,27 +617,33 @@ class _NamespaceAudit:
         )
 
     def role_bindings(self) -> None:
+        if not self.lists(self.expected.role_bindings):
+            return
         live = _by_name(self.reader.role_bindings(self.ns))
         self.report.count("roleBindings", len(live))
         for name, observed in sorted(live.items()):
-            if self._operator_managed(observed):
+            declared = self.expected.role_bindings.get(name)
+            if declared is None and (not self.judge_extras or self._operator_managed(observed)):
                 continue
             resource = f"RoleBinding {self.ns}/{name}"
             ref = normalize_role_ref(observed.get("roleRef"))
             subjects = normalize_subjects(observed.get("subjects"))
-            declared = self.expected.role_bindings.get(name)
-            if ref["kind"] == "ClusterRole" and ref["name"] in PRIVILEGED_CLUSTER_ROLES:
+            release = None if declared is not None else self.release_of(observed)
+            privileged = ref["kind"] == "ClusterRole" and ref["name"] in PRIVILEGED_CLUSTER_ROLES
+            as_declared = declared is not None and normalize_role_ref(declared.get("roleRef")) == ref
+            if privileged and (self.judge_extras or not as_declared):
                 self.add(
                     "AUD-RBAC-004",
                     Severity.CRITICAL,
                     resource,
-                    f"RoleBinding {name} grants ClusterRole {ref['name']} in tenant namespace {self.ns}: "
-                    "its subjects can rewrite the tenant's isolation",
+                    f"RoleBinding {name} grants ClusterRole {ref['name']} in namespace {self.ns}: "
+                    "its subjects can rewrite the namespace's isolation",
                     roleRef=ref,
                     subjects=subjects,
                     declared=declared is not None,
+                    helmRelease=release,
                 )
-            elif declared is None:
+            elif declared is None and release is None:
                 self.add(
                     "AUD-RBAC-002",
                     Severity.HIGH,
@@ -623,7 +652,7 @@ class _NamespaceAudit:
                     roleRef=ref,
                     subjects=subjects,
                 )
-            else:
+            elif declared is not None:
                 want_ref = normalize_role_ref(declared.get("roleRef"))
                 want_subjects = normalize_subjects(declared.get("subjects"))
                 if (want_ref, want_subjects) != (ref, subjects):

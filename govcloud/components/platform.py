@@ -134,9 +134,7 @@ class SitePlatform(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, depends_on=[self.releases["kyverno"]]),
             )
         Bucket(f"platform-{AUDIT_LOG_ZONE}", audit_log_bucket(definition), connection(site), data_options(child))
-        self.register_outputs(
-            {"releases": {service: f"{release_chart(service)}" for service in self.releases}}
-        )
+        self.register_outputs({"releases": {service: f"{release_chart(service)}" for service in self.releases}})
 
     @property
     def database_operator(self) -> pulumi.Resource:

@@ -56,7 +56,9 @@ class Site(pulumi.ComponentResource):
         definition = self.definition = args.definition
         self.platform = None
         if args.declare_platform:
-            self.platform = SitePlatform(f"{name}-platform", SitePlatformArgs(definition), pulumi.ResourceOptions(parent=self))
+            self.platform = SitePlatform(
+                f"{name}-platform", SitePlatformArgs(definition), pulumi.ResourceOptions(parent=self)
+            )
             exports = platform_exports()
             dependencies = PlatformDependencies(
                 exports["databaseOperator"],

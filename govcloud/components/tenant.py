@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from govcloud.components.dependencies import PlatformDependencies
 from govcloud.components.analytics import Analytics, AnalyticsArgs
 from govcloud.components.database import TenantDatabase, TenantDatabaseArgs
+from govcloud.components.dependencies import PlatformDependencies
 from govcloud.components.kubernetes import declare
 from govcloud.components.storage import StorageKeys, TenantStorage, TenantStorageArgs
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.analytics import SharedCatalog
 from govcloud.manifests.namespace import tenant_namespace
 from govcloud.manifests.network import tenant_network_policies
 from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
 from govcloud.manifests.rbac import default_service_account, tenant_rbac
-from govcloud.manifests.analytics import SharedCatalog
 from govcloud.safety import data_options
 from govcloud.storage.buckets import ReadGrant
 

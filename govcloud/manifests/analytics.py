@@ -51,7 +51,7 @@ from govcloud.manifests.common import tenant_metadata
 from govcloud.manifests.helm_values import render_values
 from govcloud.manifests.network import OIDC_CLIENT_LABEL, WEB_LABEL
 from govcloud.manifests.quota import MAX_CONTAINER
-from govcloud.naming import bucket_name, database_cluster_name, label, namespace_name, tenant_labels
+from govcloud.naming import bucket_name, database_cluster_name, namespace_name, tenant_labels
 
 OIDC_SECRET_KEY = "client-secret"
 STORAGE_KEY_ID = "AWS_ACCESS_KEY_ID"

@@ -81,63 +81,108 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
     name = namespace.name
     policies = [
         _policy(name, "default-deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
-        _policy(name, "allow-baseline", {
-            "podSelector": {},
-            "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"podSelector": {}}]}, {"from": [_in(MONITORING.name)], "ports": _tcp(*METRICS_PORTS)}],
-            "egress": [
-                {"to": [{"podSelector": {}}]},
-                {"to": [{**_in(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
-                 "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
-                {"to": [api], "ports": _tcp(site.kubernetes_api.port)},
-            ],
-        }),
+        _policy(
+            name,
+            "allow-baseline",
+            {
+                "podSelector": {},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [
+                    {"from": [{"podSelector": {}}]},
+                    {"from": [_in(MONITORING.name)], "ports": _tcp(*METRICS_PORTS)},
+                ],
+                "egress": [
+                    {"to": [{"podSelector": {}}]},
+                    {
+                        "to": [{**_in(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
+                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                    },
+                    {"to": [api], "ports": _tcp(site.kubernetes_api.port)},
+                ],
+            },
+        ),
     ]
     if namespace.webhook_port is not None:
-        policies.append(_policy(name, "allow-admission-webhooks", {
-            "podSelector": {},
-            "policyTypes": ["Ingress"],
-            "ingress": [{"from": [api], "ports": _tcp(namespace.webhook_port)}],
-        }))
+        policies.append(
+            _policy(
+                name,
+                "allow-admission-webhooks",
+                {
+                    "podSelector": {},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{"from": [api], "ports": _tcp(namespace.webhook_port)}],
+                },
+            )
+        )
     if namespace is INGRESS:
         policies += [
             # The site's public entry point: every source may reach the controller on HTTP(S) only.
-            _policy(name, "allow-public-http", {
-                "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"ports": _tcp(80, 443)}],
-            }),
-            _policy(name, "allow-to-web-backends", {
-                "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
-                "policyTypes": ["Egress"],
-                "egress": [
-                    {"to": [{**_TENANTS, "podSelector": {"matchLabels": {WEB_LABEL: "true"}}}]},
-                    {"to": [_in(OPEN_DATA.name), _in(MONITORING.name)]},
-                ],
-            }),
+            _policy(
+                name,
+                "allow-public-http",
+                {
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{"ports": _tcp(80, 443)}],
+                },
+            ),
+            _policy(
+                name,
+                "allow-to-web-backends",
+                {
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                    "policyTypes": ["Egress"],
+                    "egress": [
+                        {"to": [{**_TENANTS, "podSelector": {"matchLabels": {WEB_LABEL: "true"}}}]},
+                        {"to": [_in(OPEN_DATA.name), _in(MONITORING.name)]},
+                    ],
+                },
+            ),
         ]
     elif namespace is DATABASE_OPERATOR:
-        policies.append(_policy(name, "allow-to-tenant-databases", {
-            "podSelector": {},
-            "policyTypes": ["Egress"],
-            "egress": [{"to": [{**_TENANTS, "podSelector": {"matchLabels": {"cnpg.io/podRole": "instance"}}}],
-                        "ports": _tcp(8000, 5432)}],
-        }))
+        policies.append(
+            _policy(
+                name,
+                "allow-to-tenant-databases",
+                {
+                    "podSelector": {},
+                    "policyTypes": ["Egress"],
+                    "egress": [
+                        {
+                            "to": [{**_TENANTS, "podSelector": {"matchLabels": {"cnpg.io/podRole": "instance"}}}],
+                            "ports": _tcp(8000, 5432),
+                        }
+                    ],
+                },
+            )
+        )
     elif namespace is MONITORING:
-        policies.append(_policy(name, "allow-scrape", {
-            "podSelector": {},
-            "policyTypes": ["Egress", "Ingress"],
-            "egress": [{"to": [{"namespaceSelector": {}}], "ports": _tcp(*METRICS_PORTS)}],
-            "ingress": [{"from": [_in(INGRESS.name)]}],
-        }))
+        policies.append(
+            _policy(
+                name,
+                "allow-scrape",
+                {
+                    "podSelector": {},
+                    "policyTypes": ["Egress", "Ingress"],
+                    "egress": [{"to": [{"namespaceSelector": {}}], "ports": _tcp(*METRICS_PORTS)}],
+                    "ingress": [{"from": [_in(INGRESS.name)]}],
+                },
+            )
+        )
     elif namespace is OPEN_DATA:
         store = site.object_store
-        policies.append(_policy(name, "allow-portal", {
-            "podSelector": {},
-            "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [_in(INGRESS.name)]}],
-            "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": _tcp(store.port)}],
-        }))
+        policies.append(
+            _policy(
+                name,
+                "allow-portal",
+                {
+                    "podSelector": {},
+                    "policyTypes": ["Ingress", "Egress"],
+                    "ingress": [{"from": [_in(INGRESS.name)]}],
+                    "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": _tcp(store.port)}],
+                },
+            )
+        )
     return policies
 
 

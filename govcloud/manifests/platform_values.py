@@ -26,15 +26,28 @@ def platform_values(chart: str, definition: StackDefinition) -> dict[str, Any]:
         },
         "cloudnative-pg": {"monitoring": {"podMonitorEnabled": True}, "config": {"clusterWide": True}},
         "spark-operator": {
-            "spark": {"jobNamespaces": spark_namespaces, "serviceAccount": {"create": False}, "rbac": {"create": False}},
+            "spark": {
+                "jobNamespaces": spark_namespaces,
+                "serviceAccount": {"create": False},
+                "rbac": {"create": False},
+            },
             "webhook": {"enable": True},
         },
         "kyverno": {"admissionController": {"replicas": 3 if site.environment == "prod" else 1}},
         "kube-prometheus-stack": {
-            "prometheus": {"prometheusSpec": {"podMonitorSelectorNilUsesHelmValues": False,
-                                              "storageSpec": {"volumeClaimTemplate": {"spec": {
-                                                  "storageClassName": site.storage_class,
-                                                  "resources": {"requests": {"storage": "200Gi"}}}}}}},
+            "prometheus": {
+                "prometheusSpec": {
+                    "podMonitorSelectorNilUsesHelmValues": False,
+                    "storageSpec": {
+                        "volumeClaimTemplate": {
+                            "spec": {
+                                "storageClassName": site.storage_class,
+                                "resources": {"requests": {"storage": "200Gi"}},
+                            }
+                        }
+                    },
+                }
+            },
             "grafana": {"ingress": {"enabled": False}},
             "namespaceOverride": MONITORING.name,
         },

@@ -7,7 +7,7 @@ RegisterResource requests go by, because the ``Mocks.new_resource`` callback nev
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,10 +97,23 @@ class CapturingMonitor(mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
 class EchoMocks(pulumi.runtime.Mocks):
-    """Every resource "creates" with its inputs as its state, the way a preview would show them."""
+    """Every resource "creates" with its inputs as its state, the way a preview would show them.
+
+    A ``StackReference`` answers with ``stack_outputs[<stack name>]``: what that stack exports.
+    """
+
+    def __init__(self, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self.stack_outputs = dict(stack_outputs or {})
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == STACK_REFERENCE:
+            name = str(args.inputs.get("name", args.name))
+            outputs = dict(self.stack_outputs.get(name.rsplit("/", 1)[-1], {}))
+            return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
         state = dict(args.inputs)
         state.pop(DYNAMIC_PROVIDER_KEY, None)
         return f"{args.name}-id", state

@@ -15,10 +15,12 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from govcloud import program
+from govcloud.components.site import PLATFORM_EXPORT, Site, platform_exports
+from govcloud.contract.site import CONFIG_NAMESPACE
 from govcloud.components.tenant import TYPE_TOKEN as TENANT_TYPE
 from govcloud.contract.loader import load_document
 from govcloud.contract.problems import ContractError, Problem
-from govcloud.contract.stack import TODAY_ENV, StackDefinition, StackPaths, display_name, resolve_today
+from govcloud.contract.stack import TODAY_ENV, StackPaths, display_name, resolve_today
 from govcloud.synth.capture import SECRET, CapturingMonitor, EchoMocks, Registration
 
 PROJECT_NAME = "govcloud"
@@ -80,7 +82,7 @@ def run_program(
     secret_keys: list[str],
     today: str,
     on_register: Callable[[Registration], None] | None = None,
-) -> tuple[StackDefinition, CapturingMonitor]:
+) -> tuple[Site, CapturingMonitor]:
     """Run ``govcloud.program.main`` exactly as ``pulumi up`` would, but against the mock monitor.
 
     The run is not a dry run: outputs that a provider would compute resolve to empty values instead of
@@ -88,14 +90,26 @@ def run_program(
     Nothing is created either way: the monitor is the SDK's mock.
     """
     settings.ROOT.set(None)
-    mocks = EchoMocks()
+    mocks = EchoMocks(_platform_outputs(config))
     monitor = CapturingMonitor(mocks, on_register)
     set_mocks(mocks, project=PROJECT_NAME, stack=stack, preview=False, monitor=monitor)
     pulumi_config.set_all_config(dict(config), secret_keys)
-    declared: list[StackDefinition] = []
+    declared: list[Site] = []
     with _environment(TODAY_ENV, today):
-        _sync_await(run_pulumi_func(lambda: declared.append(program.main(project_dir).definition)))
+        _sync_await(run_pulumi_func(lambda: declared.append(program.main(project_dir))))
     return declared[0], monitor
+
+
+def _platform_outputs(config: Mapping[str, str]) -> dict[str, dict[str, object]]:
+    """A sharded tenant stack's StackReference is answered with what its platform stack exports.
+
+    The platform's exports are a pure function of the pinned charts, so this code version's own
+    ``platform_exports()`` is exactly what the referenced stack holds once it is deployed.
+    """
+    site_stack = config.get(f"{CONFIG_NAMESPACE}:siteStack")
+    if not site_stack:
+        return {}
+    return {site_stack: {PLATFORM_EXPORT: platform_exports()}}
 
 
 def synthesize(
@@ -113,13 +127,14 @@ def synthesize(
             on_tenant()
 
     try:
-        definition, monitor = run_program(project_dir, stack, config, secret_keys, day, registered)
+        site, monitor = run_program(project_dir, stack, config, secret_keys, day, registered)
     except program.InvalidStackError as error:
         raise ContractError(error.problems) from None
+    definition = site.definition
     return SynthResult(
         stack=stack,
         site=definition.site.site,
-        tenants=tuple(t.name for t in definition.tenants),
+        tenants=tuple(sorted(site.tenants)),
         sharing=tuple((a.name, a.status.value) for a in definition.agreements),
         registrations=tuple(monitor.registrations.values()),
     )

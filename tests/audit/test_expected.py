@@ -71,7 +71,10 @@ def test_the_audit_reads_what_the_program_declares_today() -> None:
     databases = [db for ns in expected.namespaces.values() for db in ns.databases]
     assert len(databases) == types.count("kubernetes:postgresql.cnpg.io/v1:Cluster")
     assert all(db.backup_period is not None for db in databases)
-    assert expected.declared_namespaces == set(expected.tenants)
+    tenant_namespaces = {n for n, ns in expected.namespaces.items() if ns.tenant is not None}
+    assert tenant_namespaces == set(expected.tenants) <= expected.declared_namespaces
+    releases = [r for r in plan["resources"] if r["type"] == "kubernetes:helm.sh/v3:Release"]
+    assert sum(len(ns.helm_releases) for ns in expected.namespaces.values()) == len(releases)
 
 
 def test_a_document_that_is_not_a_plan_is_refused() -> None:

@@ -43,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store",
         default=None,
         metavar="HOST",
-        help="Database service to probe for TLS; default <tenant>-pg-rw.<tenant>.svc with --govcloud-tenant.",
+        help="Database service (HOST or HOST:PORT) to probe for TLS; default <tenant>-pg-rw.<tenant>.svc.",
     )
 
 

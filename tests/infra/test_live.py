@@ -56,6 +56,14 @@ def _output(result: Any) -> str:
     return f"{result.stdout}\n{result.stderr}"
 
 
+def _pg_probe(target: str, sslmode: str) -> str:
+    """``--govcloud-pg-host`` is HOST or HOST:PORT."""
+    host, _, port = target.rpartition(":")
+    if host and port.isdigit():
+        return psql_probe_command(host, sslmode, port=int(port))
+    return psql_probe_command(target, sslmode)
+
+
 @pytest.fixture(scope="module")
 def node(host: Host) -> Host:
     """The host, if it is a Kubernetes node reached directly (SSH or local), else skip."""
@@ -76,9 +84,7 @@ def test_tenant_pods_run_restricted(host: Host, govcloud_tenant: str) -> None:
     if not json.loads(result.stdout).get("items"):
         pytest.skip(f"namespace {govcloud_tenant} has no pods to check")
     problems = pod_security_from_json(result.stdout)
-    assert not problems, f"{len(problems)} problems in namespace {govcloud_tenant}:\n" + "\n".join(
-        map(str, problems)
-    )
+    assert not problems, f"{len(problems)} problems in namespace {govcloud_tenant}:\n" + "\n".join(map(str, problems))
 
 
 # ---------------------------------------------------------------------------------------- database
@@ -86,7 +92,7 @@ def test_tenant_pods_run_restricted(host: Host, govcloud_tenant: str) -> None:
 
 def test_database_refuses_plaintext(host: Host, govcloud_pg_host: str) -> None:
     _tool(host, "psql")
-    result = host.run(psql_probe_command(govcloud_pg_host, "disable"))
+    result = host.run(_pg_probe(govcloud_pg_host, "disable"))
     output = _output(result)
     assert psql_tls_refused(output, result.rc), (
         f"{govcloud_pg_host} did not refuse a plaintext connection through pg_hba "
@@ -97,7 +103,7 @@ def test_database_refuses_plaintext(host: Host, govcloud_pg_host: str) -> None:
 def test_database_accepts_tls(host: Host, govcloud_pg_host: str) -> None:
     """The control: the refusal above must come from pg_hba's TLS rule, not from a server that refuses all."""
     _tool(host, "psql")
-    result = host.run(psql_probe_command(govcloud_pg_host, "require"))
+    result = host.run(_pg_probe(govcloud_pg_host, "require"))
     output = _output(result)
     assert psql_tls_accepted(output, result.rc), (
         f"{govcloud_pg_host} did not accept a TLS connection up to authentication "
