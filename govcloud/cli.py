@@ -153,14 +153,14 @@ def _short_type(resource_type: str) -> str:
 
 
 def _summary_tree(document: dict[str, Any]) -> Tree:
-    from govcloud.synth.plan import owning_tenant
+    from govcloud.synth.plan import tenant_of
 
     resources = document["resources"]
     by_urn = {r["urn"]: r for r in resources}
     tree = Tree(f"[bold]{document['stack']}[/] (site {document['site']}) — {len(resources)} resources")
     grouped: dict[str | None, list[dict[str, Any]]] = {}
     for resource in resources:
-        grouped.setdefault(owning_tenant(resource, by_urn), []).append(resource)
+        grouped.setdefault(tenant_of(resource, by_urn, document["tenants"]), []).append(resource)
     for tenant in [None, *document["tenants"]]:
         items = [r for r in grouped.get(tenant, []) if r["custom"]]
         if not items:

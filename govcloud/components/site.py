@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import pulumi
 
-from govcloud.access import grants_to
+from govcloud.access import active_grants, grants_to
 from govcloud.components.dependencies import PlatformDependencies
 from govcloud.components.platform import SitePlatform, SitePlatformArgs, release_chart
+from govcloud.components.sharing import Sharing, SharingArgs
 from govcloud.components.storage import StorageKeys
 from govcloud.components.tenant import Tenant, TenantArgs
 from govcloud.contract.stack import StackDefinition
@@ -92,4 +93,16 @@ class Site(pulumi.ComponentResource):
             for request in definition.tenants
             if wanted is None or request.name in wanted
         }
+        for grant in active_grants(definition):
+            if grant.consumer in self.tenants:  # declared with the consumer (its stack, when sharded)
+                Sharing(
+                    grant.agreement,
+                    SharingArgs(
+                        grant,
+                        definition.tenant(grant.provider),
+                        definition.tenant(grant.consumer),
+                        tuple(self.tenants[t] for t in (grant.provider, grant.consumer) if t in self.tenants),
+                    ),
+                    pulumi.ResourceOptions(parent=self),
+                )
         self.register_outputs({"tenants": sorted(self.tenants)})

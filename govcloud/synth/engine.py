@@ -16,10 +16,10 @@ from pulumi.runtime.sync_await import _sync_await
 
 from govcloud import program
 from govcloud.components.site import PLATFORM_EXPORT, Site, platform_exports
-from govcloud.contract.site import CONFIG_NAMESPACE
 from govcloud.components.tenant import TYPE_TOKEN as TENANT_TYPE
 from govcloud.contract.loader import load_document
 from govcloud.contract.problems import ContractError, Problem
+from govcloud.contract.site import CONFIG_NAMESPACE
 from govcloud.contract.stack import TODAY_ENV, StackPaths, display_name, resolve_today
 from govcloud.synth.capture import SECRET, CapturingMonitor, EchoMocks, Registration
 

@@ -67,6 +67,17 @@ def owning_tenant(resource: Mapping[str, Any], by_urn: Mapping[str, Mapping[str,
     return None
 
 
+def tenant_of(
+    resource: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]], tenants: Sequence[str]
+) -> str | None:
+    """The tenant a resource belongs to: its component's, else the tenant namespace it lives in."""
+    owner = owning_tenant(resource, by_urn)
+    if owner is not None:
+        return owner
+    namespace = resource.get("inputs", {}).get("metadata", {}).get("namespace")
+    return namespace if namespace in tenants else None
+
+
 def _file_name(obj: Mapping[str, Any], taken: set[str]) -> str:
     metadata = obj.get("metadata", {})
     stem = f"{str(obj['kind']).lower()}-{metadata.get('name', 'unnamed')}"
@@ -93,7 +104,7 @@ def write_plan(document: Mapping[str, Any], out_dir: Path) -> list[Path]:
     for resource in resources:
         if not is_kubernetes_object(resource):
             continue
-        folder = owning_tenant(resource, by_urn) or SITE_FOLDER
+        folder = tenant_of(resource, by_urn, document["tenants"]) or SITE_FOLDER
         path = manifests / folder / _file_name(resource["inputs"], taken.setdefault(folder, set()))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(resource["inputs"], allow_unicode=True, sort_keys=False), "utf-8")

@@ -13,7 +13,8 @@ How the recordings were made:
    ``creationTimestamp``, ``generation``, ``managedFields`` of the Pulumi field manager), what the server
    and controllers add (``kubernetes.io/metadata.name``, namespace finalizers and phase, quota status,
    CloudNativePG webhook defaults and a healthy ``status`` with recent backups, the operator's own Role
-   and RoleBinding per cluster) and the platform namespaces every cluster has.
+   and RoleBinding per cluster, a Role, RoleBinding and NetworkPolicy per Helm release in a tenant
+   namespace as its chart would create them) and the namespaces every cluster has.
 3. ``drifted`` and ``malicious`` are copies of ``good`` with the edits below (``DRIFTED``/``MALICIOUS``),
    made here rather than by hand so that re-recording reproduces them.
 
@@ -269,6 +270,47 @@ def scheduled_backup_object(server: Server, manifest: Mapping[str, Any], last_ba
     return item
 
 
+def helm_objects(server: Server, release: str, namespace: str) -> tuple[Document, Document, Document]:
+    """A Role, RoleBinding and NetworkPolicy as a chart of a declared release creates them (Helm-annotated)."""
+    labels = {"app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/instance": release}
+    annotations = {"meta.helm.sh/release-name": release, "meta.helm.sh/release-namespace": namespace}
+    metadata = {"name": release, "namespace": namespace, "labels": labels, "annotations": annotations}
+    selector = {"matchLabels": {"app.kubernetes.io/instance": release}}
+    role = server.obj(
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": dict(metadata),
+            "rules": [{"apiGroups": [""], "resources": ["pods", "services"], "verbs": ["get", "list", "watch"]}],
+        }
+    )
+    binding = server.obj(
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": dict(metadata),
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": release},
+            "subjects": [{"kind": "ServiceAccount", "name": release, "namespace": namespace}],
+        }
+    )
+    policy = server.obj(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": dict(metadata),
+            "spec": {
+                "podSelector": selector,
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [{"podSelector": selector}], "ports": [{"protocol": "TCP", "port": 8081}]}],
+            },
+        },
+        generation=True,
+    )
+    for item in (role, binding, policy):
+        item["metadata"]["managedFields"][0].update(manager="helm", operation="Update")
+    return role, binding, policy
+
+
 def operator_rbac(server: Server, cluster: Mapping[str, Any]) -> tuple[Document, Document]:
     """The Role and RoleBinding CloudNativePG creates for each cluster's instance manager."""
     name, namespace = cluster["metadata"]["name"], cluster["metadata"]["namespace"]
@@ -335,23 +377,29 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
     by_kind: dict[str, list[Document]] = {}
     for manifest in manifests:
         by_kind.setdefault(manifest["kind"], []).append(manifest)
-    namespaces = [namespace_object(server, n, labels, {}) for n, labels in PLATFORM_NAMESPACES.items()]
-    tenant_namespaces = sorted(m["metadata"]["name"] for m in by_kind.get("Namespace", []))
-    for manifest in by_kind.get("Namespace", []):
-        meta = manifest["metadata"]
+    declared = {m["metadata"]["name"]: m for m in by_kind.get("Namespace", [])}
+    namespaces = [
+        namespace_object(server, n, labels, {}) for n, labels in PLATFORM_NAMESPACES.items() if n not in declared
+    ]
+    for meta in (m["metadata"] for m in declared.values()):
         namespaces.append(namespace_object(server, meta["name"], meta.get("labels", {}), meta.get("annotations", {})))
     documents = {NAMESPACES: list_document("v1", "Namespace", server.next_version(), namespaces)}
+    holding = set(declared) | {m["metadata"]["namespace"] for m in manifests if m["metadata"].get("namespace")}
+    tenants = {n for n, m in declared.items() if label("tenant") in m["metadata"].get("labels", {})}
+    releases: dict[str, list[str]] = {}
+    for resource in plan["resources"]:
+        if resource["type"] == "kubernetes:helm.sh/v3:Release":
+            releases.setdefault(str(resource["inputs"]["namespace"]), []).append(str(resource["inputs"]["name"]))
 
     def in_namespace(kind: str, namespace: str) -> list[Document]:
         return [m for m in by_kind.get(kind, []) if m["metadata"].get("namespace") == namespace]
 
-    for ns in tenant_namespaces:
+    for ns in sorted(holding):
         version = server.next_version
+        charts = [helm_objects(server, r, ns) for r in releases.get(ns, [])] if ns in tenants else []
+        policies = [server.obj(m, generation=True) for m in in_namespace("NetworkPolicy", ns)]
         documents[NET.format(ns=ns)] = list_document(
-            "networking.k8s.io/v1",
-            "NetworkPolicy",
-            version(),
-            [server.obj(m, generation=True) for m in in_namespace("NetworkPolicy", ns)],
+            "networking.k8s.io/v1", "NetworkPolicy", version(), policies + [c[2] for c in charts]
         )
         documents[QUOTAS.format(ns=ns)] = list_document(
             "v1", "ResourceQuota", version(), [quota_object(server, m) for m in in_namespace("ResourceQuota", ns)]
@@ -359,8 +407,8 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
         documents[LIMITS.format(ns=ns)] = list_document(
             "v1", "LimitRange", version(), [server.obj(m) for m in in_namespace("LimitRange", ns)]
         )
-        roles = [server.obj(m) for m in in_namespace("Role", ns)]
-        bindings = [server.obj(m) for m in in_namespace("RoleBinding", ns)]
+        roles = [server.obj(m) for m in in_namespace("Role", ns)] + [c[0] for c in charts]
+        bindings = [server.obj(m) for m in in_namespace("RoleBinding", ns)] + [c[1] for c in charts]
         clusters, backups = [], []
         schedules = {b["spec"]["cluster"]["name"]: b["spec"]["schedule"] for b in in_namespace("ScheduledBackup", ns)}
         for manifest in in_namespace("Cluster", ns):

@@ -11,12 +11,12 @@ from pulumi.runtime import set_mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from govcloud.access import grants_to
 from govcloud.charts import CHARTS
 from govcloud.components.analytics import TYPE_TOKEN, Analytics, AnalyticsArgs
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.contract.tenant import TenantRequest
-from govcloud.access import grants_to
 from govcloud.manifests import analytics
 from govcloud.synth.capture import CapturingMonitor, EchoMocks, Registration
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,7 @@ def test_problem_reads_as_one_line() -> None:
     assert str(Problem("p", None, "hostPID", "hostPID is true")) == "p: hostPID is true"
 
 
-def _pod(spec: dict[str, object]) -> str:
+def _pod(spec: Mapping[str, object]) -> str:
     return json.dumps({"kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
 
 
