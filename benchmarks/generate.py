@@ -55,9 +55,7 @@ def _group(group: str, old: str, new: str) -> str:
     return new + group[len(old) :] if group.startswith(old + "-") else f"{new}-{group}"
 
 
-def synthetic_tenant(
-    template: dict[str, Any], index: int, domain: str, internal_domain: str
-) -> dict[str, Any]:
+def synthetic_tenant(template: dict[str, Any], index: int, domain: str, internal_domain: str) -> dict[str, Any]:
     """Tenant ``index`` as a copy of ``template`` with every unique field renamed."""
     doc = copy.deepcopy(template)
     old = str(doc["metadata"]["name"])

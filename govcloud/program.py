@@ -14,6 +14,7 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel, ValidationError
 
+from govcloud.components.opendata import portal_backup_identity
 from govcloud.components.site import PLATFORM_EXPORT, Site, SiteArgs, platform_exports
 from govcloud.components.storage import StorageKeys
 from govcloud.contract.errors import problems_from_validation_error
@@ -22,7 +23,7 @@ from govcloud.contract.problems import ContractError, Problem
 from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
 from govcloud.contract.stack import StackDefinition, StackPaths, display_name, load_requests, resolve_today
 from govcloud.naming import storage_identity_name
-from govcloud.storage.tenant import backup_identity_name
+from govcloud.storage.tenant import backup_identity_name, portal_user_name
 
 
 class InvalidStackError(pulumi.RunError):
@@ -104,6 +105,7 @@ def precreated_keys(definition: StackDefinition) -> dict[str, StorageKeys] | Non
     raw = pulumi.Config(CONFIG_NAMESPACE).require_secret_object(PRECREATED_KEYS)
     names = [storage_identity_name(definition.site, t.name) for t in definition.tenants]
     names += [backup_identity_name(definition.site, t.name) for t in definition.tenants if t.spec.database]
+    names += [portal_user_name(definition.site), portal_backup_identity(definition)]
 
     def pick(name: str, field: str) -> pulumi.Output[str]:
         def extract(keys: Any) -> str:

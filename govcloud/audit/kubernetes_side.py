@@ -366,9 +366,9 @@ class _NamespaceAudit:
         self.reader, self.expected, self.live, self.report = reader, expected, live, report
         self.now, self.grace = now, grace
         self.ns, self.tenant = expected.name, expected.tenant
+        # Undeclared objects are judged in tenant namespaces only: platform namespaces also hold what the
+        # platform's charts and the cluster itself create, which the plan cannot list.
         self.judge_extras = expected.tenant is not None
-        """Undeclared objects are judged in tenant namespaces only: platform namespaces also hold what
-        the platform's charts and the cluster itself create, which the plan cannot list."""
 
     def add(self, code: str, severity: Severity, resource: str, message: str, **evidence: Any) -> None:
         self.report.findings.append(_finding(code, severity, self.tenant, resource, message, **evidence))
@@ -391,7 +391,7 @@ class _NamespaceAudit:
                 "AUD-NS-001",
                 Severity.CRITICAL,
                 f"Namespace {self.ns}",
-                f"namespace {self.ns} is declared but does not exist: nothing of the tenant is isolated or running",
+                f"namespace {self.ns} is declared but does not exist: nothing declared in it is isolated or running",
                 expected_labels=dict(self.expected.labels),
             )
             return

@@ -318,9 +318,7 @@ class BucketProvider(dyn.ResourceProvider):
         news = {k: v for k, v in news.items() if k != "__provider"}
         if _has_unknown(news):
             name_unknown = _has_unknown(news.get("name"))
-            return dyn.DiffResult(
-                changes=True, replaces=["name"] if name_unknown else [], delete_before_replace=False
-            )
+            return dyn.DiffResult(changes=True, replaces=["name"] if name_unknown else [], delete_before_replace=False)
         old_in, new_in = _normalized_bucket_inputs(olds), _normalized_bucket_inputs(news)
         changed = [k for k in BUCKET_INPUT_KEYS if old_in[k] != new_in[k]]
         drifted = bool(olds.get("drift"))
@@ -417,9 +415,7 @@ class StorageIdentityProvider(dyn.ResourceProvider):
             _grants_from_props(props),
         )
         outs = {
-            **identity_props(
-                result.user_name, list(props.get("bucket_names") or []), _grants_from_props(props), conn
-            ),
+            **identity_props(result.user_name, list(props.get("bucket_names") or []), _grants_from_props(props), conn),
             "user_arn": result.user_arn,
             "policy_json": json.dumps(result.policy, sort_keys=True),
         }

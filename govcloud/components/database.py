@@ -8,16 +8,11 @@ import pulumi
 
 from govcloud.components.dependencies import OPERATOR_ANNOTATION, PlatformDependencies
 from govcloud.components.kubernetes import declare
-from govcloud.components.storage import StorageKeys, credentials_secret
+from govcloud.components.storage import StorageKeys, credentials_secret_manifest
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.manifests.database import (
-    BACKUP_ACCESS_KEY,
-    BACKUP_SECRET_KEY,
-    backup_secret_name,
-    database_cluster,
-    scheduled_backup,
-)
+from govcloud.manifests.common import tenant_metadata
+from govcloud.manifests.database import backup_secret_name, database_cluster, scheduled_backup
 from govcloud.safety import data_options
 
 TYPE_TOKEN = "govcloud:tenant:TenantDatabase"
@@ -42,13 +37,8 @@ class TenantDatabase(pulumi.ComponentResource):
         after = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         secret = declare(
             f"{name}-backup-credentials",
-            credentials_secret(
-                request,
-                backup_secret_name(request),
-                {
-                    BACKUP_ACCESS_KEY: args.backup_keys.access_key_id,
-                    BACKUP_SECRET_KEY: args.backup_keys.secret_access_key,
-                },
+            credentials_secret_manifest(
+                tenant_metadata(request, backup_secret_name(request)), args.backup_keys, site, backup_format=True
             ),
             after,
         )

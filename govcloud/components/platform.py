@@ -16,7 +16,8 @@ import pulumi_kubernetes as k8s
 from govcloud.charts import CHARTS, repository_for
 from govcloud.components.bucket_provider import Bucket
 from govcloud.components.kubernetes import declare
-from govcloud.components.storage import connection
+from govcloud.components.opendata import OpenDataPortal, OpenDataPortalArgs
+from govcloud.components.storage import StorageKeys, connection
 from govcloud.contract.stack import StackDefinition
 from govcloud.manifests.helm_values import render_values
 from govcloud.manifests.platform import (
@@ -25,6 +26,7 @@ from govcloud.manifests.platform import (
     INGRESS,
     KYVERNO,
     MONITORING,
+    OPEN_DATA,
     PLATFORM_LABEL,
     PLATFORM_NAMESPACES,
     SPARK_OPERATOR,
@@ -84,6 +86,7 @@ def kyverno_policies() -> list[dict[str, object]]:
 @dataclass(frozen=True)
 class SitePlatformArgs:
     definition: StackDefinition
+    precreated_keys: dict[str, StorageKeys] | None = None
 
 
 class SitePlatform(pulumi.ComponentResource):
@@ -134,6 +137,13 @@ class SitePlatform(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, depends_on=[self.releases["kyverno"]]),
             )
         Bucket(f"platform-{AUDIT_LOG_ZONE}", audit_log_bucket(definition), connection(site), data_options(child))
+        OpenDataPortal(
+            "platform-open-data",
+            OpenDataPortalArgs(
+                definition, (namespaces[OPEN_DATA.name], self.releases["cloudnative-pg"]), args.precreated_keys
+            ),
+            child,
+        )
         self.register_outputs({"releases": {service: f"{release_chart(service)}" for service in self.releases}})
 
     @property

@@ -58,7 +58,9 @@ class Site(pulumi.ComponentResource):
         self.platform = None
         if args.declare_platform:
             self.platform = SitePlatform(
-                f"{name}-platform", SitePlatformArgs(definition), pulumi.ResourceOptions(parent=self)
+                f"{name}-platform",
+                SitePlatformArgs(definition, args.precreated_keys),
+                pulumi.ResourceOptions(parent=self),
             )
             exports = platform_exports()
             dependencies = PlatformDependencies(

@@ -17,6 +17,7 @@ from govcloud.components.kubernetes import declare
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.common import tenant_metadata
+from govcloud.manifests.database import BACKUP_ACCESS_KEY, BACKUP_SECRET_KEY
 from govcloud.naming import storage_identity_name
 from govcloud.safety import data_options
 from govcloud.storage.buckets import ReadGrant, S3Connection
@@ -56,15 +57,56 @@ class TenantStorageArgs:
     """The tenant's namespace: the credentials Secret is created in it, so after it."""
 
 
-def credentials_secret(tenant: TenantRequest, name: str, values: dict[str, pulumi.Input[str]]) -> dict[str, Any]:
-    """A Kubernetes Secret manifest whose values are Pulumi secrets (shown as ``[secret]`` in plans)."""
+def credentials_secret_manifest(
+    metadata: dict[str, Any], keys: StorageKeys, site: SiteConfig, *, backup_format: bool = False
+) -> dict[str, Any]:
+    """A Secret with an identity's keys as Pulumi secrets (``[secret]`` in plans, encrypted in state).
+
+    The default layout is the AWS environment (``AWS_ACCESS_KEY_ID``...) workloads read; ``backup_format``
+    is the layout CloudNativePG's barman object store expects.
+    """
+    values: dict[str, pulumi.Input[str]]
+    if backup_format:
+        values = {BACKUP_ACCESS_KEY: keys.access_key_id, BACKUP_SECRET_KEY: keys.secret_access_key}
+    else:
+        values = {
+            "AWS_ACCESS_KEY_ID": keys.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
+            "AWS_REGION": site.object_store.region,
+        }
+        if site.object_store.endpoint:
+            values["AWS_ENDPOINT_URL"] = site.object_store.endpoint
+    secret_keys = {BACKUP_ACCESS_KEY, BACKUP_SECRET_KEY, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": tenant_metadata(tenant, name),
+        "metadata": metadata,
         "type": "Opaque",
-        "stringData": {key: pulumi.Output.secret(value) for key, value in values.items()},
+        "stringData": {k: pulumi.Output.secret(v) if k in secret_keys else v for k, v in values.items()},
     }
+
+
+def storage_keys(
+    parent: pulumi.Resource,
+    user: str,
+    bucket_names: Sequence[str],
+    read_grants: Sequence[ReadGrant],
+    conn: S3Connection,
+    after: Sequence[pulumi.Resource],
+    precreated: dict[str, StorageKeys] | None,
+) -> StorageKeys:
+    """An identity's keys: a new StorageIdentity, or the pre-created keys of a store without IAM."""
+    if precreated is not None:
+        return precreated[user]
+    identity = StorageIdentity(
+        user,
+        user,
+        list(bucket_names),
+        conn,
+        list(read_grants),
+        pulumi.ResourceOptions(parent=parent, depends_on=list(after)),
+    )
+    return StorageKeys(identity.access_key_id, identity.secret_access_key)
 
 
 class TenantStorage(pulumi.ComponentResource):
@@ -83,48 +125,26 @@ class TenantStorage(pulumi.ComponentResource):
         declared = {spec.name: Bucket(f"{name}-{spec.name}", spec, conn, data_options(child)) for spec in buckets.all}
         self.backup_keys = None
         if buckets.zones or args.read_grants:
-            keys = self._identity(
+            keys = storage_keys(
+                self,
                 storage_identity_name(site, request.name),
                 list(self.bucket_names.values()),
-                args,
+                args.read_grants,
                 conn,
                 [declared[b] for b in self.bucket_names.values()],
+                args.precreated_keys,
             )
-            env: dict[str, pulumi.Input[str]] = {
-                "AWS_ACCESS_KEY_ID": keys.access_key_id,
-                "AWS_SECRET_ACCESS_KEY": keys.secret_access_key,
-                "AWS_REGION": site.object_store.region,
-            }
-            if site.object_store.endpoint:
-                env["AWS_ENDPOINT_URL"] = site.object_store.endpoint
             in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[args.namespace] if args.namespace else [])
-            declare(f"{name}-{STORAGE_SECRET}", credentials_secret(request, STORAGE_SECRET, env), in_namespace)
+            manifest = credentials_secret_manifest(tenant_metadata(request, STORAGE_SECRET), keys, site)
+            declare(f"{name}-{STORAGE_SECRET}", manifest, in_namespace)
         if buckets.backup is not None:
-            self.backup_keys = self._identity(
+            self.backup_keys = storage_keys(
+                self,
                 backup_identity_name(site, request.name),
                 [buckets.backup.name],
-                TenantStorageArgs(request, site, (), args.precreated_keys),
+                [],
                 conn,
                 [declared[buckets.backup.name]],
+                args.precreated_keys,
             )
         self.register_outputs({"buckets": self.bucket_names})
-
-    def _identity(
-        self,
-        user: str,
-        bucket_names: list[str],
-        args: TenantStorageArgs,
-        conn: S3Connection,
-        buckets: list[Bucket],
-    ) -> StorageKeys:
-        if args.precreated_keys is not None:
-            return args.precreated_keys[user]
-        identity = StorageIdentity(
-            user,
-            user,
-            bucket_names,
-            conn,
-            list(args.read_grants),
-            pulumi.ResourceOptions(parent=self, depends_on=list(buckets)),
-        )
-        return StorageKeys(identity.access_key_id, identity.secret_access_key)

@@ -17,6 +17,7 @@ from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.analytics import SharedCatalog
 from govcloud.manifests.namespace import tenant_namespace
 from govcloud.manifests.network import tenant_network_policies
+from govcloud.manifests.opendata import organization_job
 from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
 from govcloud.manifests.rbac import default_service_account, tenant_rbac
 from govcloud.safety import data_options
@@ -64,6 +65,8 @@ class Tenant(pulumi.ComponentResource):
                 AnalyticsArgs(request, site, namespace.metadata.apply(lambda m: m["name"]), args.shared_catalogs),  # type: ignore[attr-defined]
                 pulumi.ResourceOptions(parent=self, depends_on=[namespace]),
             )
+        if request.spec.open_data.enabled:
+            declare(f"{name}-ckan-organization", organization_job(request), child)
         storage = TenantStorage(
             f"{name}-storage",
             TenantStorageArgs(request, site, args.read_grants, args.precreated_keys, namespace),

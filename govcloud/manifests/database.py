@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from govcloud.contract.cron import to_six_field
@@ -45,15 +46,30 @@ def backup_destination(tenant: TenantRequest, site: SiteConfig) -> str:
     return f"s3://{bucket_name(site, tenant.name, BACKUP_ZONE)}/{database_cluster_name(tenant)}"
 
 
-def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
-    """The CNPG ``Cluster`` for a tenant that asked for a database."""
-    database = _database(tenant)
-    replicated = database.instances >= 2
+@dataclass(frozen=True)
+class ClusterShape:
+    """Everything that differs between two govcloud PostgreSQL clusters (a tenant's, the portal's)."""
+
+    metadata: dict[str, Any]
+    description: str
+    instances: int
+    version: int
+    storage: str
+    resources: dict[str, dict[str, str]]
+    database: str
+    backup_destination: str
+    backup_secret: str
+    retention_days: int
+
+
+def cnpg_cluster(shape: ClusterShape, site: SiteConfig) -> dict[str, Any]:
+    """A TLS-only, backed-up, disruption-safe CNPG ``Cluster`` (see the module docstring)."""
+    replicated = shape.instances >= 2
     object_store: dict[str, Any] = {
-        "destinationPath": backup_destination(tenant, site),
+        "destinationPath": shape.backup_destination,
         "s3Credentials": {
-            "accessKeyId": {"name": backup_secret_name(tenant), "key": BACKUP_ACCESS_KEY},
-            "secretAccessKey": {"name": backup_secret_name(tenant), "key": BACKUP_SECRET_KEY},
+            "accessKeyId": {"name": shape.backup_secret, "key": BACKUP_ACCESS_KEY},
+            "secretAccessKey": {"name": shape.backup_secret, "key": BACKUP_SECRET_KEY},
         },
         "wal": {"compression": "gzip", "encryption": "AES256"},
         "data": {"compression": "gzip", "encryption": "AES256", "jobs": 2},
@@ -63,11 +79,11 @@ def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
     return {
         "apiVersion": "postgresql.cnpg.io/v1",
         "kind": "Cluster",
-        "metadata": tenant_metadata(tenant, database_cluster_name(tenant)),
+        "metadata": shape.metadata,
         "spec": {
-            "description": f"PostgreSQL of {tenant.spec.agency.name_en}",
-            "instances": database.instances,
-            "imageName": f"{IMAGE_REPOSITORY}:{database.version}",
+            "description": shape.description,
+            "instances": shape.instances,
+            "imageName": f"{IMAGE_REPOSITORY}:{shape.version}",
             "primaryUpdateStrategy": "unsupervised",
             "enableSuperuserAccess": False,
             "postgresql": {
@@ -83,9 +99,9 @@ def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
                     "hostssl all all all scram-sha-256",
                 ],
             },
-            "bootstrap": {"initdb": {"database": "app", "owner": "app", "dataChecksums": True}},
-            "storage": {"size": str(database.storage), "storageClass": site.storage_class},
-            "resources": instance_resources(tenant),
+            "bootstrap": {"initdb": {"database": shape.database, "owner": shape.database, "dataChecksums": True}},
+            "storage": {"size": shape.storage, "storageClass": site.storage_class},
+            "resources": shape.resources,
             "affinity": {
                 "enablePodAntiAffinity": replicated,
                 "podAntiAffinityType": "required" if replicated else "preferred",
@@ -93,27 +109,50 @@ def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
             },
             "enablePDB": replicated,
             "monitoring": {"enablePodMonitor": True},
-            "inheritedMetadata": {"labels": tenant_metadata(tenant, "")["labels"]},
-            "backup": {
-                "barmanObjectStore": object_store,
-                "retentionPolicy": f"{database.backup.retention_days}d",
-            },
+            "inheritedMetadata": {"labels": dict(shape.metadata.get("labels", {}))},
+            "backup": {"barmanObjectStore": object_store, "retentionPolicy": f"{shape.retention_days}d"},
         },
     }
 
 
-def scheduled_backup(tenant: TenantRequest) -> dict[str, Any]:
-    """Base backups on the request's schedule, translated to the operator's 6-field cron."""
-    database = _database(tenant)
+def cnpg_scheduled_backup(metadata: dict[str, Any], cluster: str, schedule: str) -> dict[str, Any]:
+    """Base backups on a 5-field cron schedule, translated to the operator's 6-field form."""
     return {
         "apiVersion": "postgresql.cnpg.io/v1",
         "kind": "ScheduledBackup",
-        "metadata": tenant_metadata(tenant, f"{database_cluster_name(tenant)}-backup"),
+        "metadata": metadata,
         "spec": {
-            "schedule": to_six_field(database.backup.schedule),
-            "cluster": {"name": database_cluster_name(tenant)},
+            "schedule": to_six_field(schedule),
+            "cluster": {"name": cluster},
             "backupOwnerReference": "self",
             "method": "barmanObjectStore",
             "immediate": True,
         },
     }
+
+
+def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
+    """The CNPG ``Cluster`` for a tenant that asked for a database."""
+    database = _database(tenant)
+    return cnpg_cluster(
+        ClusterShape(
+            metadata=tenant_metadata(tenant, database_cluster_name(tenant)),
+            description=f"PostgreSQL of {tenant.spec.agency.name_en}",
+            instances=database.instances,
+            version=database.version,
+            storage=str(database.storage),
+            resources=instance_resources(tenant),
+            database="app",
+            backup_destination=backup_destination(tenant, site),
+            backup_secret=backup_secret_name(tenant),
+            retention_days=database.backup.retention_days,
+        ),
+        site,
+    )
+
+
+def scheduled_backup(tenant: TenantRequest) -> dict[str, Any]:
+    """Base backups on the request's schedule."""
+    database = _database(tenant)
+    name = database_cluster_name(tenant)
+    return cnpg_scheduled_backup(tenant_metadata(tenant, f"{name}-backup"), name, database.backup.schedule)

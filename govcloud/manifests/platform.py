@@ -71,6 +71,7 @@ def _tcp(*ports: int) -> list[dict[str, Any]]:
     return [{"protocol": "TCP", "port": port} for port in ports]
 
 
+_CNPG_INSTANCES = {"matchLabels": {"cnpg.io/podRole": "instance"}}
 _TENANTS = {"namespaceSelector": {"matchExpressions": [{"key": TENANT_LABEL, "operator": "Exists"}]}}
 
 
@@ -149,7 +150,10 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                     "policyTypes": ["Egress"],
                     "egress": [
                         {
-                            "to": [{**_TENANTS, "podSelector": {"matchLabels": {"cnpg.io/podRole": "instance"}}}],
+                            "to": [
+                                {**_TENANTS, "podSelector": _CNPG_INSTANCES},
+                                {**_in(OPEN_DATA.name), "podSelector": _CNPG_INSTANCES},
+                            ],
                             "ports": _tcp(8000, 5432),
                         }
                     ],
@@ -178,7 +182,10 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 {
                     "podSelector": {},
                     "policyTypes": ["Ingress", "Egress"],
-                    "ingress": [{"from": [_in(INGRESS.name)]}],
+                    "ingress": [
+                        {"from": [_in(INGRESS.name)]},
+                        {"from": [_in(DATABASE_OPERATOR.name)], "ports": _tcp(8000, 5432)},
+                    ],
                     "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": _tcp(store.port)}],
                 },
             )

@@ -31,7 +31,7 @@ from govcloud.naming import namespace_name as tenant_namespace
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Policy
 from govcloud.safety import is_data_bearing
-from govcloud.synth.plan import is_kubernetes_object, owning_tenant
+from govcloud.synth.plan import is_kubernetes_object, tenant_of
 
 #: Analytics services in the order the contract lists them; the duplication heuristic compares these.
 ANALYTICS_SERVICES = ("jupyterhub", "superset", "trino", "spark")
@@ -314,7 +314,7 @@ def build_report(
     by_urn = {r["urn"]: r for r in resources}
     owned: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for resource in resources:
-        tenant = owning_tenant(resource, by_urn)
+        tenant = tenant_of(resource, by_urn, plan.get("tenants", []))
         if tenant is not None:
             owned[tenant].append(resource)
     planned = set(plan.get("tenants", [])) | set(owned)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 from govcloud.audit.command import register
 from govcloud.audit.expected import ExpectedState, expected_state
 from govcloud.cli import app
+from govcloud.report.command import load_findings
 from tests.audit.conftest import RECORDED_PLAN, RecordedApi, Store, provision
 from tests.audit.test_kubernetes_side import DRIFTED
 
@@ -99,9 +100,12 @@ def test_drifted_cluster_exits_1_with_the_findings_as_json(
     assert _pairs(document) == DRIFTED
     assert document["notAudited"] == []
     assert document["counts"] == {"critical": 0, "high": 7, "medium": 1, "low": 0}
-    assert document["scanned"]["buckets"] == 25 and document["scanned"]["storageIdentities"] == 13
+    assert document["scanned"]["buckets"] == 26 and document["scanned"]["storageIdentities"] == 13
     assert json.loads(out.read_text("utf-8")) == document
     assert api.unexpected == []
+    # The file is what ``govcloud report --findings`` reads.
+    findings, skipped = load_findings(out)
+    assert {(f.code, f.resource) for f in findings} == DRIFTED and skipped == []
 
 
 def test_good_cluster_and_store_exit_0(

@@ -69,10 +69,10 @@ def test_a_cluster_running_exactly_the_plan_has_no_findings(
     report = audit_kubernetes(recorded_expected, api.client(), now=AUDIT_NOW)
     assert report.findings == []
     assert api.unexpected == []
-    # Everything declared was looked at, including what the server and the operator added.
-    assert report.scanned["networkPolicies"] == sum(
-        len(ns.network_policies) for ns in recorded_expected.namespaces.values()
-    )
+    # Everything declared was looked at, and what the operator and the charts added was not held against it.
+    declared_policies = sum(len(ns.network_policies) for ns in recorded_expected.namespaces.values())
+    chart_policies = sum(len(ns.helm_releases) for ns in recorded_expected.namespaces.values() if ns.tenant)
+    assert report.scanned["networkPolicies"] == declared_policies + chart_policies
     assert report.scanned["databaseClusters"] == 6
     assert report.scanned["roleBindings"] > sum(len(ns.role_bindings) for ns in recorded_expected.namespaces.values())
 
@@ -259,6 +259,56 @@ def test_an_operator_binding_widened_to_cluster_admin_is_not_excused(
 
     _edit(root, "apis/rbac.authorization.k8s.io/v1/namespaces/nso/rolebindings", escalate)
     assert _pairs(_audit(recorded_api(root), recorded_expected)) == {("AUD-RBAC-004", "RoleBinding nso/nso-pg")}
+
+
+def test_chart_objects_of_declared_releases_are_excused_but_never_escalations(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    root = _copy(tmp_path)
+    bindings = "apis/rbac.authorization.k8s.io/v1/namespaces/nso/rolebindings"
+
+    def forge_and_escalate(document: dict[str, Any]) -> None:
+        chart = _item(document, "nso-jupyterhub")
+        forged = json.loads(json.dumps(chart))
+        forged["metadata"]["name"] = "nso-metabase"  # a release nobody declared
+        forged["metadata"]["annotations"]["meta.helm.sh/release-name"] = "nso-metabase"
+        document["items"].append(forged)
+        _item(document, "nso-trino")["roleRef"] = {
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "ClusterRole",
+            "name": "edit",
+        }
+
+    _edit(root, bindings, forge_and_escalate)
+    findings = _audit(recorded_api(root), recorded_expected)
+    assert _pairs(findings) == {
+        ("AUD-RBAC-002", "RoleBinding nso/nso-metabase"),
+        ("AUD-RBAC-004", "RoleBinding nso/nso-trino"),
+    }
+    assert _one(findings, "AUD-RBAC-004").evidence["helmRelease"] == "nso-trino"
+
+
+def test_platform_namespaces_are_judged_on_what_the_plan_declares_there(
+    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
+) -> None:
+    root = _copy(tmp_path)
+    policies = "apis/networking.k8s.io/v1/namespaces/ingress-nginx/networkpolicies"
+    declared = sorted(recorded_expected.namespaces["ingress-nginx"].network_policies)
+
+    def change(document: dict[str, Any]) -> None:
+        extra = json.loads(json.dumps(document["items"][0]))
+        extra["metadata"]["name"] = "chart-admission-webhook"  # what a chart may add: not the plan's business
+        document["items"].append(extra)
+        _item(document, declared[0])["spec"]["podSelector"] = {"matchLabels": {"app": "other"}}
+
+    _edit(root, policies, change)
+    api = recorded_api(root)
+    findings = _audit(api, recorded_expected)
+    assert _pairs(findings) == {("AUD-NET-002", f"NetworkPolicy ingress-nginx/{declared[0]}")}
+    assert findings[0].tenant is None
+    # Nothing the plan does not declare in a platform namespace is even listed.
+    assert "/apis/rbac.authorization.k8s.io/v1/namespaces/ingress-nginx/rolebindings" not in api.requests
+    assert "/apis/rbac.authorization.k8s.io/v1/namespaces/nso/rolebindings" in api.requests
 
 
 def test_a_quota_rewritten_in_other_units_is_unchanged(

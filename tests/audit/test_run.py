@@ -26,12 +26,14 @@ def test_both_sides_with_progress_per_namespace_and_owner(
         recorded_plan, kube=api.client(), s3=provisioned.s3, iam=provisioned.iam, now=AUDIT_NOW, progress=steps.append
     )
     assert result.not_audited == ()
-    assert len(steps) == planned_steps(recorded_expected, kubernetes=True, storage=True) == 14
-    assert steps[0] == "kubernetes dga" and steps[-1] == "storage tmd"
+    assert len(steps) == planned_steps(recorded_expected, kubernetes=True, storage=True)
+    assert len(steps) == len(recorded_expected.namespaces) + len(recorded_expected.tenants) + 1
+    assert "kubernetes nso" in steps and "kubernetes cnpg-system" in steps
+    assert steps[-2:] == ["storage tmd", "storage site"]
     assert result.counts == {"critical": 0, "high": 8, "medium": 1, "low": 0}
     assert result.failed
     assert ("AUD-S3-005", "bucket national-nso-raw") in {(f.code, f.resource) for f in result.findings}
-    assert result.scanned["buckets"] == 25 and result.scanned["networkPolicies"] == 54
+    assert result.scanned["buckets"] == 26
     assert api.unexpected == []
 
 

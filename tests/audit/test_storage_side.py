@@ -35,7 +35,7 @@ def test_a_store_converged_by_ensure_bucket_has_no_findings(
 ) -> None:
     report = audit_storage(recorded_expected, provisioned.s3, provisioned.iam)
     assert report.findings == []
-    assert report.scanned == {"buckets": 25, "storageIdentities": 13}
+    assert report.scanned == {"buckets": 26, "storageIdentities": 13}
 
 
 def test_buckets_and_grants_broken_out_of_band(provisioned: Store, recorded_expected: ExpectedState) -> None:
@@ -183,7 +183,7 @@ def test_other_drift_is_reported_once_as_drift(provisioned: Store, recorded_expe
 def test_a_store_without_iam_is_audited_for_buckets_only(provisioned: Store, recorded_expected: ExpectedState) -> None:
     report = audit_storage(recorded_expected, provisioned.s3, None)
     assert report.findings == []
-    assert report.scanned == {"buckets": 25}
+    assert report.scanned == {"buckets": 26}
 
 
 # ------------------------------------------------------------------------------ what explains a grant

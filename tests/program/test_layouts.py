@@ -68,5 +68,5 @@ def test_a_tenant_stack_declares_only_its_tenant(sharded_project: Path) -> None:
     plan = plan_document(synthesize(sharded_project, "national-prod.tmd", TODAY))
     names = {r["inputs"]["metadata"]["namespace"] for r in plan["resources"]
              if "metadata" in r["inputs"] and "namespace" in r["inputs"]["metadata"]}
-    assert names == {"tmd"}
+    assert names == {"tmd", "ckan"}, "its own namespace, and its CKAN organization's bootstrap Job"
     assert not any(r["type"] == "govcloud:site:SitePlatform" for r in plan["resources"])

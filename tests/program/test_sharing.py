@@ -39,6 +39,10 @@ def expected_matrix(definition: StackDefinition) -> set[Access]:
                     backup_identity_name(site, tenant.name), bucket_name(site, tenant.name, "backup"), "", "read-write"
                 )
             )
+    published = [a.bucket for a in expected if a.bucket.endswith("-published")]
+    portal = portal_user_name(site)
+    expected |= {Access(portal, bucket, "", "read") for bucket in published}
+    expected.add(Access(f"{portal}-backup", bucket_name(site, "govcloud", "ckan-backup"), "", "read-write"))
     for agreement in definition.agreements:
         if agreement.status is AgreementStatus.ACTIVE:
             spec = agreement.agreement.spec

@@ -12,6 +12,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -209,9 +210,7 @@ def test_runbook_has_the_required_sections(name: str) -> None:
         pytest.fail(f"{name} does not exist")
     headings = [m.group(1).strip() for m in re.finditer(r"^#{1,6}\s+(.+)$", path.read_text("utf-8"), re.M)]
     missing = [
-        section
-        for section in REQUIRED_SECTIONS
-        if not any(h.lower().startswith(section.lower()) for h in headings)
+        section for section in REQUIRED_SECTIONS if not any(h.lower().startswith(section.lower()) for h in headings)
     ]
     assert not missing, f"{name} lacks sections {missing}; headings are {headings}"
 
@@ -223,12 +222,30 @@ def test_runbook_shows_commands(name: str) -> None:
     )
 
 
-def _resolve(argv: tuple[str, ...]) -> tuple[click.Command, list[str], str]:
-    """Walk ``govcloud sub [subsub] ...`` down to the command; the rest are its arguments."""
-    command: click.Command = typer.main.get_command(app)
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """click's UsageError, and the one of the click copy that typer >= 0.22 vendors as ``typer._click``."""
+    errors: list[type[Exception]] = [click.UsageError]
+    try:
+        from typer._click.exceptions import UsageError as VendoredUsageError
+    except ImportError:  # typer that uses click itself
+        pass
+    else:
+        errors.append(VendoredUsageError)
+    return tuple(errors)
+
+
+USAGE_ERRORS = _usage_errors()
+
+
+def _resolve(argv: tuple[str, ...]) -> tuple[Any, list[str], str]:
+    """Walk ``govcloud sub [subsub] ...`` down to the command; the rest are its arguments.
+
+    A group is anything with a ``commands`` mapping (click's ``Group`` and typer's own ``TyperGroup``).
+    """
+    command: Any = typer.main.get_command(app)
     path = ["govcloud"]
     rest = list(argv[1:])
-    while isinstance(command, click.Group):
+    while isinstance(getattr(command, "commands", None), dict):
         if not rest or rest[0].startswith("-"):
             pytest.fail(f"`{' '.join(path)}` needs a subcommand; one of {sorted(command.commands)}")
         sub = command.commands.get(rest[0])
@@ -239,13 +256,35 @@ def _resolve(argv: tuple[str, ...]) -> tuple[click.Command, list[str], str]:
     return command, rest, " ".join(path)
 
 
+def _parse(argv: tuple[str, ...]) -> None:
+    target, args, name = _resolve(argv)
+    target.make_context(name, args, resilient_parsing=False)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("govcloud", "diff", "old", "new", "--allow-data-migrations"),
+        ("govcloud", "synth", "--out", "out"),
+        ("govcloud", "validate", "--stack"),
+    ],
+)
+def test_the_check_rejects_unknown_flags_and_missing_values(argv: tuple[str, ...]) -> None:
+    with pytest.raises(USAGE_ERRORS):
+        _parse(argv)
+
+
+def test_the_check_rejects_unknown_subcommands() -> None:
+    with pytest.raises(pytest.fail.Exception, match="no subcommand 'deploy'"):
+        _parse(("govcloud", "deploy", "--stack", "dev"))
+
+
 @pytest.mark.parametrize("command", GOVCLOUD_COMMANDS, ids=str)
 def test_govcloud_command_parses(command: Command) -> None:
-    target, args, name = _resolve(command.argv)
     try:
-        target.make_context(name, args, resilient_parsing=False)
-    except click.UsageError as error:
-        pytest.fail(f"{command}\n  `{name}` rejects {args}: {error.format_message()}")
+        _parse(command.argv)
+    except USAGE_ERRORS as error:
+        pytest.fail(f"{command}\n  rejected: {error}")
 
 
 def _stack_of(argv: tuple[str, ...]) -> str | None:
@@ -261,7 +300,9 @@ def _stack_of(argv: tuple[str, ...]) -> str | None:
 def test_pulumi_command_names_an_existing_stack(command: Command) -> None:
     stack = _stack_of(command.argv)
     assert stack is not None, f"{command}\n  names no stack: add -s national-prod (or th76-prod, dev)"
-    assert (STACKS / f"Pulumi.{stack}.yaml").is_file(), f"{command}\n  stack {stack!r} has no stacks/Pulumi.{stack}.yaml"
+    assert (STACKS / f"Pulumi.{stack}.yaml").is_file(), (
+        f"{command}\n  stack {stack!r} has no stacks/Pulumi.{stack}.yaml"
+    )
 
 
 def test_runbooks_mention_only_existing_stacks_in_govcloud_commands() -> None:
