@@ -7,21 +7,29 @@ violates a mandatory policy), 2 usage error, 3 an internal error (a bug: please 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from govcloud.contract.problems import ContractError, Problem
+from govcloud.console import (
+    EXIT_INVALID,
+    ProjectOption,
+    StackOption,
+    TodayOption,
+    _guard,
+    _project,
+    _usage,
+    err,
+    out,
+)
+from govcloud.contract.problems import ContractError
 from govcloud.contract.stack import (
     StackPaths,
     load_site_config,
@@ -32,8 +40,6 @@ from govcloud.contract.stack import (
 )
 from govcloud.safety import is_data_bearing
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
 app = typer.Typer(
     name="govcloud",
     help="The Government Big Data secure data cloud, as code: validate agency requests, synthesize offline plans.",
@@ -41,62 +47,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-StackOption = Annotated[str, typer.Option("--stack", "-s", help="Stack name, e.g. national-prod.")]
-TodayOption = Annotated[
-    str | None,
-    typer.Option("--today", help="Fix 'today' (YYYY-MM-DD) for agreement windows; default GOVCLOUD_TODAY or the date."),
-]
-ProjectOption = Annotated[
-    Path, typer.Option("--project", help="The govcloud project folder (holds Pulumi.yaml and stacks/).")
-]
-
-
-def _usage(message: str) -> NoReturn:
-    err.print(f"govcloud: {message}", markup=False)
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _report(problems: Sequence[Problem]) -> NoReturn:
-    for problem in problems:
-        err.print(str(problem), markup=False, soft_wrap=True)
-    files = len({p.file for p in problems})
-    err.print(
-        f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}",
-        style="red",
-    )
-    raise typer.Exit(EXIT_INVALID)
-
-
-@contextmanager
-def _guard() -> Iterator[None]:
-    """Contract problems exit 1 with their lines; anything unexpected exits 3 without a traceback."""
-    try:
-        yield
-    except ContractError as error:
-        _report(error.problems)
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except ValueError as error:
-        _usage(str(error))
-    except Exception as error:
-        if os.environ.get("GOVCLOUD_DEBUG"):
-            raise
-        err.print(
-            f"govcloud: internal error: {type(error).__name__}: {error} (set GOVCLOUD_DEBUG=1 for details)",
-            markup=False,
-        )
-        raise typer.Exit(EXIT_INTERNAL) from None
-
-
-def _project(path: Path) -> Path:
-    if not (path / "stacks").is_dir():
-        _usage(f"{path} has no stacks/ folder; run from the govcloud project or pass --project")
-    return path
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
@@ -293,7 +243,7 @@ def diff(
     if result.risky and not allow_data_migration:
         err.print(
             "refusing: pass --allow-data-migration only for a planned, documented migration "
-            "(see runbooks/offboarding.md)"
+            "(see runbooks/offboarding-without-data-loss.md)"
         )
         raise typer.Exit(EXIT_INVALID)
 
@@ -337,7 +287,9 @@ def stacks(
             text = yaml.safe_dump(tenant_stack_config(raw, stack, plan.tenant), allow_unicode=True, sort_keys=False)
             path.write_text(f"# Derived from Pulumi.{stack}.yaml by `govcloud stacks --write`; do not edit.\n{text}")
         state = "[green]present[/]" if path.is_file() else "[yellow]missing (run with --write)[/]"
-        what = {"site": "platform and every tenant", "platform": "site platform"}.get(plan.role, f"tenant {plan.tenant}")
+        what = {"site": "platform and every tenant", "platform": "site platform"}.get(
+            plan.role, f"tenant {plan.tenant}"
+        )
         table.add_row(plan.name, what, f"{path.name}: {state}")
     out.print(table)
     known = {p.name for p in plans}
@@ -345,8 +297,10 @@ def stacks(
     for stale in sorted(stacks_dir.glob(f"{prefix}*.yaml")):
         name = stale.name.removeprefix("Pulumi.").removesuffix(".yaml")
         if name not in known:
-            err.print(f"[yellow]stale[/] {stale.name}: its tenant file is gone; its data is protected "
-                      "(see runbooks/offboarding-without-data-loss.md) — remove the stack deliberately")
+            err.print(
+                f"[yellow]stale[/] {stale.name}: its tenant file is gone; its data is protected "
+                "(see runbooks/offboarding-without-data-loss.md) — remove the stack deliberately"
+            )
 
 
 state_app = typer.Typer(help="The site's Pulumi state backend on the S3-compatible store.", no_args_is_help=True)
@@ -384,8 +338,10 @@ def state_bootstrap(
 
 def _register_subcommands() -> None:
     """Commands that live with their feature (``audit``, ``report``) register themselves here."""
+    from govcloud.audit.command import register as register_audit
     from govcloud.report.command import register as register_report
 
+    register_audit(app)
     register_report(app)
 
 

@@ -25,7 +25,7 @@ from rich.table import Table
 from govcloud.audit.expected import expected_state
 from govcloud.audit.findings import Severity
 from govcloud.audit.run import AuditResult, planned_steps, run_audit
-from govcloud.cli import (
+from govcloud.console import (
     EXIT_INVALID,
     EXIT_USAGE,
     ProjectOption,

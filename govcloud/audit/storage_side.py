@@ -24,8 +24,8 @@ from govcloud.storage.buckets import (
     BucketState,
     IamClient,
     S3Client,
-    _canonical_statement,
     bucket_policy,
+    canonical_statement,
     diff_bucket,
     grants_anonymous_access,
     has_tls_only_statement,
@@ -122,13 +122,13 @@ def audit_bucket(s3: S3Client, bucket: ExpectedBucket, partition: str) -> list[F
     if public_acl:
         add("AUD-S3-004", Severity.CRITICAL, f"the ACL of {spec.name} grants access to everyone", grants=public_acl)
     declared = {
-        _canonical_statement(s)
+        canonical_statement(s)
         for s in bucket_policy(spec.name, spec.public_read_principal_arn, partition=partition)["Statement"]
     }
     undeclared = [
         s
         for s in statements
-        if s.get("Effect") == "Allow" and s not in anonymous and _canonical_statement(s) not in declared
+        if s.get("Effect") == "Allow" and s not in anonymous and canonical_statement(s) not in declared
     ]
     if undeclared:
         add(
@@ -296,7 +296,7 @@ def audit_identity(
     expected: list[dict[str, Any]] = []
     if identity.bucket_names or identity.read_grants:
         expected = identity_policy(identity.bucket_names, identity.read_grants, partition=partition)["Statement"]
-    expected_keys = {_canonical_statement(s) for s in expected}
+    expected_keys = {canonical_statement(s) for s in expected}
     sources, groups = _policy_sources(iam, user)
     managed_source = f"inline policy {IDENTITY_POLICY_NAME}"
     extra: list[dict[str, Any]] = []
@@ -320,7 +320,7 @@ def audit_identity(
                     agreementGrants=[{"bucket": g.bucket, "prefix": g.prefix} for g in identity.read_grants],
                     activeAgreements=list(active_agreements),
                 )
-            elif source != managed_source or _canonical_statement(statement) not in expected_keys:
+            elif source != managed_source or canonical_statement(statement) not in expected_keys:
                 extra.append({"policy": source, "sid": statement.get("Sid"), "statement": statement})
     if extra or groups:
         add(
@@ -331,8 +331,8 @@ def audit_identity(
             groups=groups,
         )
     managed = next((d for s, d in sources if s == managed_source), {})
-    present = {_canonical_statement(s) for s in _statements(managed)}
-    missing = [s for s in expected if _canonical_statement(s) not in present]
+    present = {canonical_statement(s) for s in _statements(managed)}
+    missing = [s for s in expected if canonical_statement(s) not in present]
     if missing:
         add(
             "AUD-IAM-004",

@@ -14,7 +14,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from govcloud.charts import CHARTS, Chart, repository_for
+from govcloud.charts import CHARTS, Chart
+from govcloud.components.helm import helm_release
 from govcloud.components.kubernetes import declare
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
@@ -95,26 +96,7 @@ class Analytics(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions,
     ) -> k8s.helm.v3.Release:
         """A Helm release whose chart, version and values are all visible in the plan."""
-        repository = repository_for(chart, args.site)
-        if chart.is_oci or repository.startswith("oci://"):
-            source: dict[str, Any] = {"chart": f"{repository.rstrip('/')}/{chart.name}"}
-        else:
-            source = {"chart": chart.name, "repository_opts": k8s.helm.v3.RepositoryOptsArgs(repo=repository)}
         name = release_name(args.request, service)
-        release = k8s.helm.v3.Release(
-            name,
-            k8s.helm.v3.ReleaseArgs(
-                name=name,
-                namespace=args.namespace,
-                version=chart.version,
-                values=dict(values),
-                skip_await=False,
-                atomic=True,
-                cleanup_on_fail=True,
-                timeout=RELEASE_TIMEOUT_SECONDS,
-                **source,
-            ),
-            opts,
-        )
+        release = helm_release(name, name, args.namespace, chart, args.site, values, opts)
         self.services.append(service)
         return release

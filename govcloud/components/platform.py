@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from govcloud.charts import CHARTS, repository_for
+from govcloud.charts import CHARTS
 from govcloud.components.bucket_provider import Bucket
+from govcloud.components.helm import helm_release
 from govcloud.components.kubernetes import declare
 from govcloud.components.opendata import OpenDataPortal, OpenDataPortalArgs
 from govcloud.components.storage import StorageKeys, connection
@@ -30,6 +31,7 @@ from govcloud.manifests.platform import (
     PLATFORM_LABEL,
     PLATFORM_NAMESPACES,
     SPARK_OPERATOR,
+    SUPERSET_OPERATOR,
     TENANT_LABEL,
     PlatformNamespace,
     cluster_issuer,
@@ -52,6 +54,7 @@ RELEASES: dict[str, tuple[str, PlatformNamespace]] = {
     "ingress-nginx": ("ingress-nginx", INGRESS),
     "cloudnative-pg": ("cloudnative-pg", DATABASE_OPERATOR),
     "spark-operator": ("spark-operator", SPARK_OPERATOR),
+    "superset-operator": ("superset-operator", SUPERSET_OPERATOR),
     "kyverno": ("kyverno", KYVERNO),
     "monitoring": ("kube-prometheus-stack", MONITORING),
 }
@@ -112,18 +115,14 @@ class SitePlatform(pulumi.ComponentResource):
             declare("platform-storage-class", sc, child)
         self.releases = {}
         for service, (chart_key, namespace) in RELEASES.items():
-            chart = CHARTS[chart_key]
-            self.releases[service] = k8s.helm.v3.Release(
+            self.releases[service] = helm_release(
                 f"platform-{service}",
-                name=service,
-                chart=chart.name,
-                version=chart.version,
-                repository_opts={"repo": repository_for(chart, site)},
-                namespace=namespace.name,
-                values=platform_values(chart_key, definition),
-                atomic=True,
-                cleanup_on_fail=True,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[namespaces[namespace.name]]),
+                service,
+                namespace.name,
+                CHARTS[chart_key],
+                site,
+                platform_values(chart_key, definition),
+                pulumi.ResourceOptions(parent=self, depends_on=[namespaces[namespace.name]]),
             )
         declare(
             "platform-site-issuer",

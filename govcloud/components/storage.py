@@ -16,7 +16,7 @@ from govcloud.components.bucket_provider import Bucket, StorageIdentity
 from govcloud.components.kubernetes import declare
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.manifests.common import tenant_metadata
+from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET, tenant_metadata
 from govcloud.manifests.database import BACKUP_ACCESS_KEY, BACKUP_SECRET_KEY
 from govcloud.naming import storage_identity_name
 from govcloud.safety import data_options
@@ -24,7 +24,7 @@ from govcloud.storage.buckets import ReadGrant, S3Connection
 from govcloud.storage.tenant import backup_identity_name, tenant_buckets
 
 TYPE_TOKEN = "govcloud:tenant:TenantStorage"
-STORAGE_SECRET = "storage-credentials"
+STORAGE_SECRET = STORAGE_CREDENTIALS_SECRET
 
 
 def connection(site: SiteConfig) -> S3Connection:

@@ -103,7 +103,7 @@ NATIONAL_SITE = "national"
 
 #: Namespace names the platform owns; a tenant may never take one.
 RESERVED_NAMES: frozenset[str] = frozenset(
-    {"default", "cnpg-system", "cert-manager", "monitoring", "ckan", "kyverno", "spark-operator"}
+    {"default", "cnpg-system", "cert-manager", "monitoring", "ckan", "kyverno", "spark-operator", "superset-operator"}
 )
 RESERVED_PREFIXES: tuple[str, ...] = ("kube-", "govcloud", "ingress-")
 

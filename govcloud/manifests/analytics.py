@@ -47,7 +47,7 @@ from govcloud.contract.rules import Violation, effective_quota
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import Zone
-from govcloud.manifests.common import tenant_metadata
+from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET, tenant_metadata
 from govcloud.manifests.helm_values import render_values
 from govcloud.manifests.network import OIDC_CLIENT_LABEL, WEB_LABEL
 from govcloud.manifests.quota import MAX_CONTAINER
@@ -204,8 +204,9 @@ def oidc_secret(request: TenantRequest, service: str) -> str:
 
 
 def storage_secret(request: TenantRequest) -> str:
-    """The tenant's object-store keys (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``)."""
-    return f"{request.name}-storage-credentials"
+    """The tenant's object-store keys (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``): the Secret that
+    ``TenantStorage`` builds from the storage identity's outputs (rotated by ``pulumi up``)."""
+    return STORAGE_CREDENTIALS_SECRET
 
 
 def database_readonly_secret(request: TenantRequest) -> str:

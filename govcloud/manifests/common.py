@@ -7,6 +7,9 @@ from typing import Any
 from govcloud.contract.tenant import TenantRequest
 from govcloud.naming import namespace_name, tenant_labels
 
+STORAGE_CREDENTIALS_SECRET = "storage-credentials"
+"""The Secret in every tenant namespace holding its storage identity's keys."""
+
 
 def tenant_metadata(tenant: TenantRequest, name: str, **extra: Any) -> dict[str, Any]:
     """Metadata of an object in the tenant's namespace, carrying the tenant's labels."""

@@ -34,8 +34,18 @@ KYVERNO = PlatformNamespace("kyverno", "restricted", 9443)
 MONITORING = PlatformNamespace("monitoring", "privileged")
 """Node exporters need the host's network and process namespaces: the one privileged platform namespace."""
 OPEN_DATA = PlatformNamespace("ckan", "restricted")
+SUPERSET_OPERATOR = PlatformNamespace("superset-operator", "restricted", 9443)
 
-PLATFORM_NAMESPACES = (CERT_MANAGER, INGRESS, DATABASE_OPERATOR, SPARK_OPERATOR, KYVERNO, MONITORING, OPEN_DATA)
+PLATFORM_NAMESPACES = (
+    CERT_MANAGER,
+    INGRESS,
+    DATABASE_OPERATOR,
+    SPARK_OPERATOR,
+    SUPERSET_OPERATOR,
+    KYVERNO,
+    MONITORING,
+    OPEN_DATA,
+)
 METRICS_PORTS = (9187, 9100, 9090, 8080, 10254)
 
 

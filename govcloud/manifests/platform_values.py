@@ -33,6 +33,9 @@ def platform_values(chart: str, definition: StackDefinition) -> dict[str, Any]:
             },
             "webhook": {"enable": True},
         },
+        "superset-operator": {
+            "watchNamespaces": sorted(t.name for t in definition.tenants if t.spec.analytics.superset.enabled)
+        },
         "kyverno": {"admissionController": {"replicas": 3 if site.environment == "prod" else 1}},
         "kube-prometheus-stack": {
             "prometheus": {

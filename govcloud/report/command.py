@@ -1,7 +1,7 @@
 """``govcloud report``: the auditors' report for one stack, in Thai and English, as HTML, Markdown and JSON.
 
-The CLI module imports this one to register the command, so ``govcloud.cli`` is imported lazily here, and
-so is everything heavy (the model pulls in the Pulumi SDK): ``govcloud --help`` stays fast.
+Shared CLI helpers come from ``govcloud.console``;
+everything heavy is imported lazily (the model pulls in the Pulumi SDK): ``govcloud --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def report(
     ] = None,
 ) -> None:
     """Write the auditors' report: isolation, encryption, backup, quotas, controls and data sharing."""
-    from govcloud import cli
+    from govcloud import console as cli  # the shared exit codes and consoles
     from govcloud.contract.stack import load_stack, resolve_today
     from govcloud.report.model import build_report
     from govcloud.report.render import write_report

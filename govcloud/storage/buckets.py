@@ -402,7 +402,7 @@ def _as_sorted_list(value: Any) -> list[Any]:
     return sorted(items, key=str)
 
 
-def _canonical_statement(statement: Mapping[str, Any]) -> str:
+def canonical_statement(statement: Mapping[str, Any]) -> str:
     """One statement as a comparable string; stores reorder lists and turn 1-lists into strings."""
     canon: dict[str, Any] = {"Effect": statement.get("Effect")}
     for key in ("Action", "NotAction", "Resource", "NotResource"):
@@ -438,8 +438,8 @@ def _is_anonymous(statement: Mapping[str, Any]) -> bool:
 
 def has_tls_only_statement(policy: Mapping[str, Any] | None, name: str, *, partition: str = "aws") -> bool:
     """Whether the policy carries govcloud's deny-without-TLS statement for this bucket."""
-    wanted = _canonical_statement(bucket_policy(name, partition=partition)["Statement"][0])
-    return any(_canonical_statement(s) == wanted for s in _statements(policy))
+    wanted = canonical_statement(bucket_policy(name, partition=partition)["Statement"][0])
+    return any(canonical_statement(s) == wanted for s in _statements(policy))
 
 
 def grants_anonymous_access(policy: Mapping[str, Any] | None) -> bool:
@@ -597,8 +597,8 @@ def _policy_drift(spec: BucketSpec, policy: Mapping[str, Any] | None) -> list[st
     expected = bucket_policy(
         spec.name, spec.public_read_principal_arn, partition=_partition_from_policy(policy)
     )
-    want = {_canonical_statement(s): s for s in expected["Statement"]}
-    have = {_canonical_statement(s): s for s in _statements(policy)}
+    want = {canonical_statement(s): s for s in expected["Statement"]}
+    have = {canonical_statement(s): s for s in _statements(policy)}
     drift = [
         f"bucket policy lacks statement {statement.get('Sid')}"
         for key, statement in want.items()

@@ -67,7 +67,7 @@ def test_tenant_namespace_labels_and_annotations(national_plan: dict[str, Any]) 
 
 def test_namespaces_are_protected_and_retained(example_plan: dict[str, Any]) -> None:
     namespaces = resources_of(example_plan, "Namespace")
-    assert len(namespaces) == len(example_plan["tenants"]) + 7, "tenants plus the 7 platform namespaces"
+    assert len(namespaces) == len(example_plan["tenants"]) + 8, "tenants plus the 8 platform namespaces"
     assert all(r["protect"] and r["retainOnDelete"] for r in namespaces)
 
 

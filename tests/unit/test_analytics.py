@@ -14,13 +14,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govcloud.access import grants_to
 from govcloud.charts import CHARTS, Chart, repository_for
 from govcloud.contract.quantity import parse_quantity
 from govcloud.contract.rules import effective_quota
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.contract.tenant import TenantRequest
-from govcloud.access import grants_to
 from govcloud.manifests import analytics, helm_values
 from govcloud.manifests.analytics import (
     HUB,
@@ -401,7 +401,7 @@ def test_trino_holds_no_secret_values(national: StackDefinition) -> None:
         for env in values["env"]:
             assert set(env) == {"name", "valueFrom"}, env
         storage = {e["valueFrom"]["secretKeyRef"]["name"] for e in values["env"] if e["name"].startswith("AWS_")}
-        assert storage == ({f"{request.name}-storage-credentials"} if request.spec.storage else set())
+        assert storage == ({"storage-credentials"} if request.spec.storage else set()), "the Secret govcloud manages"
         texts = [
             *(v for v in values["catalogs"].values() if v),
             values["server"]["coordinatorExtraConfig"],
