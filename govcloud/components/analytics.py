@@ -42,6 +42,8 @@ class AnalyticsArgs:
     site: SiteConfig
     namespace: pulumi.Input[str]
     shared_catalogs: Sequence[SharedCatalog] = ()
+    waits_for: Sequence[pulumi.Resource] = ()
+    """Platform releases the services need first (the ingress controller, the operators)."""
 
 
 def _in_namespace(manifest: Mapping[str, Any], namespace: pulumi.Input[str]) -> dict[str, Any]:
@@ -59,7 +61,7 @@ class Analytics(pulumi.ComponentResource):
         request, site = args.request, args.site
         analytics = request.spec.analytics
         tenant = request.name
-        child = pulumi.ResourceOptions(parent=self)
+        child = pulumi.ResourceOptions(parent=self, depends_on=list(args.waits_for))
         self.services = []
         if analytics.jupyterhub.enabled:
             self._release("jupyterhub", CHARTS["jupyterhub"], jupyterhub_values(request, site), args, child)
@@ -73,7 +75,7 @@ class Analytics(pulumi.ComponentResource):
             declare(
                 f"{tenant}-superset",
                 _in_namespace(superset_resource(request, site), args.namespace),
-                pulumi.ResourceOptions(parent=self, depends_on=[database]),
+                pulumi.ResourceOptions(parent=self, depends_on=[*args.waits_for, database]),
             )
             self.services.append("superset")
         if analytics.spark.enabled:

@@ -62,7 +62,13 @@ class Tenant(pulumi.ComponentResource):
         if any(s.enabled for s in (analytics.jupyterhub, analytics.trino, analytics.superset, analytics.spark)):
             Analytics(
                 f"{name}-analytics",
-                AnalyticsArgs(request, site, namespace.metadata.apply(lambda m: m["name"]), args.shared_catalogs),  # type: ignore[attr-defined]
+                AnalyticsArgs(
+                    request,
+                    site,
+                    namespace.metadata.apply(lambda m: m["name"]),  # type: ignore[attr-defined]
+                    args.shared_catalogs,
+                    args.platform.waits_for if args.platform is not None else (),
+                ),
                 pulumi.ResourceOptions(parent=self, depends_on=[namespace]),
             )
         if request.spec.open_data.enabled:

@@ -118,3 +118,11 @@ def test_removing_a_tenant_file_removes_only_its_tenant(tmp_path: Path) -> None:
     after = {r.urn for r in result.registrations}
     assert after < before
     assert all("dga" in urn for urn in before - after)
+
+
+def test_tenant_resources_wait_for_the_platform_they_need(national_plan: dict[str, Any]) -> None:
+    by_name = {r["name"]: r for r in national_plan["resources"]}
+    operator = by_name["platform-cloudnative-pg"]["urn"]
+    ingress = by_name["platform-ingress-nginx"]["urn"]
+    assert operator in by_name["nso-database-cluster"]["dependsOn"], "the operator is installed before a Cluster"
+    assert ingress in by_name["nso-jupyterhub"]["dependsOn"], "the ingress class exists before an Ingress"
