@@ -176,3 +176,24 @@ def test_pulumi_project_file_is_valid(shared_dir: Path) -> None:
     project = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text("utf-8"))
     jsonschema.validate(project, schema, cls=jsonschema.Draft202012Validator)
     assert project["stackConfigDir"] == "stacks" and project["runtime"]["name"] == "python"
+
+
+def test_the_contract_documentation_examples_are_valid(tmp_path: Path) -> None:
+    """Every TenantRequest and DataSharingAgreement shown in docs/ validates in the national stack."""
+    import yaml
+
+    from govcloud.contract.stack import load_stack
+
+    project = _project(tmp_path)
+    blocks = []
+    for doc in sorted((REPO_ROOT / "docs").glob("*.md")):
+        for block in doc.read_text("utf-8").split("```yaml\n")[1:]:
+            blocks.append(block.split("```", 1)[0])
+    examples = [yaml.safe_load(b) for b in blocks if "kind: TenantRequest" in b or "kind: DataSharingAgreement" in b]
+    assert len(examples) >= 2
+    for text, example in zip([b for b in blocks if "kind:" in b], examples, strict=True):
+        folder = "tenants" if example["kind"] == "TenantRequest" else "sharing"
+        (project / "stacks" / "national-prod" / folder / f"{example['metadata']['name']}.yaml").write_text(text)
+    definition = load_stack(project / "stacks", "national-prod", "2026-11-25")
+    assert {e["metadata"]["name"] for e in examples} <= {t.name for t in definition.tenants} | {
+        a.name for a in definition.agreements}
