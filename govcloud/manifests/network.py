@@ -24,25 +24,25 @@ CNPG_STATUS_PORT = 8000
 CNPG_METRICS_PORT = 9187
 
 
-def _policy(tenant: TenantRequest, name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": tenant_metadata(tenant, name),
-        "spec": spec,
-    }
+def network_policy(metadata: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": metadata, "spec": spec}
 
 
-def _namespace(name: str) -> dict[str, Any]:
+def in_namespace(name: str) -> dict[str, Any]:
+    """A peer selecting a namespace by the name label the API server sets on every namespace."""
     return {"namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: name}}}
 
 
-def _tcp(*ports: int) -> list[dict[str, Any]]:
+def tcp(*ports: int) -> list[dict[str, Any]]:
     return [{"protocol": "TCP", "port": port} for port in ports]
 
 
-def _ip_block(cidr: str) -> dict[str, Any]:
+def ip_block(cidr: str) -> dict[str, Any]:
     return {"ipBlock": {"cidr": cidr}}
+
+
+def _policy(tenant: TenantRequest, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return network_policy(tenant_metadata(tenant, name), spec)
 
 
 def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dict[str, Any]]:
@@ -61,7 +61,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                     {
                         "to": [
                             {
-                                **_namespace(dns.namespace),
+                                **in_namespace(dns.namespace),
                                 "podSelector": {"matchLabels": dict(dns.pod_labels)},
                             }
                         ],
@@ -86,7 +86,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
             {
                 "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
                 "policyTypes": ["Ingress"],
-                "ingress": [{"from": [_namespace(site.ingress.namespace)]}],
+                "ingress": [{"from": [in_namespace(site.ingress.namespace)]}],
             },
         ),
     ]
@@ -99,7 +99,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 {
                     "podSelector": {},
                     "policyTypes": ["Egress"],
-                    "egress": [{"to": [_ip_block(store.cidr)], "ports": _tcp(store.port)}],
+                    "egress": [{"to": [ip_block(store.cidr)], "ports": tcp(store.port)}],
                 },
             )
         )
@@ -113,8 +113,8 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                     "policyTypes": ["Ingress"],
                     "ingress": [
                         {
-                            "from": [_namespace(DATABASE_OPERATOR_NAMESPACE)],
-                            "ports": _tcp(CNPG_STATUS_PORT, POSTGRES_PORT),
+                            "from": [in_namespace(DATABASE_OPERATOR_NAMESPACE)],
+                            "ports": tcp(CNPG_STATUS_PORT, POSTGRES_PORT),
                         }
                     ],
                 },
@@ -125,7 +125,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 {
                     "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
                     "policyTypes": ["Ingress"],
-                    "ingress": [{"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(CNPG_METRICS_PORT)}],
+                    "ingress": [{"from": [in_namespace(MONITORING_NAMESPACE)], "ports": tcp(CNPG_METRICS_PORT)}],
                 },
             ),
             _policy(
@@ -134,7 +134,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 {
                     "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
                     "policyTypes": ["Egress"],
-                    "egress": [{"to": [_ip_block(site.kubernetes_api.cidr)], "ports": _tcp(site.kubernetes_api.port)}],
+                    "egress": [{"to": [ip_block(site.kubernetes_api.cidr)], "ports": tcp(site.kubernetes_api.port)}],
                 },
             ),
         ]
@@ -148,7 +148,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 {
                     "podSelector": {"matchLabels": {OIDC_CLIENT_LABEL: "true"}},
                     "policyTypes": ["Egress"],
-                    "egress": [{"to": [_ip_block(idp.cidr)], "ports": _tcp(idp.port)}],
+                    "egress": [{"to": [ip_block(idp.cidr)], "ports": tcp(idp.port)}],
                 },
             )
         )
@@ -160,7 +160,7 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 {
                     "podSelector": {},
                     "policyTypes": ["Egress"],
-                    "egress": [{"to": [_ip_block(egress.cidr)], "ports": _tcp(*egress.ports)}],
+                    "egress": [{"to": [ip_block(egress.cidr)], "ports": tcp(*egress.ports)}],
                 },
             )
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from govcloud.contract.site import SiteConfig
 from govcloud.manifests.namespace import pod_security_labels
-from govcloud.manifests.network import NAMESPACE_NAME_LABEL, WEB_LABEL
+from govcloud.manifests.network import WEB_LABEL, in_namespace, network_policy, tcp
 from govcloud.naming import MANAGED_BY, label
 
 PLATFORM_LABEL = label("platform")
@@ -65,20 +65,7 @@ def platform_namespace(namespace: PlatformNamespace, site: SiteConfig) -> dict[s
 
 
 def _policy(namespace: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": _metadata(name, namespace),
-        "spec": spec,
-    }
-
-
-def _in(name: str) -> dict[str, Any]:
-    return {"namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: name}}}
-
-
-def _tcp(*ports: int) -> list[dict[str, Any]]:
-    return [{"protocol": "TCP", "port": port} for port in ports]
+    return network_policy(_metadata(name, namespace), spec)
 
 
 _CNPG_INSTANCES = {"matchLabels": {"cnpg.io/podRole": "instance"}}
@@ -100,15 +87,15 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 "policyTypes": ["Ingress", "Egress"],
                 "ingress": [
                     {"from": [{"podSelector": {}}]},
-                    {"from": [_in(MONITORING.name)], "ports": _tcp(*METRICS_PORTS)},
+                    {"from": [in_namespace(MONITORING.name)], "ports": tcp(*METRICS_PORTS)},
                 ],
                 "egress": [
                     {"to": [{"podSelector": {}}]},
                     {
-                        "to": [{**_in(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
+                        "to": [{**in_namespace(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}],
                         "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
                     },
-                    {"to": [api], "ports": _tcp(site.kubernetes_api.port)},
+                    {"to": [api], "ports": tcp(site.kubernetes_api.port)},
                 ],
             },
         ),
@@ -121,7 +108,7 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 {
                     "podSelector": {},
                     "policyTypes": ["Ingress"],
-                    "ingress": [{"from": [api], "ports": _tcp(namespace.webhook_port)}],
+                    "ingress": [{"from": [api], "ports": tcp(namespace.webhook_port)}],
                 },
             )
         )
@@ -134,7 +121,7 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 {
                     "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
                     "policyTypes": ["Ingress"],
-                    "ingress": [{"ports": _tcp(80, 443)}],
+                    "ingress": [{"ports": tcp(80, 443)}],
                 },
             ),
             _policy(
@@ -145,7 +132,7 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                     "policyTypes": ["Egress"],
                     "egress": [
                         {"to": [{**_TENANTS, "podSelector": {"matchLabels": {WEB_LABEL: "true"}}}]},
-                        {"to": [_in(OPEN_DATA.name), _in(MONITORING.name)]},
+                        {"to": [in_namespace(OPEN_DATA.name), in_namespace(MONITORING.name)]},
                     ],
                 },
             ),
@@ -162,9 +149,9 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                         {
                             "to": [
                                 {**_TENANTS, "podSelector": _CNPG_INSTANCES},
-                                {**_in(OPEN_DATA.name), "podSelector": _CNPG_INSTANCES},
+                                {**in_namespace(OPEN_DATA.name), "podSelector": _CNPG_INSTANCES},
                             ],
-                            "ports": _tcp(8000, 5432),
+                            "ports": tcp(8000, 5432),
                         }
                     ],
                 },
@@ -178,8 +165,8 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 {
                     "podSelector": {},
                     "policyTypes": ["Egress", "Ingress"],
-                    "egress": [{"to": [{"namespaceSelector": {}}], "ports": _tcp(*METRICS_PORTS)}],
-                    "ingress": [{"from": [_in(INGRESS.name)]}],
+                    "egress": [{"to": [{"namespaceSelector": {}}], "ports": tcp(*METRICS_PORTS)}],
+                    "ingress": [{"from": [in_namespace(INGRESS.name)]}],
                 },
             )
         )
@@ -193,10 +180,10 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                     "podSelector": {},
                     "policyTypes": ["Ingress", "Egress"],
                     "ingress": [
-                        {"from": [_in(INGRESS.name)]},
-                        {"from": [_in(DATABASE_OPERATOR.name)], "ports": _tcp(8000, 5432)},
+                        {"from": [in_namespace(INGRESS.name)]},
+                        {"from": [in_namespace(DATABASE_OPERATOR.name)], "ports": tcp(8000, 5432)},
                     ],
-                    "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": _tcp(store.port)}],
+                    "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": tcp(store.port)}],
                 },
             )
         )

@@ -12,7 +12,7 @@ from govcloud.access import SharingGrant
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.analytics import TRINO_PORT, release_name
 from govcloud.manifests.common import tenant_metadata
-from govcloud.manifests.network import NAMESPACE_NAME_LABEL
+from govcloud.manifests.network import in_namespace, network_policy, tcp
 from govcloud.naming import label, namespace_name
 
 AGREEMENT_LABEL = label("agreement")
@@ -37,46 +37,26 @@ def sharing_network_policies(
     """Egress from the consumer's Trino, ingress to the provider's coordinator, on Trino's port only."""
     if not (provider.spec.analytics.trino.enabled and consumer.spec.analytics.trino.enabled):
         return []
-    port = [{"protocol": "TCP", "port": TRINO_PORT}]
+    consumer_trino = {**in_namespace(namespace_name(consumer)), "podSelector": _trino_pods(consumer)}
+    provider_coordinator = {
+        **in_namespace(namespace_name(provider)),
+        "podSelector": _trino_pods(provider, "coordinator"),
+    }
     return [
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "NetworkPolicy",
-            "metadata": _metadata(consumer, grant, "egress"),
-            "spec": {
+        network_policy(
+            _metadata(consumer, grant, "egress"),
+            {
                 "podSelector": _trino_pods(consumer),
                 "policyTypes": ["Egress"],
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                "namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: namespace_name(provider)}},
-                                "podSelector": _trino_pods(provider, "coordinator"),
-                            }
-                        ],
-                        "ports": port,
-                    }
-                ],
+                "egress": [{"to": [provider_coordinator], "ports": tcp(TRINO_PORT)}],
             },
-        },
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "NetworkPolicy",
-            "metadata": _metadata(provider, grant, "ingress"),
-            "spec": {
+        ),
+        network_policy(
+            _metadata(provider, grant, "ingress"),
+            {
                 "podSelector": _trino_pods(provider, "coordinator"),
                 "policyTypes": ["Ingress"],
-                "ingress": [
-                    {
-                        "from": [
-                            {
-                                "namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: namespace_name(consumer)}},
-                                "podSelector": _trino_pods(consumer),
-                            }
-                        ],
-                        "ports": port,
-                    }
-                ],
+                "ingress": [{"from": [consumer_trino], "ports": tcp(TRINO_PORT)}],
             },
-        },
+        ),
     ]
