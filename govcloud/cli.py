@@ -333,7 +333,7 @@ def state_bootstrap(
             err.print(f"govcloud: {error}", markup=False)
             raise typer.Exit(EXIT_INVALID) from None
     out.print(f"[green]✓[/] state bucket {name} is versioned, encrypted, private and TLS-only")
-    out.print(f"pulumi login '{url}'", markup=False)
+    out.print(f"pulumi login '{url}'", markup=False, soft_wrap=True)  # one line, to copy and paste
 
 
 def _register_subcommands() -> None:
