@@ -11,6 +11,7 @@ from govcloud.components.kubernetes import declare
 from govcloud.components.storage import StorageKeys, credentials_secret_manifest
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.analytics import managed_roles
 from govcloud.manifests.common import tenant_metadata
 from govcloud.manifests.database import backup_secret_name, database_cluster, scheduled_backup
 from govcloud.safety import data_options
@@ -42,7 +43,7 @@ class TenantDatabase(pulumi.ComponentResource):
             ),
             after,
         )
-        manifest = database_cluster(request, site)
+        manifest = database_cluster(request, site, tuple(managed_roles(request)))
         waits_for: list[pulumi.Resource] = [*args.depends_on, secret]
         if args.platform is not None:
             manifest["metadata"]["annotations"] = {OPERATOR_ANNOTATION: args.platform.database_operator_release}

@@ -162,24 +162,38 @@ def analytics_violations(request: TenantRequest) -> list[Violation]:
         cpu = HUB.cpu_millis + PROXY.cpu_millis + users * SEAT.cpu_millis
         memory = HUB.memory_mib + PROXY.memory_mib + users * SEAT.memory_mib
         if cpu > limit.cpu_millis or memory > limit.memory_mib:
-            out.append((loc, f"{users} users of {SEAT.cpu} CPU and {SEAT.memory} each, plus the hub, need "
-                             f"{cpu}m CPU and {memory}Mi; the tenant quota is {quota.cpu} CPU and "
-                             f"{limit.memory_mib}Mi: lower maxUsers or raise the quota"))
+            out.append(
+                (
+                    loc,
+                    f"{users} users of {SEAT.cpu} CPU and {SEAT.memory} each, plus the hub, need "
+                    f"{cpu}m CPU and {memory}Mi; the tenant quota is {quota.cpu} CPU and "
+                    f"{limit.memory_mib}Mi: lower maxUsers or raise the quota",
+                )
+            )
         volumes = Decimal((HUB_DB_STORAGE_GIB + users * SEAT_STORAGE_GIB) * _GIB)
         database = request.spec.database
         if database is not None:
             volumes += database.instances * parse_quantity(database.storage)
         if volumes > quota.storage:
-            out.append((loc, f"{users} home volumes of {SEAT_STORAGE_GIB}Gi and the database volumes exceed the "
-                             "tenant's storage quota"))
+            out.append(
+                (
+                    loc,
+                    f"{users} home volumes of {SEAT_STORAGE_GIB}Gi and the database volumes exceed the "
+                    "tenant's storage quota",
+                )
+            )
         if users + 2 > quota.pods:
             out.append((loc, f"needs {users + 2} pods; the tenant quota allows {quota.pods}"))
     if analytics.trino.enabled:
         pods = analytics.trino.workers + 1
         if pods * TRINO_POD.cpu_millis > limit.cpu_millis or pods * TRINO_POD.memory_mib > limit.memory_mib:
-            out.append((("spec", "analytics", "trino", "workers"),
-                        f"{analytics.trino.workers} workers and a coordinator of {TRINO_POD.cpu} CPU and "
-                        f"{TRINO_POD.memory} each do not fit the tenant quota"))
+            out.append(
+                (
+                    ("spec", "analytics", "trino", "workers"),
+                    f"{analytics.trino.workers} workers and a coordinator of {TRINO_POD.cpu} CPU and "
+                    f"{TRINO_POD.memory} each do not fit the tenant quota",
+                )
+            )
     return out
 
 
@@ -601,6 +615,41 @@ def superset_database(request: TenantRequest) -> dict[str, Any]:
             "databaseReclaimPolicy": "retain",
         },
     }
+
+
+def managed_roles(request: TenantRequest) -> list[dict[str, Any]]:
+    """Database roles the tenant's analytics need, as CNPG managed roles (passwords in Secrets, by name).
+
+    ``superset`` owns Superset's metadata database; ``readonly`` (member of ``pg_read_all_data``) is how
+    Superset and Trino read the tenant's data. Platform operations create the password Secrets
+    (docs/analytics.md); nothing here holds a password.
+    """
+    analytics = request.spec.analytics
+    roles: list[dict[str, Any]] = []
+    if request.spec.database is None:
+        return roles
+    if analytics.superset.enabled:
+        roles.append(
+            {
+                "name": SUPERSET_DB_OWNER,
+                "ensure": "present",
+                "login": True,
+                "passwordSecret": {"name": superset_db_secret(request)},
+                "comment": "owner of Superset's metadata database",
+            }
+        )
+    if analytics.superset.enabled or analytics.trino.enabled:
+        roles.append(
+            {
+                "name": "readonly",
+                "ensure": "present",
+                "login": True,
+                "inRoles": ["pg_read_all_data"],
+                "passwordSecret": {"name": database_readonly_secret(request)},
+                "comment": "read-only access for the tenant's analytics",
+            }
+        )
+    return roles
 
 
 # --------------------------------------------------------------------------------------------------

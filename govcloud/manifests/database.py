@@ -60,6 +60,7 @@ class ClusterShape:
     backup_destination: str
     backup_secret: str
     retention_days: int
+    managed_roles: tuple[dict[str, Any], ...] = ()
 
 
 def cnpg_cluster(shape: ClusterShape, site: SiteConfig) -> dict[str, Any]:
@@ -111,6 +112,7 @@ def cnpg_cluster(shape: ClusterShape, site: SiteConfig) -> dict[str, Any]:
             "monitoring": {"enablePodMonitor": True},
             "inheritedMetadata": {"labels": dict(shape.metadata.get("labels", {}))},
             "backup": {"barmanObjectStore": object_store, "retentionPolicy": f"{shape.retention_days}d"},
+            **({"managed": {"roles": list(shape.managed_roles)}} if shape.managed_roles else {}),
         },
     }
 
@@ -131,8 +133,10 @@ def cnpg_scheduled_backup(metadata: dict[str, Any], cluster: str, schedule: str)
     }
 
 
-def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
-    """The CNPG ``Cluster`` for a tenant that asked for a database."""
+def database_cluster(
+    tenant: TenantRequest, site: SiteConfig, managed_roles: tuple[dict[str, Any], ...] = ()
+) -> dict[str, Any]:
+    """The CNPG ``Cluster`` for a tenant that asked for a database (plus the roles its analytics need)."""
     database = _database(tenant)
     return cnpg_cluster(
         ClusterShape(
@@ -146,6 +150,7 @@ def database_cluster(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
             backup_destination=backup_destination(tenant, site),
             backup_secret=backup_secret_name(tenant),
             retention_days=database.backup.retention_days,
+            managed_roles=managed_roles,
         ),
         site,
     )

@@ -208,3 +208,24 @@ def test_precreated_keys_for_stores_without_an_iam_api(tmp_path: Path) -> None:
     dumped = json.dumps([r.inputs for r in monitor.registrations.values()])
     assert "AK-govcloud" not in dumped and "SK-govcloud" not in dumped
     assert all(set(r.inputs["stringData"].values()) <= {"[secret]", "us-east-1", store["endpoint"]} for r in secrets)
+
+
+def test_analytics_roles_are_managed_roles_of_the_tenant_database(national_plan: dict[str, Any]) -> None:
+    definition = load_stack(REPO_ROOT / "stacks", "national-prod", TODAY)
+    clusters = {
+        r["inputs"]["metadata"]["namespace"]: r["inputs"]["spec"] for r in resources_of(national_plan, "Cluster")
+    }
+    databases = {
+        r["inputs"]["metadata"]["namespace"]: r["inputs"]["spec"] for r in resources_of(national_plan, "Database")
+    }
+    for tenant in definition.tenants:
+        if tenant.spec.database is None:
+            continue
+        roles = {r["name"]: r for r in clusters[tenant.name].get("managed", {}).get("roles", [])}
+        analytics = tenant.spec.analytics
+        assert ("superset" in roles) is analytics.superset.enabled
+        assert ("readonly" in roles) is (analytics.superset.enabled or analytics.trino.enabled)
+        if analytics.superset.enabled:
+            assert databases[tenant.name]["owner"] == "superset"
+        for role in roles.values():
+            assert set(role["passwordSecret"]) == {"name"}, "passwords only by Secret reference"
