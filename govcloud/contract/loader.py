@@ -603,6 +603,11 @@ def _syntax_problem(exc: BaseException, name: str, text: str) -> Problem:
     elif "cannot start any token" in p:
         shown = {"`": "a backtick (`)"}.get(char, f"the character {_shown(char)}" if char else "this character")
         message = f"a value cannot start with {shown}; put the whole value in quotes"
+    elif "nesting depth" in p:  # libyaml 0.2.6 and later stop at their own limit
+        message = (
+            f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; a request needs only a few "
+            "levels, so check the indentation"
+        )
     elif "mapping keys are not allowed" in p:
         message = "a `? ` (which starts a key) is not allowed here; put the value in quotes"
     elif "mapping values are not allowed" in p or "unexpected ':'" in p:
