@@ -60,8 +60,11 @@ class TemplateSafetyError(ValueError):
     """A template interpolated a value without ``| tojson``, or did not produce a mapping."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a mapping with the same key twice."""
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """A safe loader (libyaml's parser when available) that refuses a mapping with the same key twice."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -72,7 +75,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
         if key in seen:
             raise TemplateSafetyError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
         seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
+    return mapping
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -100,7 +104,7 @@ def render_text(template_name: str, **context: Any) -> str:
 def render_values(template_name: str, **context: Any) -> dict[str, Any]:
     """Render ``template_name`` (relative to ``k8s_manifests/``) with ``context`` and parse it to a dict."""
     text = render_text(template_name, **context)
-    loaded = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    loaded = yaml.load(text, Loader=_UniqueKeyLoader)
     if not isinstance(loaded, Mapping):
         raise TemplateSafetyError(f"{template_name} rendered {type(loaded).__name__}, not a mapping")
     return dict(loaded)

@@ -126,3 +126,16 @@ def test_tenant_resources_wait_for_the_platform_they_need(national_plan: dict[st
     ingress = by_name["platform-ingress-nginx"]["urn"]
     assert operator in by_name["nso-database-cluster"]["dependsOn"], "the operator is installed before a Cluster"
     assert ingress in by_name["nso-jupyterhub"]["dependsOn"], "the ingress class exists before an Ingress"
+
+
+def test_kubernetes_objects_register_with_the_providers_type_tokens(national_plan: dict[str, Any]) -> None:
+    from govcloud.components.kubernetes import type_token
+
+    assert type_token("v1", "Namespace") == "kubernetes:core/v1:Namespace"
+    assert type_token("postgresql.cnpg.io/v1", "Cluster") == "kubernetes:postgresql.cnpg.io/v1:Cluster"
+    assert type_token("v1", "ServiceAccount", patch=True) == "kubernetes:core/v1:ServiceAccountPatch"
+    for resource in national_plan["resources"]:
+        inputs = resource["inputs"]
+        if resource["type"].startswith("kubernetes:") and "kind" in inputs:
+            patch = resource["type"].endswith("Patch")
+            assert resource["type"] == type_token(inputs["apiVersion"], inputs["kind"], patch=patch)
