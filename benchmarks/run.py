@@ -87,11 +87,62 @@ def child_validate(args: argparse.Namespace) -> None:
     )
 
 
-def _synth_phases(project: Path, stack: str, today: str, out: Path) -> dict[str, Any]:
+def _time_monitor() -> dict[str, float]:
+    """Count the CPU time of the mock monitor's RegisterResource calls, which the SDK makes from worker threads.
+
+    ``capture`` is our ``CapturingMonitor.RegisterResource`` in all; ``sdk`` the SDK's ``MockMonitor`` part of
+    it (deserialize the request, call ``EchoMocks``, serialize the state back). Two clock reads per call.
+    """
+    from pulumi.runtime import mocks
+
+    from govcloud.synth import capture
+
+    spent = {"capture": 0.0, "sdk": 0.0, "calls": 0.0}
+
+    def timed(method: Callable[..., Any], key: str) -> Callable[..., Any]:
+        def wrapper(self: Any, request: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return method(self, request)
+            finally:
+                spent[key] += time.thread_time() - start
+                spent["calls"] += key == "capture"
+
+        return wrapper
+
+    capture.CapturingMonitor.RegisterResource = timed(  # type: ignore[method-assign]
+        capture.CapturingMonitor.RegisterResource, "capture"
+    )
+    mocks.MockMonitor.RegisterResource = timed(mocks.MockMonitor.RegisterResource, "sdk")  # type: ignore[method-assign]
+    return spent
+
+
+def _time_gc() -> dict[str, float]:
+    """Count the time Python's cyclic garbage collector spends, per generation (``gc.callbacks``)."""
+    import gc
+
+    spent = {"gen0_s": 0.0, "gen1_s": 0.0, "gen2_s": 0.0, "gen2_count": 0.0}
+    started: list[float] = [0.0]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            spent[f"gen{info['generation']}_s"] += time.perf_counter() - started[0]
+            spent["gen2_count"] += info["generation"] == 2
+
+    gc.callbacks.append(callback)
+    return spent
+
+
+def _synth_phases(project: Path, stack: str, today: str, out: Path, time_monitor: bool = True) -> dict[str, Any]:
     """What ``govcloud synth`` does, phase by phase (without printing the summary tables)."""
     from govcloud.synth.engine import synthesize
     from govcloud.synth.plan import plan_document, write_plan
     from govcloud.synth.policy import mandatory_failures, run_policies
+
+    monitor = _time_monitor() if time_monitor else {"capture": 0.0, "sdk": 0.0, "calls": 0.0}
+    collector = _time_gc()
 
     c0, t0 = time.process_time(), time.perf_counter()
     result = synthesize(project, stack, today)
@@ -112,6 +163,12 @@ def _synth_phases(project: Path, stack: str, today: str, out: Path) -> dict[str,
         "write_s": t5 - t4,
         "seconds": t5 - t0,
         "program_cpu_s": c1 - c0,
+        "monitor_cpu_s": monitor["capture"],
+        "mock_monitor_cpu_s": monitor["sdk"],
+        "monitor_calls": monitor["calls"],
+        "gc_s": collector["gen0_s"] + collector["gen1_s"] + collector["gen2_s"],
+        "gc_gen2_s": collector["gen2_s"],
+        "gc_gen2_count": collector["gen2_count"],
         "cpu_s": c5 - c0,
         "resources": len(result.registrations),
         "custom": custom,
@@ -131,8 +188,12 @@ def child_synth(args: argparse.Namespace) -> None:
 
     imported = time.perf_counter()
     rss = _rss_now_mib()
+    if args.gc == "off":  # a what-if, not what govcloud does: no cyclic garbage collection during synth
+        import gc
+
+        gc.disable()
     phases = _synth_phases(Path(args.project), args.stack, args.today, Path(args.synth_out))
-    _emit({"import_s": imported - start, "rss_after_import_mib": rss, **phases})
+    _emit({"import_s": imported - start, "rss_after_import_mib": rss, "gc": args.gc or "on", **phases})
 
 
 def _run_under_mocks(program: Callable[[], None], stack: str) -> int:
@@ -289,51 +350,31 @@ def _label(func: tuple[str, int, str]) -> str:
     return f"{path}:{line}({name})"
 
 
-IDLE = frozenset({"<method 'get' of '_queue.SimpleQueue' objects>", "<method 'poll' of 'select.epoll' objects>"})
-"""Waiting, not working: an executor thread waiting for work, the event loop waiting for an executor thread."""
+IDLE = frozenset({"<method 'poll' of 'select.epoll' objects>"})
+"""Waiting, not working: the event loop waiting for the executor threads."""
 
 
 def child_profile(args: argparse.Namespace) -> None:
     """One synth under cProfile: top functions, own time by origin, and what our code spends where.
 
-    The SDK makes every monitor call (RegisterResource, ...) in a worker thread of asyncio's default
-    executor, so each thread started during the run gets its own profiler and all are merged: a main-thread
-    profile alone would miss the mock monitor, our CapturingMonitor and the protobuf work. Profilers count
-    wall time: idle waits (a worker waiting for work, the event loop waiting in epoll) are left out of the
-    totals, but a thread waiting for the GIL is charged to the function it is in, so the merged total is
-    somewhat above the process's CPU time.
+    Only the main thread is profiled: the SDK makes its monitor calls (RegisterResource, ...) from worker
+    threads of asyncio's executor, and a wall-clock profile of those threads is mostly time spent waiting for
+    the GIL. Their CPU time is measured instead, without a profiler, by the synth runs (``monitor_cpu_s``).
+    The event loop's idle waits in epoll (for those threads) are left out of the totals.
     """
     import cProfile
     import pstats
-    import threading
 
     import govcloud.synth.engine
     import govcloud.synth.plan
     import govcloud.synth.policy  # noqa: F401
 
-    workers: list[cProfile.Profile] = []
-
-    def profile_thread(frame: Any, event: str, arg: Any) -> None:
-        worker = cProfile.Profile()
-        workers.append(worker)
-        worker.enable()  # replaces this hook in the new thread
-
     profiler = cProfile.Profile()
-    threading.setprofile(profile_thread)
     profiler.enable()
-    phases = _synth_phases(Path(args.project), args.stack, args.today, Path(args.synth_out))
+    phases = _synth_phases(Path(args.project), args.stack, args.today, Path(args.synth_out), time_monitor=False)
     profiler.disable()
-    threading.setprofile(None)
-
-    def own_total(profile: cProfile.Profile) -> float:
-        table: dict[Any, tuple[int, int, float, float, Any]] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-        return sum(entry[2] for func, entry in table.items() if func[2] not in IDLE)
-
-    main_s, workers_s = own_total(profiler), sum(own_total(w) for w in workers)
+    profiler.dump_stats(args.pstats)
     stats = pstats.Stats(profiler)
-    for worker in workers:
-        stats.add(worker)
-    stats.dump_stats(args.pstats)
     raw: dict[tuple[str, int, str], tuple[int, int, float, float, dict[Any, Any]]] = stats.stats  # type: ignore[attr-defined]
     total = sum(entry[2] for func, entry in raw.items() if func[2] not in IDLE)
     idle = sum(entry[2] for func, entry in raw.items() if func[2] in IDLE)
@@ -387,9 +428,6 @@ def child_profile(args: argparse.Namespace) -> None:
         {
             **phases,
             "profiled_total_s": total,
-            "profiled_main_s": main_s,
-            "profiled_workers_s": workers_s,
-            "profiled_threads": len(workers),
             "profiled_idle_s": idle,
             "top_cumulative": [row(f) for f in top[:15]],
             "top_ours": [row(f) for f in ours[:20]],
@@ -402,7 +440,28 @@ def child_profile(args: argparse.Namespace) -> None:
     )
 
 
+def child_imports(args: argparse.Namespace) -> None:
+    """What ``import govcloud.cli`` costs, by the modules it imports directly (``python -X importtime``)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import govcloud.cli"], capture_output=True, text=True, check=True
+    )
+    entries: list[tuple[str, float]] = []
+    total = 0.0
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        _, cumulative, name = line[len("import time:") :].split("|")
+        depth = (len(name) - len(name.lstrip()) - 1) // 2
+        if name.strip() == "govcloud.cli":
+            total = int(cumulative) / 1e6
+        elif depth == 1:
+            entries.append((name.strip(), int(cumulative) / 1e6))
+    entries.sort(key=lambda e: e[1], reverse=True)
+    _emit({"seconds": total, "direct_imports": [{"module": m, "seconds": t} for m, t in entries[:8]]})
+
+
 CHILDREN: dict[str, Callable[[argparse.Namespace], None]] = {
+    "imports": child_imports,
     "validate": child_validate,
     "synth": child_synth,
     "floor": child_floor,
@@ -586,6 +645,9 @@ class Results:
     sharded: Measurement | None
     sharded_validate: Measurement | None
     profile: dict[str, Any] | None
+    cli_startup: Measurement | None = None
+    no_gc: dict[int, Measurement] = field(default_factory=dict)
+    imports: dict[str, Any] | None = None
     validate_n: int = VALIDATE_N
     sharded_n: int = SHARDED_N
     profile_n: int = PROFILE_N
@@ -626,6 +688,7 @@ def render(results: Results, previous_analysis: str) -> str:
                 _s(inproc.value("cpu_s")),
                 f"{1000 * inproc.value('seconds') / n:.2f}",
                 f"{_s(inproc.value('import_s'))}",
+                _s(inproc.median(lambda x: x.wall_s)),
                 f"{_s(cli.median(lambda x: x.wall_s))} ({cli.spread(lambda x: x.wall_s)})",
                 _s(cli.median(lambda x: x.cpu_s)),
                 f"{cli.median(lambda x: x.maxrss_mib):.0f}",
@@ -640,6 +703,7 @@ def render(results: Results, previous_analysis: str) -> str:
             "in-process CPU (s)",
             "ms / file",
             "import (s)",
+            "whole child: python + imports + `load_stack` (s)",
             "`govcloud validate --stack` wall (s, range)",
             "CLI CPU (s)",
             "CLI peak RSS (MiB)",
@@ -666,6 +730,26 @@ def render(results: Results, previous_analysis: str) -> str:
         "The in-process number is `load_stack` alone (parse, per-file models, cross-field and cross-file "
         "rules); the CLI number adds interpreter start-up, imports and printing — what a user actually waits.",
         "",
+    ]
+    if r.cli_startup is not None:
+        lines += [
+            f"**CLI start-up**: `govcloud --help`, which validates nothing, takes "
+            f"**{_s(r.cli_startup.median(lambda x: x.wall_s))} s** wall (median of {len(r.cli_startup.runs)}, peak RSS "
+            f"{r.cli_startup.median(lambda x: x.maxrss_mib):.0f} MiB): that much of every CLI number above is "
+            "interpreter start-up and imports.",
+            "",
+        ]
+    if r.imports is not None:
+        lines += [
+            f"`import govcloud.cli` alone takes {_s(r.imports['seconds'])} s (`python -X importtime`, one run); "
+            "the modules it imports directly, by cumulative import time:",
+            "",
+        ]
+        lines += _table(
+            ["module", "cumulative import (s)"],
+            [[f"`{e['module']}`", _s(e["seconds"])] for e in r.imports["direct_imports"]],
+        )
+    lines += [
         "## 3. synth (in-process `synthesize` + `plan_document` + `run_policies` + `write_plan`)",
         "",
     ]
@@ -711,9 +795,50 @@ def render(results: Results, previous_analysis: str) -> str:
         "`program` is `synthesize()`: the real Pulumi program under the SDK's mock monitor, including the "
         "stack's validation. `process wall` adds interpreter start-up and imports.",
         "",
-        "## 4. Pulumi SDK floor (same resource count, tiny inputs)",
+        "**Where the CPU time of synth goes** (measured without a profiler: the mock monitor's calls are timed "
+        "with the thread's CPU clock; validation is `load_stack` from section 1):",
         "",
     ]
+    rows = []
+    for n in r.sizes:
+        m = r.synth[n]
+        cpu = m.value("cpu_s")
+        program = m.value("program_cpu_s")
+        monitor, sdk_monitor = m.value("monitor_cpu_s"), m.value("mock_monitor_cpu_s")
+        validation = r.validate[n][0].value("cpu_s") if n in r.validate else 0.0
+        rest = program - monitor - validation
+        after = cpu - program
+
+        def pct(value: float, total: float = cpu) -> str:
+            return f"{_s(value)} ({100 * value / total:.0f} %)"
+
+        rows.append(
+            [
+                n,
+                _s(cpu),
+                pct(validation),
+                pct(rest),
+                pct(sdk_monitor),
+                pct(monitor - sdk_monitor),
+                pct(after),
+                f"{_s(m.value('gc_s'))} ({100 * m.value('gc_s') / m.value('seconds'):.0f} %), "
+                f"{int(m.value('gc_gen2_count'))} full",
+            ]
+        )
+    lines += _table(
+        [
+            "N",
+            "synth CPU (s)",
+            "validation",
+            "program, main thread: our components + SDK constructors and registration",
+            "SDK mock monitor (worker threads)",
+            "our CapturingMonitor (worker threads)",
+            "plan + policies + write_plan",
+            "of all that: cyclic GC (s, % of synth wall, full collections)",
+        ],
+        rows,
+    )
+    lines += ["## 4. Pulumi SDK floor (same resource count, tiny inputs)", ""]
     rows = []
     for n in r.sizes:
         floor, synth = r.floor[n], r.synth[n]
@@ -861,6 +986,41 @@ def render(results: Results, previous_analysis: str) -> str:
             "one tenant.",
             "",
         ]
+    if r.no_gc:
+        lines += [
+            "## 7. What-if: synth with Python's cyclic garbage collector off",
+            "",
+            "Not what govcloud does today: the same synth child with `gc.disable()` after its imports, one run "
+            "per N, to size the GC's share (section 3 counts its collections with `gc.callbacks`).",
+            "",
+        ]
+        rows = []
+        for n, off in sorted(r.no_gc.items()):
+            on = r.synth[n]
+            rows.append(
+                [
+                    n,
+                    _s(on.value("seconds")),
+                    _s(on.value("gc_s")),
+                    _s(off.value("seconds")),
+                    f"{100 * (1 - off.value('seconds') / on.value('seconds')):.0f} %",
+                    f"{on.median(lambda x: x.maxrss_mib):.0f} → {off.median(lambda x: x.maxrss_mib):.0f}",
+                ]
+            )
+        lines += _table(
+            [
+                "N",
+                "synth total, GC on (s)",
+                "of which GC (s)",
+                "synth total, GC off (s)",
+                "faster by",
+                "peak RSS on → off (MiB)",
+            ],
+            rows,
+        )
+        if SCALE_FROM in r.no_gc and SCALE_TO in r.no_gc:
+            ratio = r.no_gc[SCALE_TO].value("seconds") / r.no_gc[SCALE_FROM].value("seconds")
+            lines += [f"With the GC off, T({SCALE_TO}) / T({SCALE_FROM}) = {ratio:.2f}.", ""]
     lines += ["## What dominates the time", ""]
     if r.profile is not None:
         p = r.profile
@@ -868,10 +1028,15 @@ def render(results: Results, previous_analysis: str) -> str:
             f"cProfile of one N = {r.profile_n} synth ({int(p['resources'])} resources). Under the profiler the "
             f"run took {_s(p['seconds'])} s (program {_s(p['program_s'])}, plan + policies "
             f"{_s(p['plan_s'] + p['policies_s'])}, write_plan {_s(p['write_s'])}); profiling inflates "
-            "call-heavy code, so read these as shares, not as timings. The raw profile is kept in "
+            "call-heavy code, so read these as shares, not as timings. Only the main thread is profiled: the "
+            "SDK sends its monitor calls from executor threads, whose CPU time is measured without a profiler "
+            "in section 3 (the *mock monitor* columns), and whose GIL time is charged to whatever the main "
+            f"thread was doing. The event loop's idle waits for them ({_s(p['profiled_idle_s'])} s) are left "
+            "out. The raw profile is kept in "
             f"`benchmarks/out/profile-{r.profile_n}.pstats` (`python -m pstats`).",
             "",
-            "**Top 15 functions by cumulative time** (asyncio's event-loop frames left out: they wrap everything):",
+            "**Top 15 functions by cumulative time** (the harness, `synthesize`/`run_program` and the event "
+            "loop's and threads' own frames left out: they wrap everything):",
             "",
         ]
         lines += _table(
@@ -950,6 +1115,10 @@ def main_parent(args: argparse.Namespace) -> None:
             )
             validate[n] = (inproc, cli_run)
 
+        log("CLI start-up")
+        cli_startup = bench.measure("cli-help", fixed([*cli, "--help"]))
+        imports = bench.measure("imports", fixed(bench.child("imports")), 1).runs[0].report
+
         synth: dict[int, Measurement] = {}
         floor: dict[int, Measurement] = {}
         for n in sizes:
@@ -976,6 +1145,27 @@ def main_parent(args: argparse.Namespace) -> None:
             )
             if n != args.replay_n:
                 shutil.rmtree(plan_dir, ignore_errors=True)
+
+        no_gc: dict[int, Measurement] = {}
+        if args.what_if:
+            for n in (SCALE_FROM, SCALE_TO):
+                if n in sizes:
+                    log(f"what-if: synth N={n} with the cyclic GC off")
+                    no_gc[n] = bench.measure(
+                        f"synth-nogc-{n}",
+                        fixed(
+                            bench.child(
+                                "synth",
+                                project=sites[n],
+                                stack=STACK,
+                                today=TODAY,
+                                synth_out=work / f"nogc-{n}",
+                                gc="off",
+                            )
+                        ),
+                        1,
+                    )
+                    shutil.rmtree(work / f"nogc-{n}", ignore_errors=True)
 
         replay = None
         if args.replay_n in sizes:
@@ -1047,6 +1237,9 @@ def main_parent(args: argparse.Namespace) -> None:
             sharded=sharded,
             sharded_validate=sharded_validate,
             profile=profile,
+            cli_startup=cli_startup,
+            no_gc=no_gc,
+            imports=imports,
             validate_n=args.validate_n,
             sharded_n=args.sharded_n,
             profile_n=args.profile_n,
@@ -1059,6 +1252,9 @@ def main_parent(args: argparse.Namespace) -> None:
             "sharded": [r.__dict__ for r in sharded.runs],
             "stacks_write": [r.__dict__ for r in stacks_run.runs],
             "profile": profile,
+            "cli_startup": [r.__dict__ for r in cli_startup.runs],
+            "synth_gc_off": {n: [r.__dict__ for r in m.runs] for n, m in no_gc.items()},
+            "imports": imports,
         }
         (keep_dir / "results.json").write_text(json.dumps(raw, indent=1, default=str), "utf-8")
         out_path.write_text(render(results, _existing_analysis(out_path)), "utf-8")
@@ -1085,6 +1281,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="synth and floor for N ≥ 400 run once (default on)",
     )
     parser.add_argument("--replay-n", type=int, default=PROFILE_N, help="N whose plan the replay floor re-registers")
+    parser.add_argument(
+        "--what-if",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=f"also synth N={SCALE_FROM} and N={SCALE_TO} once with the cyclic GC off (default on)",
+    )
     parser.add_argument("--validate-n", type=int, default=VALIDATE_N, help="the large validate-only site")
     parser.add_argument("--sharded-n", type=int, default=SHARDED_N, help="the sharded site (at least 7 tenants)")
     parser.add_argument("--profile-n", type=int, default=PROFILE_N, help="the site profiled with cProfile")
@@ -1092,7 +1294,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated sites and child logs")
     # Child mode (internal).
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
-    for option in ("project", "stack", "today", "synth-out", "components", "custom", "plan", "pstats"):
+    for option in ("project", "stack", "today", "synth-out", "components", "custom", "plan", "pstats", "gc"):
         parser.add_argument(f"--{option}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -11,20 +11,13 @@ import enum
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-import urllib3
-from botocore.exceptions import BotoCoreError, ClientError
-from kubernetes import config as kube_config
-from kubernetes.client import ApiClient
-from kubernetes.client.exceptions import ApiException
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from govcloud.audit.expected import expected_state
 from govcloud.audit.findings import Severity
-from govcloud.audit.run import AuditResult, planned_steps, run_audit
 from govcloud.console import (
     EXIT_INVALID,
     EXIT_USAGE,
@@ -38,14 +31,12 @@ from govcloud.console import (
     out,
 )
 from govcloud.contract.stack import StackPaths, load_site_config, resolve_today
-from govcloud.storage.buckets import (
-    IamClient,
-    MissingCredentialsError,
-    S3Client,
-    S3Connection,
-    iam_client,
-    s3_client,
-)
+
+if TYPE_CHECKING:  # the Kubernetes client, boto3 and the audit itself load only when `audit` runs
+    from kubernetes.client import ApiClient
+
+    from govcloud.audit.run import AuditResult
+    from govcloud.storage.buckets import IamClient, S3Client
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -144,6 +135,8 @@ def _plan(stack: str, project: Path, plan: Path | None, day: dt.date) -> dict[st
 def _kubernetes(kubeconfig: Path | None, context: str | None) -> ApiClient:
     if kubeconfig is not None and not kubeconfig.is_file():
         _usage(f"kubeconfig {kubeconfig} does not exist")
+    from kubernetes import config as kube_config
+
     # KUBECONFIG is read now, as kubectl does: the library reads it once, when it is imported.
     config_file = str(kubeconfig) if kubeconfig is not None else os.environ.get("KUBECONFIG") or None
     try:
@@ -157,6 +150,8 @@ def _kubernetes(kubeconfig: Path | None, context: str | None) -> ApiClient:
 
 def _storage(project: Path, stack: str) -> tuple[S3Client, IamClient | None]:
     """Clients for the stack's object store; credentials come from the environment, never from files."""
+    from govcloud.storage.buckets import MissingCredentialsError, S3Connection, iam_client, s3_client
+
     store = load_site_config(StackPaths.of(project / "stacks", stack).config).object_store
     conn = S3Connection(endpoint_url=store.endpoint, region=store.region, addressing_style=store.addressing_style)
     try:
@@ -170,6 +165,13 @@ def _storage(project: Path, stack: str) -> tuple[S3Client, IamClient | None]:
 def _scan(
     document: dict[str, Any], kube: ApiClient | None, s3: S3Client | None, iam: IamClient | None, moment: dt.datetime
 ) -> AuditResult:
+    import urllib3
+    from botocore.exceptions import BotoCoreError, ClientError
+    from kubernetes.client.exceptions import ApiException
+
+    from govcloud.audit.expected import expected_state
+    from govcloud.audit.run import planned_steps, run_audit
+
     total = planned_steps(
         expected_state(document), kubernetes=kube is not None, storage=s3 is not None, identities=iam is not None
     )
