@@ -196,6 +196,16 @@ def child_synth(args: argparse.Namespace) -> None:
     _emit({"import_s": imported - start, "rss_after_import_mib": rss, "gc": args.gc or "on", **phases})
 
 
+def _emit_mocked_run(program: Callable[[], None], stack: str, import_s: float, rss: float) -> None:
+    """Time ``program`` under the mock monitor and report it the way every floor measurement is reported."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    registered = _run_under_mocks(program, stack)
+    cpu, done = time.process_time() - c0, time.perf_counter()
+    _emit(
+        {"import_s": import_s, "rss_after_import_mib": rss, "seconds": done - t0, "cpu_s": cpu, "resources": registered}
+    )
+
+
 def _run_under_mocks(program: Callable[[], None], stack: str) -> int:
     """Run ``program`` exactly as ``govcloud.synth.engine.run_program`` runs ours; returns registrations."""
     from pulumi.runtime import set_mocks, settings
@@ -240,18 +250,7 @@ def child_floor(args: argparse.Namespace) -> None:
         for group in groups:
             group.register_outputs({})
 
-    c0, t0 = time.process_time(), time.perf_counter()
-    registered = _run_under_mocks(program, "floor")
-    cpu, done = time.process_time() - c0, time.perf_counter()
-    _emit(
-        {
-            "import_s": imported - start,
-            "rss_after_import_mib": rss,
-            "seconds": done - t0,
-            "cpu_s": cpu,
-            "resources": registered,
-        }
-    )
+    _emit_mocked_run(program, "floor", imported - start, rss)
 
 
 def child_replay(args: argparse.Namespace) -> None:
@@ -297,18 +296,7 @@ def child_replay(args: argparse.Namespace) -> None:
                 assert isinstance(component, pulumi.ComponentResource)
                 component.register_outputs({})
 
-    c0, t0 = time.process_time(), time.perf_counter()
-    registered = _run_under_mocks(program, "replay")
-    cpu, done = time.process_time() - c0, time.perf_counter()
-    _emit(
-        {
-            "import_s": imported - start,
-            "rss_after_import_mib": rss,
-            "seconds": done - t0,
-            "cpu_s": cpu,
-            "resources": registered,
-        }
-    )
+    _emit_mocked_run(program, "replay", imported - start, rss)
 
 
 def _origin(filename: str) -> str:

@@ -270,6 +270,7 @@ def stacks(
     """List the Pulumi stacks a site needs (sharded sites: a platform stack plus one per tenant)."""
     import yaml
 
+    from govcloud.contract.stack import read_stack_config
     from govcloud.layout import site_stacks, tenant_stack_config
 
     project = _project(project)
@@ -277,7 +278,7 @@ def stacks(
     with _guard():
         definition = load_stack(stacks_dir, stack, today)
         plans = site_stacks(definition)
-        raw = yaml.safe_load(StackPaths.of(stacks_dir, stack).config.read_text("utf-8"))["config"]
+        _, raw = read_stack_config(StackPaths.of(stacks_dir, stack).config)
     table = Table(title=f"stacks of {stack} ({definition.site.layout} layout)")
     for column in ("stack", "declares", "config file"):
         table.add_column(column)

@@ -128,14 +128,18 @@ def site_config_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in config.items() if str(key).startswith(prefix)}
 
 
+def read_stack_config(config_file: Path) -> tuple[SourceDocument, dict[str, Any]]:
+    """Load ``Pulumi.<stack>.yaml`` safely and return it with its ``config:`` mapping."""
+    doc = load_document(config_file, display_name(config_file))
+    config = doc.data.get("config") if isinstance(doc.data, dict) else None
+    if not isinstance(config, dict):
+        raise ContractError([Problem(doc.display_name, 1, "config", "the stack config has no `config:` mapping")])
+    return doc, config
+
+
 def load_site_config(config_file: Path) -> SiteConfig:
     """Read ``Pulumi.<stack>.yaml``; problems point at the lines of its ``govcloud:`` keys."""
-    try:
-        doc = load_document(config_file, display_name(config_file))
-    except ContractError:
-        raise
-    if not isinstance(doc.data.get("config"), dict):
-        raise ContractError([Problem(doc.display_name, 1, "config", "the stack config has no `config:` mapping")])
+    doc, _ = read_stack_config(config_file)
     values = site_config_values(doc.data)
 
     def line_of(loc: Sequence[str | int]) -> int:

@@ -18,10 +18,9 @@ from pulumi.runtime.sync_await import _sync_await
 from govcloud import program
 from govcloud.components.site import PLATFORM_EXPORT, Site, platform_exports
 from govcloud.components.tenant import TYPE_TOKEN as TENANT_TYPE
-from govcloud.contract.loader import load_document
 from govcloud.contract.problems import ContractError, Problem
 from govcloud.contract.site import CONFIG_NAMESPACE
-from govcloud.contract.stack import TODAY_ENV, StackPaths, display_name, resolve_today
+from govcloud.contract.stack import TODAY_ENV, StackPaths, display_name, read_stack_config, resolve_today
 from govcloud.synth.capture import SECRET, CapturingMonitor, EchoMocks, Registration
 
 PROJECT_NAME = "govcloud"
@@ -46,10 +45,7 @@ def stack_config(stacks_dir: Path, stack: str) -> tuple[dict[str, str], list[str
     path = StackPaths.of(stacks_dir, stack).config
     if not path.is_file():
         raise ContractError([Problem(display_name(path), 1, "(document)", f"no stack config for stack '{stack}'")])
-    doc = load_document(path, display_name(path))
-    raw = doc.data.get("config") if isinstance(doc.data, dict) else None
-    if not isinstance(raw, dict):
-        raise ContractError([Problem(doc.display_name, 1, "config", "the stack config has no `config:` mapping")])
+    _, raw = read_stack_config(path)
     values: dict[str, str] = {}
     secret_keys: list[str] = []
     for key, value in raw.items():
