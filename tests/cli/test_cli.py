@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from govcloud.cli import app
 from govcloud.contract.schema import SCHEMA_FILES, render
+from govcloud.contract.stack import display_name
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -78,7 +79,7 @@ def test_broken_files_never_produce_a_traceback(tmp_path: Path, content: bytes, 
     assert result.returncode == 1, result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0].startswith(f"{path}:")
+    assert result.stderr.splitlines()[0].startswith(f"{display_name(path)}:"), "paths shown as the user would type them"
 
 
 @pytest.mark.parametrize(
@@ -196,4 +197,5 @@ def test_the_contract_documentation_examples_are_valid(tmp_path: Path) -> None:
         (project / "stacks" / "national-prod" / folder / f"{example['metadata']['name']}.yaml").write_text(text)
     definition = load_stack(project / "stacks", "national-prod", "2026-11-25")
     assert {e["metadata"]["name"] for e in examples} <= {t.name for t in definition.tenants} | {
-        a.name for a in definition.agreements}
+        a.name for a in definition.agreements
+    }

@@ -358,11 +358,13 @@ def test_file_name_must_equal_metadata_name(tmp_path: Path) -> None:
     path = tmp_path / "tenants" / "stats.yaml"
     path.parent.mkdir()
     path.write_text("apiVersion: govcloud/v1\nkind: TenantRequest\nmetadata:\n  name: nso\nspec: {}\n", "utf-8")
-    from govcloud.contract.stack import validate_documents
+    from govcloud.contract.stack import display_name, validate_documents
     from tests.unit.contract_helpers import SITE, TODAY
 
     found = [str(p) for p in validate_documents([path], SITE, TODAY)[2]]
-    assert f"{path}:4: metadata.name: is 'nso' but the file is named 'stats.yaml'; they must match" in found
+    assert (
+        f"{display_name(path)}:4: metadata.name: is 'nso' but the file is named 'stats.yaml'; they must match" in found
+    )
 
 
 def test_problems_name_file_and_line(tmp_path: Path) -> None:
