@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.prerequisites import missing
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,7 +22,7 @@ def shared_dir() -> Path:
     """The ``../shared`` folder; tests that need it skip, saying why, when it is absent."""
     root = shared_root()
     if not (root / "schemas").is_dir():
-        pytest.skip(f"../shared is absent ({root}): upstream CRD and chart schemas are needed for this test")
+        missing(f"../shared is absent ({root}): upstream CRD and chart schemas are needed for this test")
     return root
 
 

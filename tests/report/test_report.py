@@ -28,6 +28,7 @@ from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import TIER_PRESETS, Ministry, Tier
 from govcloud.policy.baseline import POLICIES
 from govcloud.report import i18n
+from tests.prerequisites import missing
 from govcloud.report.command import register
 from govcloud.report.i18n import MESSAGES, Translator, placeholders
 from govcloud.report.model import CHECKS, ReportData, build_report, report_from_json
@@ -509,7 +510,7 @@ CHROMIUM_FLAGS = (
 def chromium() -> str:
     found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if found is None:
-        pytest.skip("chromium not installed")
+        missing("chromium not installed (apt-get install chromium)")
     return found
 
 
@@ -611,7 +612,7 @@ def test_browser_draws_thai_glyphs_not_boxes(chromium: str, tmp_path: Path) -> N
     """Thai consonants must not render like unassigned code points (which every font draws as a box)."""
     fc_list = shutil.which("fc-list")
     if fc_list and not subprocess.run([fc_list, ":lang=th"], capture_output=True, text=True).stdout.strip():
-        pytest.skip("no Thai font installed (apt-get install fonts-noto-core): Thai would render as boxes")
+        missing("no Thai font installed (apt-get install fonts-noto-core): Thai would render as boxes")
     shots = []
     for name, text in (("thai", "กขคง"), ("boxes", "\ue000\ue001\ue002\ue003")):
         page = tmp_path / f"{name}.html"
