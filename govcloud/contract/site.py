@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Annotated, Literal
 
@@ -11,6 +12,9 @@ from govcloud.contract.fields import DNS_LABEL, ContractModel, Hostname
 from govcloud.contract.vocabulary import NATIONAL_SITE, PROVINCES
 
 CONFIG_NAMESPACE = "govcloud"
+DEFAULT_KUBERNETES_VERSION = "1.36"
+"""A version every pinned operator supports: CloudNativePG 1.30 supports Kubernetes 1.34-1.36
+(cloudnative-pg docs/src/supported_releases.md at v1.30.0); the real control plane in the tests runs it too."""
 
 
 def _site(value: str) -> str:
@@ -21,7 +25,7 @@ def _site(value: str) -> str:
 
 def _kubernetes_version(value: str) -> str:
     if not re.fullmatch(r"v?1\.[0-9]{2}(\.[0-9]+)?", value):
-        raise ValueError(f"'{value}' must be a Kubernetes version such as \"1.31\" (quote it in YAML)")
+        raise ValueError(f"'{value}' must be a Kubernetes version such as \"1.36\" (quote it in YAML)")
     return value.removeprefix("v")
 
 
@@ -32,13 +36,35 @@ def _https_url(value: str) -> str:
 
 
 def _dns_label(value: str) -> str:
-    if len(value) > 63 or not DNS_LABEL.match(value):
+    if len(value) > 63 or not DNS_LABEL.fullmatch(value):
         raise ValueError(f"'{value}' must be a lowercase DNS label")
+    return value
+
+
+def _network(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ValueError(f"'{value}' must be a network such as 10.244.0.0/16 (no host bits set)") from None
     return value
 
 
 HttpsUrl = Annotated[str, AfterValidator(_https_url)]
 DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+Network = Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$"), AfterValidator(_network)]
+
+
+class ClusterNetworks(ContractModel):
+    """The cluster's own address ranges (``govcloud:clusterNetworks``); tenant egress may never name them.
+
+    Pods and Services are reached through the platform's NetworkPolicies by selector, never by address:
+    an egress rule to the service range would reach every Service of every namespace (the API server's
+    ``kubernetes`` Service included). The defaults are kubeadm's service range and a common pod range;
+    set both to the cluster's real values (``kubeadm-config``: ``networking.podSubnet``/``serviceSubnet``).
+    """
+
+    pod_cidrs: Annotated[list[Network], Field(min_length=1)] = ["10.244.0.0/16"]
+    service_cidrs: Annotated[list[Network], Field(min_length=1)] = ["10.96.0.0/12"]
 
 
 class ObjectStore(ContractModel):
@@ -110,7 +136,7 @@ class SiteConfig(ContractModel):
 
     site: Annotated[str, AfterValidator(_site)]
     environment: Literal["dev", "staging", "prod"]
-    kubernetes_version: Annotated[str, AfterValidator(_kubernetes_version)]
+    kubernetes_version: Annotated[str, AfterValidator(_kubernetes_version)] = DEFAULT_KUBERNETES_VERSION
     domain: Hostname
     """Public domain under which tenants' web UIs are published, e.g. data.go.th."""
     internal_domain: Hostname
@@ -131,6 +157,16 @@ class SiteConfig(ContractModel):
     """In a sharded site, the one tenant a tenant stack declares; absent in the platform stack."""
     site_stack: DnsLabel | None = None
     """In a sharded site's tenant stack: the platform stack, whose folder holds the site's request files."""
+    cluster_networks: ClusterNetworks = ClusterNetworks()
+    """The cluster's pod and service ranges: tenant egress may not name them."""
+    platform_networks: list[Network] = []
+    """The site's other own networks (nodes, storage, management, etcd...): tenant egress may not name them.
+    The object store's, identity provider's and API server's networks are refused as well."""
+    reserved_names: list[DnsLabel] = []
+    """Namespaces this cluster has beyond the built-in list (``vocabulary.SYSTEM_NAMESPACES``): no tenant may
+    take one of these names."""
+    require_tenant_group_prefix: bool = False
+    """When true, every access group of a tenant must start with ``<tenant>-`` (e.g. ``nso-analysts``)."""
     chart_repositories: dict[str, Annotated[str, Field(pattern=r"^(https|oci)://[^\s]+$")]] = {}
     """Per-chart repository overrides: government sites mirror the upstream repositories internally."""
 

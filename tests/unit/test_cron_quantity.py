@@ -33,7 +33,10 @@ def test_five_field_cron_becomes_the_operators_six_fields(five: str, six: str) -
         ("60 2 * * *", "minute 60 is outside 0-59"),
         ("0 2 32 * *", "day of month 32 is outside 1-31"),
         ("0 2 * 13 *", "month 13 is outside 1-12"),
-        ("0 2 * * 8", "day of week 8 is outside 0-7"),
+        ("0 2 * * 8", "day of week 8 is outside 0-6"),
+        # robfig/cron v1.2.0 spec.go (CloudNativePG v1.30.0's parser): dow = bounds{0, 6}, so no 7 for Sunday.
+        ("0 2 * * 7", "day of week 7 is outside 0-6"),
+        ("0 2 * * 1-7", "day of week 7 is outside 0-6"),
         ("0 5-1 * * *", "runs backwards"),
         ("*/0 * * * *", "step 0"),
         ("@daily", "has 1 fields"),
