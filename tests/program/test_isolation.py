@@ -44,25 +44,17 @@ def test_every_builtin_object_is_valid_for_the_stacks_kubernetes_version(stack: 
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-#: Custom resources whose upstream CRD is not among ../shared/schemas (see its SOURCES.md), with why.
-NO_UPSTREAM_CRD = {
-    ("cert-manager.io/v1", "ClusterIssuer"): "cert-manager's CRDs are not vendored in ../shared/schemas",
-    ("superset.apache.org/v1alpha1", "Superset"): "the Superset operator's CRD is not in ../shared/schemas "
-    "(SOURCES.md: Superset not included)",
-}
-
-
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_every_custom_resource_is_valid_against_its_upstream_crd(stack: str, shared_dir: Path) -> None:
+    """Every custom kind the plan emits has its upstream CRD in ../shared/schemas, and every object is valid."""
     plan = synthesized(stack)[1]
     catalog = SchemaCatalog.from_shared(_definition(stack).site.kubernetes_version, shared_dir)
     objects = [o for o in kubernetes_objects(plan["resources"]) if o["apiVersion"] not in BUILTIN_GROUPS]
-    checked = [o for o in objects if (o["apiVersion"], o["kind"]) not in NO_UPSTREAM_CRD]
-    assert {o["kind"] for o in checked} >= {"Cluster", "ScheduledBackup", "ClusterPolicy"}
-    problems = {f"{o['kind']}/{o['metadata'].get('name')}": catalog.errors(o) for o in checked}
+    assert {o["kind"] for o in objects} >= {"Cluster", "ScheduledBackup", "ClusterPolicy"}
+    without_schema = {(o["apiVersion"], o["kind"]) for o in objects} - set(catalog.custom_kinds)
+    assert without_schema == set(), "every custom kind the plan emits needs its upstream CRD in ../shared/schemas"
+    problems = {f"{o['kind']}/{o['metadata'].get('name')}": catalog.errors(o) for o in objects}
     assert {k: v for k, v in problems.items() if v} == {}
-    unchecked = {(o["apiVersion"], o["kind"]) for o in objects} - {(o["apiVersion"], o["kind"]) for o in checked}
-    assert unchecked <= set(NO_UPSTREAM_CRD), "a custom resource kind without a schema must be listed with a reason"
 
 
 def test_namespaces_enforce_restricted_pod_security_pinned_to_the_version(
@@ -74,7 +66,7 @@ def test_namespaces_enforce_restricted_pod_security_pinned_to_the_version(
         labels = namespace["inputs"]["metadata"]["labels"]
         for mode in ("enforce", "audit", "warn"):
             assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
-            assert labels[f"pod-security.kubernetes.io/{mode}-version"] == "v1.31"
+            assert labels[f"pod-security.kubernetes.io/{mode}-version"] == "v1.36"
 
 
 def _cluster(plan: dict[str, Any]) -> Cluster:
