@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from govcloud.analysis.isolation import cross_tenant_rules
 from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
@@ -96,6 +97,15 @@ def _default_deny(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]
         ]
         if not denies:
             yield namespace.urn, f"tenant namespace {name} has no default-deny NetworkPolicy for ingress and egress"
+
+
+def _no_cross_tenant_network(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    """Every rule of a tenant's NetworkPolicy that can select another tenant's pods (issue 10, class 1)."""
+    tenants = _tenant_namespaces(resources)
+    namespaces = {name: dict(_labels(ns)) for name, ns in tenants.items()}
+    for policy in (r for r in resources if r.kind == "NetworkPolicy"):
+        for problem in cross_tenant_rules([dict(policy.inputs)], namespaces, tenants):
+            yield policy.urn, problem
 
 
 def _quotas_present(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
@@ -268,6 +278,16 @@ POLICIES: tuple[Policy, ...] = (
         controls=("CIS Kubernetes 5.3.2", "ISO 27001 A.8.22", "NCSA baseline: network segmentation"),
         enforcement=Enforcement.MANDATORY,
         stack_check=_default_deny,
+    ),
+    Policy(
+        id="GC-NET-003",
+        name="no-tenant-to-tenant-network",
+        description="No NetworkPolicy in a tenant namespace admits or reaches another tenant's namespace.",
+        rationale="Sharing is a read grant on the consumer's own storage identity, never a network path: a path "
+        "between two tenants exposes every service of the one reached (issue 10).",
+        controls=("ISO 27001 A.8.22", "CIS Kubernetes 5.3.2", "NCSA baseline: network segmentation", "PDPA s.37(1)"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_no_cross_tenant_network,
     ),
     Policy(
         id="GC-NET-002",

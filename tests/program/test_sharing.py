@@ -10,6 +10,7 @@ from govcloud.analysis.access import Access, access_matrix
 from govcloud.analysis.netpol import Cluster, Pod
 from govcloud.contract.rules import AgreementStatus
 from govcloud.contract.stack import StackDefinition, load_stack
+from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET
 from govcloud.naming import bucket_name, storage_identity_name
 from govcloud.storage.tenant import backup_identity_name, portal_user_name, user_arn
 from govcloud.synth.engine import synthesize
@@ -106,17 +107,26 @@ def _trino(tenant: str, component: str) -> Pod:
     )
 
 
-def test_consumer_trino_reaches_provider_trino_only_under_an_active_agreement() -> None:
-    now = _cluster(synthesized("national-prod")[1])
-    assert now.can_connect(_trino("nso", "coordinator"), _trino("moph", "coordinator"), 8080)
-    assert now.can_connect(_trino("nso", "worker"), _trino("moph", "coordinator"), 8080)
-    assert not now.can_connect(_trino("nso", "coordinator"), _trino("moph", "worker"), 8080)
-    assert not now.can_connect(_trino("nso", "coordinator"), _trino("moph", "coordinator"), 5432)
-    assert not now.can_connect(Pod("nso", {"app": "notebook"}), _trino("moph", "coordinator"), 8080)
-    assert not now.can_connect(_trino("dga", "coordinator"), _trino("moph", "coordinator"), 8080), "no agreement"
-    assert not now.can_connect(_trino("moph", "coordinator"), _trino("nso", "coordinator"), 8080), "one way only"
-    later = _cluster(plan_document(synthesize(REPO_ROOT, "national-prod", AFTER_MOPH_EXPIRY)))
-    assert not later.can_connect(_trino("nso", "coordinator"), _trino("moph", "coordinator"), 8080)
+def test_an_active_agreement_opens_no_network_path_between_the_tenants() -> None:
+    """The consumer reads with its own identity through its own Trino; the provider's Trino stays unreachable."""
+    plan = synthesized("national-prod")[1]
+    now = _cluster(plan)
+    for src in (_trino("nso", "coordinator"), _trino("nso", "worker"), Pod("nso", {"app": "notebook"})):
+        for port in (8080, 8443, 5432):
+            assert not now.can_connect(src, _trino("moph", "coordinator"), port), now.explain(
+                src, _trino("moph", "coordinator"), port
+            )
+    assert not now.can_connect(_trino("moph", "coordinator"), _trino("nso", "coordinator"), 8080)
+    assert not [p for p in resources_of(plan, "NetworkPolicy") if "sharing" in p["name"]]
+    trino = next(
+        r for r in plan["resources"]
+        if r["type"] == "kubernetes:helm.sh/v3:Release" and r["inputs"]["name"] == "nso-trino"
+    )
+    shared = trino["inputs"]["values"]["catalogs"]["shared_moph_to_nso_health_stats"]
+    assert "hive.security=read-only" in shared and "s3://national-moph-curated/" in shared
+    env = {e["name"]: e for e in trino["inputs"]["values"]["env"]}
+    assert trino["inputs"]["namespace"] == "nso", "the consumer's own Trino, in its own namespace"
+    assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"]["name"] == STORAGE_CREDENTIALS_SECRET
 
 
 def test_pending_and_expired_agreements_are_only_a_line_in_the_plan() -> None:

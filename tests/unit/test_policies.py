@@ -101,6 +101,24 @@ def policy(policy_id: str) -> Policy:
     return next(p for p in POLICIES if p.id == policy_id)
 
 
+MOPH = [
+    k8s("Namespace", "moph", {}, namespace=None, labels={**LABELS, "govcloud.go.th/tenant": "moph"}),
+    *(replace(r, inputs={**r.inputs, "metadata": {**r.metadata, "namespace": "moph"}}) for r in (DENY, QUOTA, LIMITS)),
+]
+TO_OTHER_TENANTS = k8s(
+    "NetworkPolicy",
+    "sharing-egress",
+    {
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [{"to": [{"namespaceSelector": {"matchExpressions": [
+                {"key": "govcloud.go.th/tenant", "operator": "Exists"}
+            ]}}], "ports": [{"port": 8080}]}],
+        }
+    },
+)
+
 VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
     ("GC-DATA-001", swap(CLUSTER, replace(CLUSTER, protect=False)), "not protected"),
     ("GC-DATA-001", swap(BUCKET, replace(BUCKET, retain_on_delete=False)), "not retained on delete"),
@@ -132,6 +150,7 @@ VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
     ),
     ("GC-NET-001", swap(DENY, None), "has no default-deny"),
     ("GC-NET-001", swap(DENY, with_inputs(DENY, "spec.policyTypes", ["Ingress"])), "has no default-deny"),
+    ("GC-NET-003", [*COMPLIANT, *MOPH, TO_OTHER_TENANTS], "selects tenant namespaces moph"),
     ("GC-NET-002", [*COMPLIANT, k8s("Service", "web", {"spec": {"type": "LoadBalancer"}})], "type LoadBalancer"),
     (
         "GC-IAM-001",
@@ -178,6 +197,7 @@ VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
 
 def test_the_compliant_platform_passes_every_policy() -> None:
     assert evaluate(POLICIES, COMPLIANT) == []
+    assert evaluate(POLICIES, [*COMPLIANT, *MOPH]) == [], "two isolated tenants are compliant"
 
 
 @pytest.mark.parametrize(
