@@ -10,7 +10,6 @@ import os
 import select
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -491,31 +490,3 @@ def test_storage_identity_provider_life_cycle(conn: S3Connection, s3: S3Client) 
     provider.delete("dfat-storage", rotated)
     assert provider.read("dfat-storage", rotated).id == ""
     assert read_bucket(s3, "dfat-raw") is not None, "deleting the identity never touches buckets"
-
-
-# -------------------------------------------------------------------------------------- timing
-
-
-def test_time_to_create_one_tenants_four_buckets(
-    conn: S3Connection, capsys: pytest.CaptureFixture[str]
-) -> None:
-    provider = BucketProvider()
-    tags = {"govcloud:tenant": "dfat"}
-    specs = [
-        BucketSpec(name="dfat-raw", lock_versioning=True, tags=tags),
-        BucketSpec(name="dfat-curated", lock_versioning=True, tags=tags),
-        BucketSpec(name="dfat-published", public_read_principal_arn=PORTAL, tags=tags),
-        BucketSpec(name="dfat-backup", lock_versioning=True, expire_after_days=365, tags=tags),
-    ]
-    timings: list[tuple[str, float]] = []
-    start = time.perf_counter()
-    for spec in specs:
-        began = time.perf_counter()
-        outs = provider.create(bucket_props(spec, conn)).outs or {}
-        timings.append((spec.name, time.perf_counter() - began))
-        assert outs["drift"] == []
-    total = time.perf_counter() - start
-    with capsys.disabled():
-        detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in timings)
-        summary = f"4 tenant buckets via BucketProvider.create against moto: {total * 1000:.0f} ms"
-        print(f"\n[timing] {summary} ({detail})")
