@@ -613,15 +613,20 @@ def test_browser_draws_thai_glyphs_not_boxes(chromium: str, tmp_path: Path) -> N
     fc_list = shutil.which("fc-list")
     if fc_list and not subprocess.run([fc_list, ":lang=th"], capture_output=True, text=True).stdout.strip():
         missing("no Thai font installed (apt-get install fonts-noto-core): Thai would render as boxes")
-    shots = []
-    for name, text in (("thai", "กขคง"), ("boxes", "\ue000\ue001\ue002\ue003")):
+    shots: dict[str, bytes] = {}
+    for name, text in (("ko-kai", "ก"), ("kho-khai", "ข"), ("blank", ""), ("box-a", "\ue000"), ("box-b", "\ue001")):
         page = tmp_path / f"{name}.html"
         page.write_text(
-            f'<!DOCTYPE html><html lang="th"><body style="margin:0;font-size:48px;font-family:'
+            f'<!DOCTYPE html><html lang="th"><body style="margin:0;font-size:96px;font-family:'
             f"'Noto Sans Thai','Sarabun',sans-serif\">{text}</body></html>",
             "utf-8",
         )
         shot = tmp_path / f"{name}.png"
-        run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=400,120", page.as_uri())
-        shots.append(shot.read_bytes())
-    assert shots[0] != shots[1], "Thai text renders as boxes: install a Thai font (fonts-noto-core)"
+        run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=200,160", page.as_uri())
+        shots[name] = shot.read_bytes()
+    # The measure is sound: two different unassigned code points draw the same box, and a box is not blank.
+    assert shots["box-a"] == shots["box-b"], "the fallback glyph differs per code point: this check can't see boxes"
+    assert shots["box-a"] != shots["blank"]
+    # Thai consonants draw as real, distinct glyphs: not blank, not the box, not one another.
+    assert shots["ko-kai"] != shots["kho-khai"], "Thai text renders as boxes: install a Thai font (fonts-noto-core)"
+    assert {shots["ko-kai"], shots["kho-khai"]}.isdisjoint({shots["box-a"], shots["blank"]})
