@@ -10,6 +10,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -198,48 +199,151 @@ def _print_policy(violations: Sequence[Any]) -> None:
     out.print(table)
 
 
-@app.command()
-def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier plan.json (or its synth folder).")],
-    new: Annotated[Path, typer.Argument(help="The later plan.json (or its synth folder).")],
-    allow_data_migration: Annotated[
-        bool,
-        typer.Option(
-            "--allow-data-migration",
-            help="Acknowledge a planned migration: exit 0 even if data-bearing resources are replaced or removed.",
-        ),
-    ] = False,
-) -> None:
-    """Show what a change adds, changes, replaces and removes; exit 1 when it would risk data."""
-    from govcloud.synth.diff import Action, diff_plans
-    from govcloud.synth.plan import read_plan
+class DiffFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
 
-    with _guard():
-        for path in (old, new):
-            if not path.exists():
-                _usage(f"{path} does not exist")
-        try:
-            before, after = read_plan(old), read_plan(new)
-        except (OSError, json.JSONDecodeError) as error:
-            _usage(f"cannot read plan: {error}")
-        result = diff_plans(before, after)
-    table = Table(title=f"{old} → {new}")
-    for column in ("action", "type", "name", "fields"):
-        table.add_column(column)
+
+def today_with_warning(today: str | None) -> str:
+    """The run's date; a ``GOVCLOUD_TODAY`` left in the environment is honoured but never silently.
+
+    An exported ``GOVCLOUD_TODAY`` freezes every agreement's start and end: say so loudly, every time.
+    """
+    import datetime as dt
+    import os
+
+    from govcloud.contract.stack import TODAY_ENV
+
+    day = resolve_today(today)
+    if today is None and os.environ.get(TODAY_ENV) and day != dt.date.today():
+        err.print(
+            f"[bold yellow]WARNING[/] {TODAY_ENV}={day.isoformat()} is set: agreements start and end as if today "
+            f"were {day.isoformat()}, not {dt.date.today().isoformat()}. Unset it, or pass --today on purpose."
+        )
+    return day.isoformat()
+
+
+def _diff_table(result: Any, title: str) -> None:
+    """Every change, nothing truncated: names never fold or cut; values fold, even when piped."""
+    from rich.console import Console
+
+    from govcloud.synth.diff import Action, value_text
+
     symbols = {
         Action.ADD: "[green]+ add[/]",
         Action.CHANGE: "[yellow]~ change[/]",
         Action.REPLACE: "[magenta]± replace[/]",
         Action.REMOVE: "[red]- remove[/]",
     }
+    names = max((len(c.name) for c in result.changes), default=4)
+    types = max((len(c.type) for c in result.changes), default=4)
+    console = out if out.is_terminal else Console(highlight=False, width=max(160, names + types + 90))
+    table = Table(title=title)
+    table.add_column("action", no_wrap=True)
+    table.add_column("type", no_wrap=True, min_width=types)
+    table.add_column("name", no_wrap=True, min_width=names)
+    table.add_column("values (old → new)", overflow="fold")
     for change in result.changes:
-        fields = ", ".join(change.fields[:6]) + (" …" if len(change.fields) > 6 else "")
-        table.add_row(symbols[change.action], change.type, change.name, fields)
-    if result.changes:
-        out.print(table)
-    out.print(" ".join(f"{result.count(a)} to {a.value}" for a in Action))
+        note = [f"[dim]expected with {change.companion}[/]"] if change.companion else []
+        risks = [f"[bold red]DATA AT RISK {r.code}[/]: {r.reason}" for r in change.risks]
+        values = [value_text(v, 160) for v in change.values]
+        table.add_row(symbols[change.action], change.type, change.name, "\n".join([*risks, *note, *values]))
+    console.print(table)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path | None, typer.Argument(help="The earlier plan.json (or its synth folder).")] = None,
+    new: Annotated[Path | None, typer.Argument(help="The later plan.json (or its synth folder).")] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Git ref to review against: synthesized with that commit's own code and files."),
+    ] = None,
+    stack: Annotated[str | None, typer.Option("--stack", "-s", help="Stack to synthesize (with --base).")] = None,
+    today: TodayOption = None,
+    project: ProjectOption = Path("."),
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, markdown or json.")] = (
+        DiffFormat.table
+    ),
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write the review to this file.")] = None,
+    allow_data_migration: Annotated[
+        bool,
+        typer.Option(
+            "--allow-data-migration",
+            "--allow-data-risk",
+            help="Acknowledge a planned, signed-off migration: exit 0 even if the change puts data at risk.",
+        ),
+    ] = False,
+) -> None:
+    """Show what a change adds, changes, replaces and removes, with values; exit 1 when it would risk data.
+
+    Either two plans (OLD NEW), or ``--base REF --stack S``: the base is synthesized from that commit's code,
+    chart pins and stack files in a temporary worktree, the head from the working tree, on the same date.
+    """
+    from govcloud.synth.diff import as_json, as_markdown, diff_plans, review_subjects
+    from govcloud.synth.effective import identity_policies
+    from govcloud.synth.plan import plan_document, read_plan
+
+    meta: dict[str, Any] = {}
+    with _guard():
+        if base is not None:
+            from govcloud.synth.base import BaseError, agreement_providers, synth_at
+            from govcloud.synth.engine import synthesize
+
+            if old is not None or new is not None or stack is None:
+                _usage("give either OLD NEW plans, or --base REF with --stack NAME")
+            project = _project(project)
+            day = today_with_warning(today)
+            after = plan_document(synthesize(project, stack, day))
+            try:
+                base_plan = synth_at(project, base, stack, day)
+            except BaseError as error:
+                err.print(f"govcloud: {error}", markup=False)
+                raise typer.Exit(EXIT_INVALID) from None
+            before, old_policies = base_plan.plan, base_plan.policies
+            parties = agreement_providers(project / "stacks", stack)
+            title = f"{stack}: {base} ({base_plan.commit[:12]}) → working tree, today {day}"
+            meta = {"stack": stack, "base": base, "baseCommit": base_plan.commit, "today": day}
+        else:
+            if old is None or new is None:
+                _usage("give OLD and NEW plans, or --base REF --stack NAME")
+            for path in (old, new):
+                if not path.exists():
+                    _usage(f"{path} does not exist")
+            try:
+                before, after = read_plan(old), read_plan(new)
+            except (OSError, json.JSONDecodeError) as error:
+                _usage(f"cannot read plan: {error}")
+            old_policies, parties = identity_policies(before.get("resources", [])), {}
+            title = f"{old} → {new}"
+            meta = {"old": str(old), "new": str(new)}
+        result = diff_plans(
+            before,
+            after,
+            old_policies=old_policies,
+            new_policies=identity_policies(after.get("resources", [])),
+            subjects=review_subjects(before, after, parties),
+        )
+    if output_format is DiffFormat.table and out_file is None:
+        if result.changes:
+            _diff_table(result, title)
+    else:
+        if output_format is DiffFormat.json:
+            text = json.dumps(as_json(result, meta), indent=2, ensure_ascii=False, default=str) + "\n"
+        else:
+            text = as_markdown(result, title, allowed=allow_data_migration)
+        if out_file is not None:
+            out_file.parent.mkdir(parents=True, exist_ok=True)
+            out_file.write_text(text, "utf-8")
+        else:
+            sys.stdout.write(text)
+    err.print(result.summary(), markup=False)
     for change in result.risky:
-        err.print(f"[bold red]DATA AT RISK[/] {change.type} {change.name}: {change.risk}")
+        for risk in change.risks:
+            err.print(
+                f"[bold red]DATA AT RISK[/] {risk.code} {change.type} {change.name}: {risk.reason}", soft_wrap=True
+            )
     if result.risky and not allow_data_migration:
         err.print(
             "refusing: pass --allow-data-migration only for a planned, documented migration "

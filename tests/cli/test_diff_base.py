@@ -1,0 +1,113 @@
+"""``govcloud diff --base REF``: the base is synthesized from that commit's own code and files, so a chart pin,
+a code change and a stack-file change are all reviewed; data at risk fails the review unless acknowledged."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_PARTS = ("govcloud", "k8s_manifests", "stacks", "Pulumi.yaml", "pyproject.toml")
+TODAY = "2026-11-25"
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=ci@gdcc.go.th", "-c", "user.name=ci", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository holding a copy of this project, one commit."""
+    root = tmp_path_factory.mktemp("repo")
+    for part in PROJECT_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, root / part)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "base")
+    return root
+
+
+def govcloud(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as CI runs it, with the repository's own code first on the path."""
+    env = {k: v for k, v in os.environ.items() if k != "GOVCLOUD_TODAY"}
+    env["PYTHONPATH"] = str(repo)
+    return subprocess.run(
+        [sys.executable, "-m", "govcloud", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_chart_pin_and_a_backup_cut_are_both_reviewed(repo: Path) -> None:
+    charts = repo / "govcloud" / "charts.py"
+    nso = repo / "stacks" / "national-prod" / "tenants" / "nso.yaml"
+    saved = {p: p.read_text("utf-8") for p in (charts, nso)}
+    try:
+        pin = next(line for line in saved[charts].splitlines() if 'Chart("trino"' in line)
+        version = pin.split('"')[7]
+        _edit(charts, f'"{version}"', '"99.0.0"')
+        _edit(nso, "retentionDays: 30}", "retentionDays: 7}")
+
+        refused = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY,
+                           "--format", "json")  # fmt: skip
+        assert refused.returncode == 1, refused.stderr
+        review = json.loads(refused.stdout)
+        trino = [c for c in review["changes"] if c["name"] == "nso-trino"]
+        assert trino and {"path": "inputs.version", "old": version, "new": "99.0.0"} in trino[0]["values"]
+        (database,) = [c for c in review["changes"] if c["risks"]]
+        assert database["risks"][0]["code"] == "DATA-BACKUP-RETENTION"
+        assert (database["risks"][0]["old"], database["risks"][0]["new"]) == ("30d", "7d")
+        assert "DATA AT RISK DATA-BACKUP-RETENTION" in refused.stderr
+
+        markdown = repo / "review.md"
+        allowed = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY,
+                           "--format", "markdown", "--out", str(markdown), "--allow-data-risk")  # fmt: skip
+        assert allowed.returncode == 0, allowed.stderr
+        text = markdown.read_text("utf-8")
+        assert "acknowledged with --allow-data-migration" in text
+        assert f"inputs.version: {version} → 99.0.0" in text
+    finally:
+        for path, content in saved.items():
+            path.write_text(content, "utf-8")
+
+
+def test_an_unchanged_tree_diffs_as_nothing_and_piped_tables_keep_whole_names(repo: Path) -> None:
+    same = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY)
+    assert same.returncode == 0, same.stderr
+    assert "0 to add 0 to change 0 to replace 0 to remove" in same.stderr
+
+    tenants = repo / "stacks" / "national-prod" / "tenants"
+    tmd = tenants / "tmd.yaml"
+    saved = tmd.read_text("utf-8")
+    try:
+        _edit(tmd, "tier: medium", "tier: large")
+        piped = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY)
+        assert piped.returncode == 0, piped.stderr
+        assert "kubernetes:core/v1:ResourceQuota" in piped.stdout and " tmd-quota " in piped.stdout
+        assert "…" not in piped.stdout
+    finally:
+        tmd.write_text(saved, "utf-8")
+
+
+def test_a_base_that_does_not_exist_is_a_clear_error(repo: Path) -> None:
+    missing = govcloud(repo, "diff", "--base", "no-such-ref", "--stack", "national-prod", "--today", TODAY)
+    assert missing.returncode == 1
+    assert "no-such-ref" in missing.stderr and "Traceback" not in missing.stderr
