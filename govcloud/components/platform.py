@@ -20,6 +20,7 @@ from govcloud.components.kubernetes import declare
 from govcloud.components.opendata import OpenDataPortal, OpenDataPortalArgs
 from govcloud.components.storage import StorageKeys, connection
 from govcloud.contract.stack import StackDefinition
+from govcloud.manifests.admission import admission_policies
 from govcloud.manifests.helm_values import render_values
 from govcloud.manifests.platform import (
     CERT_MANAGER,
@@ -113,6 +114,8 @@ class SitePlatform(pulumi.ComponentResource):
         sc = storage_class(site)
         if sc is not None:
             declare("platform-storage-class", sc, child)
+        for admission in admission_policies(site):  # tenant hosts and the web label, for every tenant namespace
+            declare(f"platform-{admission['kind'].lower()}-{admission['metadata']['name']}", admission, child)
         self.releases = {}
         for service, (chart_key, namespace) in RELEASES.items():
             self.releases[service] = helm_release(

@@ -6,6 +6,7 @@ from typing import Any
 
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.admission import tenant_admission_annotations
 from govcloud.naming import namespace_name, tenant_annotations, tenant_labels
 
 PSA_LEVEL = "restricted"
@@ -28,6 +29,7 @@ def tenant_namespace(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
         "metadata": {
             "name": namespace_name(tenant),
             "labels": {**tenant_labels(tenant), **pod_security_labels(site.kubernetes_version)},
-            "annotations": tenant_annotations(tenant),
+            # Hostnames and groups the admission policies read (tenants cannot edit their Namespace).
+            "annotations": {**tenant_annotations(tenant), **tenant_admission_annotations(tenant, site)},
         },
     }

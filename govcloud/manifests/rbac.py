@@ -6,7 +6,10 @@ Least privilege, by design:
 * analyst   – reads workloads and logs and runs Spark jobs; never reads Secrets.
 * viewer    – sees that things run (status only); no logs, config or secrets, which can hold data.
 Network policies, quotas, limit ranges, roles and bindings belong to the platform: no tenant role may
-change them, so a tenant can't widen its own isolation.
+change them, so a tenant can't widen its own isolation. Ingresses too: govcloud publishes a tenant's UIs on
+its approved hostnames; tenant roles only read them (issue 10, class 3). Namespaces are cluster-scoped and no
+tenant role grants anything on them, which is what makes the admission policies' namespace annotations safe
+(``govcloud.manifests.admission``).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ _WORKLOADS = [
     {"apiGroups": ["apps"], "resources": ["deployments", "statefulsets", "replicasets", "daemonsets"]},
     {"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"]},
     {"apiGroups": [""], "resources": ["pods", "services", "persistentvolumeclaims"]},
-    {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"]},
 ]
+_INGRESS_READ = {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": READ}
+"""Publishing is the platform's: govcloud declares each Ingress on the tenant's approved hostnames."""
 _STATUS_ONLY = [
     {"apiGroups": [""], "resources": ["pods", "services", "persistentvolumeclaims", "events"]},
     {"apiGroups": ["apps"], "resources": ["deployments", "statefulsets"]},
@@ -63,6 +67,7 @@ def role_rules(role: str) -> list[dict[str, Any]]:
             {"apiGroups": [""], "resources": ["pods/exec", "pods/portforward"], "verbs": ["create"]},
             _PLATFORM_OWNED_READ,
             _NETPOL_READ,
+            _INGRESS_READ,
             _DATABASE_READ,
             _DATABASE_BACKUP,
             {**_SPARK, "verbs": WRITE},
@@ -74,6 +79,7 @@ def role_rules(role: str) -> list[dict[str, Any]]:
             {"apiGroups": [""], "resources": ["pods/log", "events"], "verbs": READ},
             {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]},
             _PLATFORM_OWNED_READ,
+            _INGRESS_READ,
             _DATABASE_READ,
             {**_SPARK, "verbs": WRITE},
         ]

@@ -27,6 +27,7 @@ BUILTIN_GROUPS = (
     "apps/v1",
     "batch/v1",
     "storage.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
 )
 
 
