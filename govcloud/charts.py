@@ -47,12 +47,30 @@ _CHARTS = (
     Chart("trino", "trino", "https://trinodb.github.io/charts/", "1.42.2", None, "trino/values.yaml"),
     # Superset runs from its operator's CR (see govcloud.manifests.analytics); the operator is site-wide.
     # Its Helm chart (apache/superset) was deprecated in 2026 in favour of this operator (PR 44097).
+    # apache/superset-kubernetes-operator's releases stop at v0.2.0 (tag v0.2.0, chart 0.2.0, appVersion 0.2.0);
+    # its values.schema.json has additionalProperties: false, so every key we set is checked against it.
     Chart(
-        "superset-operator", "superset-operator", "oci://ghcr.io/apache/superset-kubernetes-operator/charts", "0.4.0"
+        "superset-operator",
+        "superset-operator",
+        "oci://ghcr.io/apache/superset-kubernetes-operator/charts",
+        "0.2.0",
+        "superset-operator/values.schema.json",
+        "superset-operator/values.yaml",
     ),
     Chart("spark-operator", "spark-operator", "https://kubeflow.github.io/spark-operator", "2.5.2"),
     # The site platform, installed once per cluster by the Site component.
-    Chart("cloudnative-pg", "cloudnative-pg", "https://cloudnative-pg.github.io/charts", "0.29.0"),  # operator 1.30.0
+    Chart(
+        "cloudnative-pg",
+        "cloudnative-pg",
+        "https://cloudnative-pg.github.io/charts",
+        "0.29.0",  # operator 1.30.0
+        "cloudnative-pg/values.schema.json",
+        "cloudnative-pg/values.yaml",
+    ),
+    # The Barman Cloud plugin (backups, replacing the in-tree barmanObjectStore removed in CNPG 1.31): chart
+    # 0.7.0 of cloudnative-pg/charts (tag plugin-barman-cloud-v0.7.0) ships plugin v0.13.0. It must run in the
+    # operator's namespace and renders cert-manager Certificates and Issuers.
+    Chart("plugin-barman-cloud", "plugin-barman-cloud", "https://cloudnative-pg.github.io/charts", "0.7.0"),
     Chart("cert-manager", "cert-manager", "https://charts.jetstack.io", "v1.21.0"),
     # ingress-nginx was retired upstream in March 2026; 4.15.1 (controller 1.15.1) is its final release.
     Chart("ingress-nginx", "ingress-nginx", "https://kubernetes.github.io/ingress-nginx", "4.15.1"),

@@ -1,19 +1,35 @@
-"""``govcloud:tenant:TenantDatabase`` — the tenant's CloudNativePG cluster and its scheduled backups."""
+"""``govcloud:tenant:TenantDatabase`` — the tenant's CloudNativePG cluster, its backups, roles and metrics.
+
+Declared here: the backup identity's Secret, the Barman Cloud ``ObjectStore``, one generated password and
+``kubernetes.io/basic-auth`` Secret per managed role, the ``Cluster`` (protected, retained), its
+``ScheduledBackup`` and its ``PodMonitor``. Every custom kind waits for the platform release that
+installs its CRD (``PlatformDependencies.waits_for``) in a single stack; in a sharded site the platform
+stack is deployed first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
 from govcloud.components.dependencies import OPERATOR_ANNOTATION, PlatformDependencies
 from govcloud.components.kubernetes import declare
+from govcloud.components.random_secret import RandomSecret, basic_auth_secret
 from govcloud.components.storage import StorageKeys, credentials_secret_manifest
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.manifests.analytics import managed_roles
+from govcloud.manifests.analytics import POSTGRES_PORT, READONLY_ROLE, TENANT_DATABASE, managed_roles
 from govcloud.manifests.common import tenant_metadata
-from govcloud.manifests.database import backup_secret_name, database_cluster, scheduled_backup
+from govcloud.manifests.database import (
+    backup_secret_name,
+    database_cluster,
+    database_object_store,
+    database_pod_monitor,
+    scheduled_backup,
+)
+from govcloud.naming import database_cluster_name, namespace_name
 from govcloud.safety import data_options
 
 TYPE_TOKEN = "govcloud:tenant:TenantDatabase"
@@ -31,11 +47,23 @@ class TenantDatabaseArgs:
     """The database operator the cluster needs (absent only in unit harnesses)."""
 
 
+def readonly_uri(request: TenantRequest, password: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The ``readonly`` role's TLS connection URI to any instance (``-r`` service), as a secret."""
+    host = f"{database_cluster_name(request)}-r.{namespace_name(request)}.svc"
+    suffix = f"@{host}:{POSTGRES_PORT}/{TENANT_DATABASE}?sslmode=require"
+    # An unknown password (a preview before the first create) stays unknown rather than becoming text.
+    uri = pulumi.Output.from_input(password).apply(
+        lambda value: None if value is None else f"postgresql://{READONLY_ROLE}:{value}{suffix}"
+    )
+    return pulumi.Output.secret(uri)
+
+
 class TenantDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: TenantDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         request, site = args.request, args.site
         after = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
+        platform: list[pulumi.Resource] = list(args.platform.waits_for) if args.platform is not None else []
         secret = declare(
             f"{name}-backup-credentials",
             credentials_secret_manifest(
@@ -43,17 +71,46 @@ class TenantDatabase(pulumi.ComponentResource):
             ),
             after,
         )
+        store = declare(
+            f"{name}-object-store",
+            database_object_store(request, site),
+            pulumi.ResourceOptions(parent=self, depends_on=[*args.depends_on, *platform, secret]),
+        )
+        role_secrets = [self._role_secret(name, request, role, after) for role in managed_roles(request)]
         manifest = database_cluster(request, site, tuple(managed_roles(request)))
-        waits_for: list[pulumi.Resource] = [*args.depends_on, secret]
         if args.platform is not None:
             manifest["metadata"]["annotations"] = {OPERATOR_ANNOTATION: args.platform.database_operator_release}
-            waits_for += args.platform.waits_for
         cluster = declare(
-            f"{name}-cluster", manifest, data_options(pulumi.ResourceOptions(parent=self, depends_on=waits_for))
+            f"{name}-cluster",
+            manifest,
+            data_options(
+                pulumi.ResourceOptions(
+                    parent=self, depends_on=[*args.depends_on, *platform, secret, store, *role_secrets]
+                )
+            ),
         )
         declare(
             f"{name}-scheduled-backup",
             scheduled_backup(request),
             pulumi.ResourceOptions(parent=self, depends_on=[cluster]),
         )
-        self.register_outputs({"cluster": database_cluster(request, site)["metadata"]["name"]})
+        declare(
+            f"{name}-pod-monitor",
+            database_pod_monitor(request),
+            pulumi.ResourceOptions(parent=self, depends_on=[*args.depends_on, *platform]),
+        )
+        self.register_outputs({"cluster": database_cluster_name(request)})
+
+    def _role_secret(
+        self, name: str, request: TenantRequest, role: dict[str, Any], opts: pulumi.ResourceOptions
+    ) -> pulumi.Resource:
+        """A generated password for one managed role, in the basic-auth Secret the role names."""
+        role_name = str(role["name"])
+        password = RandomSecret(f"{name}-{role_name}-password", opts=pulumi.ResourceOptions(parent=self))
+        extra = {"uri": readonly_uri(request, password.value)} if role_name == READONLY_ROLE else None
+        secret_name = str(role["passwordSecret"]["name"])
+        return declare(
+            f"{name}-{role_name}-role-secret",
+            basic_auth_secret(tenant_metadata(request, secret_name), role_name, password.value, extra),
+            opts,
+        )

@@ -21,3 +21,5 @@ class PlatformDependencies:
     ingress_controller_release: pulumi.Input[str]
     waits_for: tuple[pulumi.Resource, ...] = field(default_factory=tuple)
     """Platform resources in the same stack to wait for (empty in a sharded tenant stack)."""
+    open_data_portal: tuple[pulumi.Resource, ...] = field(default_factory=tuple)
+    """The CKAN Deployment a tenant's organization Job calls (same stack only; empty when sharded)."""

@@ -41,7 +41,7 @@ from govcloud.manifests.platform import (
     storage_class,
 )
 from govcloud.manifests.platform_values import platform_values
-from govcloud.naming import MANAGED_BY, bucket_name, label
+from govcloud.naming import MANAGED_BY, bucket_name, label, owner_tags
 from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES, REQUIRED_NAMESPACE_LABELS
 from govcloud.safety import data_options
 from govcloud.storage.buckets import BucketSpec
@@ -54,10 +54,23 @@ RELEASES: dict[str, tuple[str, PlatformNamespace]] = {
     "cert-manager": ("cert-manager", CERT_MANAGER),
     "ingress-nginx": ("ingress-nginx", INGRESS),
     "cloudnative-pg": ("cloudnative-pg", DATABASE_OPERATOR),
+    "plugin-barman-cloud": ("plugin-barman-cloud", DATABASE_OPERATOR),
     "spark-operator": ("spark-operator", SPARK_OPERATOR),
     "superset-operator": ("superset-operator", SUPERSET_OPERATOR),
     "kyverno": ("kyverno", KYVERNO),
     "monitoring": ("kube-prometheus-stack", MONITORING),
+}
+#: Releases that render kinds whose CRDs another release installs, and so must be installed after it:
+#: Helm refuses a manifest whose kind the API server does not know yet.
+RELEASE_ORDER: dict[str, tuple[str, ...]] = {
+    # monitoring.podMonitorEnabled renders a PodMonitor (cloudnative-pg/charts cloudnative-pg-v0.29.0
+    # charts/cloudnative-pg/templates/podmonitor.yaml); kube-prometheus-stack installs its CRD.
+    "cloudnative-pg": ("monitoring",),
+    # prometheus.servicemonitor.enabled renders a ServiceMonitor.
+    "cert-manager": ("monitoring",),
+    # Renders cert-manager Certificates and Issuers (cloudnative-pg/charts plugin-barman-cloud-v0.7.0
+    # charts/plugin-barman-cloud/templates/*certificate*.yaml), and serves the operator it runs beside.
+    "plugin-barman-cloud": ("cert-manager", "cloudnative-pg"),
 }
 
 
@@ -69,7 +82,7 @@ def audit_log_bucket(definition: StackDefinition) -> BucketSpec:
         lock_versioning=True,
         object_lock=True,
         object_lock_days=site.audit_log.retention_days,
-        tags={MANAGED_BY[0]: MANAGED_BY[1], label("zone"): AUDIT_LOG_ZONE},
+        tags={MANAGED_BY[0]: MANAGED_BY[1], label("zone"): AUDIT_LOG_ZONE, **owner_tags(site, None)},
     )
 
 
@@ -97,6 +110,7 @@ class SitePlatform(pulumi.ComponentResource):
     """Exposes the releases tenant resources must wait for (``database_operator``, ``ingress_controller``)."""
 
     releases: dict[str, k8s.helm.v3.Release]
+    open_data_portal: OpenDataPortal
 
     def __init__(self, name: str, args: SitePlatformArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
@@ -117,7 +131,10 @@ class SitePlatform(pulumi.ComponentResource):
         for admission in admission_policies(site):  # tenant hosts and the web label, for every tenant namespace
             declare(f"platform-{admission['kind'].lower()}-{admission['metadata']['name']}", admission, child)
         self.releases = {}
-        for service, (chart_key, namespace) in RELEASES.items():
+        for service in release_order():
+            chart_key, namespace = RELEASES[service]
+            first: list[pulumi.Resource] = [namespaces[namespace.name]]
+            first += [self.releases[release] for release in RELEASE_ORDER.get(service, ())]
             self.releases[service] = helm_release(
                 f"platform-{service}",
                 service,
@@ -125,7 +142,7 @@ class SitePlatform(pulumi.ComponentResource):
                 CHARTS[chart_key],
                 site,
                 platform_values(chart_key, definition),
-                pulumi.ResourceOptions(parent=self, depends_on=[namespaces[namespace.name]]),
+                pulumi.ResourceOptions(parent=self, depends_on=first),
             )
         declare(
             "platform-site-issuer",
@@ -139,10 +156,12 @@ class SitePlatform(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, depends_on=[self.releases["kyverno"]]),
             )
         Bucket(f"platform-{AUDIT_LOG_ZONE}", audit_log_bucket(definition), connection(site), data_options(child))
-        OpenDataPortal(
+        self.open_data_portal = OpenDataPortal(
             "platform-open-data",
             OpenDataPortalArgs(
-                definition, (namespaces[OPEN_DATA.name], self.releases["cloudnative-pg"]), args.precreated_keys
+                definition,
+                (namespaces[OPEN_DATA.name], *self.custom_resource_releases),
+                args.precreated_keys,
             ),
             child,
         )
@@ -153,8 +172,36 @@ class SitePlatform(pulumi.ComponentResource):
         return self.releases["cloudnative-pg"]
 
     @property
+    def custom_resource_releases(self) -> tuple[pulumi.Resource, ...]:
+        """The releases whose CRDs tenant and portal objects use: CNPG (Cluster, ScheduledBackup, Database),
+        the Barman Cloud plugin (ObjectStore), kube-prometheus-stack (PodMonitor), the Superset operator
+        (Superset) and Kyverno (ClusterPolicy). In one stack, those objects ``depend_on`` these."""
+        return tuple(
+            self.releases[s]
+            for s in ("cloudnative-pg", "plugin-barman-cloud", "monitoring", "superset-operator", "kyverno")
+        )
+
+    @property
     def ingress_controller(self) -> pulumi.Resource:
         return self.releases["ingress-nginx"]
+
+
+def release_order() -> list[str]:
+    """Every platform service, each after the releases in ``RELEASE_ORDER`` it needs (a stable topological order)."""
+    ordered: list[str] = []
+
+    def visit(service: str, path: tuple[str, ...]) -> None:
+        if service in ordered:
+            return
+        if service in path:
+            raise ValueError(f"platform release order has a cycle: {' -> '.join((*path, service))}")
+        for first in RELEASE_ORDER.get(service, ()):
+            visit(first, (*path, service))
+        ordered.append(service)
+
+    for service in RELEASES:
+        visit(service, ())
+    return ordered
 
 
 def release_chart(service: str) -> str:

@@ -66,7 +66,8 @@ class Site(pulumi.ComponentResource):
             dependencies = PlatformDependencies(
                 exports["databaseOperator"],
                 exports["ingressController"],
-                (self.platform.database_operator, self.platform.ingress_controller),
+                (*self.platform.custom_resource_releases, self.platform.ingress_controller),
+                (self.platform.open_data_portal.web,),
             )
         else:
             assert args.platform_stack is not None, "a tenant stack reads the platform through a StackReference"

@@ -72,7 +72,14 @@ class Tenant(pulumi.ComponentResource):
                 pulumi.ResourceOptions(parent=self, depends_on=[namespace]),
             )
         if request.spec.open_data.enabled:
-            declare(f"{name}-ckan-organization", organization_job(request), child)
+            # After the ckan namespace and the CKAN Deployment (in one stack; a sharded platform stack is
+            # deployed first): Pulumi waits for a Job to complete, and this one calls CKAN's API.
+            portal = args.platform.open_data_portal if args.platform is not None else ()
+            declare(
+                f"{name}-ckan-organization",
+                organization_job(request, site),
+                pulumi.ResourceOptions(parent=self, depends_on=list(portal)),
+            )
         storage = TenantStorage(
             f"{name}-storage",
             TenantStorageArgs(request, site, args.read_grants, args.precreated_keys, namespace),

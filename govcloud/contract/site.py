@@ -90,6 +90,13 @@ class KubernetesApi(ContractModel):
     port: Annotated[int, Field(ge=1, le=65535)] = 6443
 
 
+class ClusterNodes(ContractModel):
+    """The nodes' network: Prometheus scrapes the kubelet and cAdvisor (10250), node exporters on the host
+    network (9100) and the control-plane components (etcd 2381, controller-manager, scheduler, kube-proxy)."""
+
+    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.0.0.0/24"
+
+
 class IdentityProvider(ContractModel):
     issuer_url: HttpsUrl
     client_id: Annotated[str, Field(min_length=1, max_length=200)]
@@ -167,6 +174,14 @@ class SiteConfig(ContractModel):
     take one of these names."""
     require_tenant_group_prefix: bool = False
     """When true, every access group of a tenant must start with ``<tenant>-`` (e.g. ``nso-analysts``)."""
+    nodes: ClusterNodes = ClusterNodes()
+    image_registry: Annotated[str, Field(pattern=r"^[a-z0-9.-]+(:[0-9]{1,5})?(/[a-z0-9._-]+)*$")] = (
+        "registry.gdcc.go.th/govcloud"
+    )
+    """Where the site's image pipeline publishes govcloud's own images (``images/``: CKAN, Superset)."""
+    ckan_uploads_access_mode: Literal["ReadWriteOnce", "ReadWriteMany"] = "ReadWriteOnce"
+    """CKAN's upload volume: ``ReadWriteMany`` (a site whose storage offers it) lets the portal run two
+    replicas; ``ReadWriteOnce`` runs one, since every replica must see every upload."""
     chart_repositories: dict[str, Annotated[str, Field(pattern=r"^(https|oci)://[^\s]+$")]] = {}
     """Per-chart repository overrides: government sites mirror the upstream repositories internally."""
 

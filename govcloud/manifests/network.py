@@ -10,7 +10,7 @@ from typing import Any
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.common import tenant_metadata
-from govcloud.naming import label
+from govcloud.naming import database_cluster_name, label
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 WEB_LABEL = label("web")
@@ -19,6 +19,8 @@ OIDC_CLIENT_LABEL = label("oidc-client")
 DATABASE_OPERATOR_NAMESPACE = "cnpg-system"
 MONITORING_NAMESPACE = "monitoring"
 CNPG_INSTANCE = {"cnpg.io/podRole": "instance"}
+CNPG_CLUSTER = "cnpg.io/cluster"
+"""The label CloudNativePG puts on every pod of a cluster, instance or Job (pkg/utils/labels_annotations.go)."""
 POSTGRES_PORT = 5432
 CNPG_STATUS_PORT = 8000
 CNPG_METRICS_PORT = 9187
@@ -132,7 +134,10 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 tenant,
                 "allow-database-kubernetes-api",
                 {
-                    "podSelector": {"matchLabels": dict(CNPG_INSTANCE)},
+                    # Every pod of the cluster calls the API: instances, and the initdb/join Jobs before any
+                    # instance exists, which carry cnpg.io/cluster but not cnpg.io/podRole (cloudnative-pg
+                    # v1.30.0 pkg/specs/jobs.go; pkg/management/postgres/initdb.go loads the Cluster first).
+                    "podSelector": {"matchLabels": {CNPG_CLUSTER: database_cluster_name(tenant)}},
                     "policyTypes": ["Egress"],
                     "egress": [{"to": [ip_block(site.kubernetes_api.cidr)], "ports": tcp(site.kubernetes_api.port)}],
                 },

@@ -31,7 +31,9 @@ INGRESS = PlatformNamespace("ingress-nginx", "baseline", 8443)
 DATABASE_OPERATOR = PlatformNamespace("cnpg-system", "restricted", 9443)
 SPARK_OPERATOR = PlatformNamespace("spark-operator", "restricted", 9443)
 KYVERNO = PlatformNamespace("kyverno", "restricted", 9443)
-MONITORING = PlatformNamespace("monitoring", "privileged")
+MONITORING = PlatformNamespace("monitoring", "privileged", 10250)
+"""kube-prometheus-stack's prometheus-operator admission webhook listens on 10250
+(prometheusOperator.tls.internalPort in charts/kube-prometheus-stack/values.yaml)."""
 """Node exporters need the host's network and process namespaces: the one privileged platform namespace."""
 OPEN_DATA = PlatformNamespace("ckan", "restricted")
 SUPERSET_OPERATOR = PlatformNamespace("superset-operator", "restricted", 9443)
@@ -46,7 +48,12 @@ PLATFORM_NAMESPACES = (
     MONITORING,
     OPEN_DATA,
 )
-METRICS_PORTS = (9187, 9100, 9090, 8080, 10254)
+METRICS_PORTS = (9187, 9100, 9090, 8080, 10254, 9402)
+"""CNPG instances, node exporter, Prometheus, kube-state-metrics, ingress-nginx, cert-manager (9402)."""
+NODE_METRICS_PORTS = (10250, 9100, 2381, 10257, 10259, 10249)
+"""On the nodes: kubelet and cAdvisor, node exporter (host network), etcd metrics, kube-controller-manager,
+kube-scheduler, kube-proxy: the targets kube-prometheus-stack's default ServiceMonitors scrape."""
+COREDNS_METRICS_PORT = 9153
 
 
 def _metadata(name: str, namespace: str | None = None) -> dict[str, Any]:
@@ -165,7 +172,16 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 {
                     "podSelector": {},
                     "policyTypes": ["Egress", "Ingress"],
-                    "egress": [{"to": [{"namespaceSelector": {}}], "ports": tcp(*METRICS_PORTS)}],
+                    "egress": [
+                        {"to": [{"namespaceSelector": {}}], "ports": tcp(*METRICS_PORTS)},
+                        {"to": [{"ipBlock": {"cidr": site.nodes.cidr}}], "ports": tcp(*NODE_METRICS_PORTS)},
+                        {
+                            "to": [
+                                {**in_namespace(dns.namespace), "podSelector": {"matchLabels": dict(dns.pod_labels)}}
+                            ],
+                            "ports": tcp(COREDNS_METRICS_PORT),
+                        },
+                    ],
                     "ingress": [{"from": [in_namespace(INGRESS.name)]}],
                 },
             )

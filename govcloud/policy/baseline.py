@@ -154,6 +154,20 @@ def _bucket_tls_endpoint(resource: ResourceView) -> Iterable[str]:
         yield "object-store endpoint is plain HTTP; data and keys cross the network unencrypted"
 
 
+def _plugin_object_store(cluster: ResourceView, resources: Sequence[ResourceView]) -> ResourceView | None:
+    """The ObjectStore a Cluster's WAL-archiving Barman Cloud plugin names, when it is in the plan."""
+    for plugin in cluster.inputs.get("spec", {}).get("plugins") or []:
+        if plugin.get("name") == "barman-cloud.cloudnative-pg.io" and plugin.get("isWALArchiver"):
+            wanted = (cluster.metadata.get("namespace"), (plugin.get("parameters") or {}).get("barmanObjectName"))
+            for store in resources:
+                if (
+                    store.kind == "ObjectStore"
+                    and (store.metadata.get("namespace"), store.metadata.get("name")) == wanted
+                ):
+                    return store
+    return None
+
+
 def _backups(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
     scheduled = {
         (str(r.metadata.get("namespace")), str(r.inputs.get("spec", {}).get("cluster", {}).get("name")))
@@ -165,6 +179,12 @@ def _backups(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
             continue
         backup = cluster.inputs.get("spec", {}).get("backup") or {}
         key = (str(cluster.metadata.get("namespace")), str(cluster.metadata.get("name")))
+        # The Barman Cloud plugin archives WAL to the ObjectStore the Cluster names, whose retentionPolicy
+        # applies (plugin-barman-cloud web/docs/usage.md, retention.md); the in-tree barmanObjectStore
+        # (removed in CloudNativePG 1.31) is still recognised.
+        store = _plugin_object_store(cluster, resources)
+        if store is not None:
+            backup = {"barmanObjectStore": store.inputs.get("spec", {}).get("configuration"), **store.inputs["spec"]}
         if not backup.get("barmanObjectStore"):
             yield cluster.urn, "database has no object-store backup (WAL archiving)"
         match = re.fullmatch(r"(\d+)([dwm])", str(backup.get("retentionPolicy", "")))

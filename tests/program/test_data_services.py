@@ -17,6 +17,12 @@ from govcloud.synth.diff import Action, diff_plans
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import plan_document, write_plan
 from tests.program.conftest import REPO_ROOT, TODAY, resources_of, synthesized
+from tests.upstream_facts import (
+    BARMAN_BACKUP_METHOD,
+    BARMAN_OBJECT_NAME_PARAMETER,
+    BARMAN_PLUGIN_NAME,
+    POSTGRES_STANDARD_TRIXIE_CATALOG,
+)
 
 BUCKET = "pulumi-python:dynamic/govcloud:Bucket"
 IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
@@ -34,6 +40,10 @@ def test_a_database_per_tenant_that_asks_for_one(national_plan: dict[str, Any]) 
         if r["inputs"]["metadata"]["namespace"] != "ckan"
     }
     assert set(clusters) == {t.name for t in definition.tenants if t.spec.database is not None}
+    stores = {
+        (r["inputs"]["metadata"]["namespace"], r["inputs"]["metadata"]["name"]): r["inputs"]
+        for r in resources_of(national_plan, "ObjectStore")
+    }
     for tenant in definition.tenants:
         if tenant.spec.database is None:
             continue
@@ -41,16 +51,22 @@ def test_a_database_per_tenant_that_asks_for_one(national_plan: dict[str, Any]) 
         spec = cluster["inputs"]["spec"]
         assert cluster["protect"] and cluster["retainOnDelete"]
         assert spec["instances"] == tenant.spec.database.instances
-        assert spec["imageName"].endswith(f":{tenant.spec.database.version}")
+        # A supported image family (standard, trixie), pinned per major from CNPG's own image catalog.
+        assert spec["imageName"] == POSTGRES_STANDARD_TRIXIE_CATALOG.value[tenant.spec.database.version]
         assert spec["storage"] == {"size": tenant.spec.database.storage, "storageClass": "gdcc-encrypted-ssd"}
         assert spec["postgresql"]["pg_hba"][:2] == [
             "hostnossl all all 0.0.0.0/0 reject",
             "hostnossl all all ::/0 reject",
         ]
-        assert spec["monitoring"]["enablePodMonitor"] is True
-        backup = spec["backup"]
-        assert backup["retentionPolicy"] == f"{tenant.spec.database.backup.retention_days}d"
-        assert backup["barmanObjectStore"]["destinationPath"] == f"s3://national-{tenant.name}-backup/{tenant.name}-pg"
+        assert "monitoring" not in spec, "enablePodMonitor is deprecated upstream: the PodMonitor is declared"
+        assert "backup" not in spec, "the in-tree barmanObjectStore is removed in CloudNativePG 1.31"
+        assert "ssl_min_protocol_version" not in spec["postgresql"]["parameters"], "CNPG's TLSv1.3 default stays"
+        (plugin,) = spec["plugins"]
+        assert plugin["name"] == BARMAN_PLUGIN_NAME.value and plugin["isWALArchiver"] is True
+        store = stores[(tenant.name, plugin["parameters"][BARMAN_OBJECT_NAME_PARAMETER.value])]
+        assert store["spec"]["retentionPolicy"] == f"{tenant.spec.database.backup.retention_days}d"
+        configuration = store["spec"]["configuration"]
+        assert configuration["destinationPath"] == f"s3://national-{tenant.name}-backup/{tenant.name}-pg"
         assert spec["resources"]["requests"] == spec["resources"]["limits"]
         replicated = tenant.spec.database.instances >= 2
         assert spec["enablePDB"] is replicated
@@ -62,6 +78,8 @@ def test_scheduled_backup_uses_the_six_field_schedule(national_plan: dict[str, A
         r["inputs"]["metadata"]["namespace"]: r["inputs"]["spec"]
         for r in resources_of(national_plan, "ScheduledBackup")
     }
+    assert {s["method"] for s in schedules.values()} == {BARMAN_BACKUP_METHOD.value}
+    assert {s["pluginConfiguration"]["name"] for s in schedules.values()} == {BARMAN_PLUGIN_NAME.value}
     assert schedules["nso"]["schedule"] == "0 0 2 * * *"
     assert schedules["moph"]["schedule"] == "0 30 1 * * *"
     assert schedules["tmd"]["schedule"] == "0 0 2 * * *", "the default schedule is daily at 02:00"
@@ -203,7 +221,11 @@ def test_precreated_keys_for_stores_without_an_iam_api(tmp_path: Path) -> None:
     _, monitor = run_program(REPO_ROOT, "dev", config, [*secret_keys, "govcloud:storageKeys"], TODAY)
     types = {r.type for r in monitor.registrations.values()}
     assert IDENTITY not in types, "no IAM calls against a store without IAM"
-    secrets = [r for r in monitor.registrations.values() if r.type == "kubernetes:core/v1:Secret"]
+    secrets = [
+        r
+        for r in monitor.registrations.values()
+        if r.type == "kubernetes:core/v1:Secret" and r.inputs["metadata"]["name"].endswith("credentials")
+    ]
     assert len(secrets) == 5, "nso storage and backup, tmd storage, the portal's reader and backup"
     dumped = json.dumps([r.inputs for r in monitor.registrations.values()])
     assert "AK-govcloud" not in dumped and "SK-govcloud" not in dumped

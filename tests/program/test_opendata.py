@@ -17,7 +17,7 @@ def test_one_organization_job_per_tenant_that_publishes(national_plan: dict[str,
     fields = json.loads(env["FIELDS"]["value"])
     assert fields["name"] == "tmd" and fields["title"] == "กรมอุตุนิยมวิทยา"
     assert {"key": "data_classification", "value": "เปิดเผย"} in fields["extras"]
-    assert "secretKeyRef" in env["CKAN_APIKEY"]["valueFrom"], "the API token is never a literal"
+    assert "secretKeyRef" in env["CKAN_SYSADMIN_PASSWORD"]["valueFrom"], "the sysadmin password is never a literal"
 
 
 def test_the_portal_reads_published_zones_and_nothing_else(national_plan: dict[str, Any]) -> None:
@@ -30,9 +30,11 @@ def test_the_portal_has_its_own_backed_up_database(national_plan: dict[str, Any]
     (cluster,) = resources_of(national_plan, "Cluster", "ckan")
     assert cluster["protect"] and cluster["retainOnDelete"]
     assert cluster["inputs"]["spec"]["instances"] == 3
-    assert cluster["inputs"]["spec"]["backup"]["barmanObjectStore"]["destinationPath"].startswith(
-        "s3://national-govcloud-ckan-backup/"
+    (store,) = resources_of(national_plan, "ObjectStore", "ckan")
+    assert (
+        cluster["inputs"]["spec"]["plugins"][0]["parameters"]["barmanObjectName"] == store["inputs"]["metadata"]["name"]
     )
+    assert store["inputs"]["spec"]["configuration"]["destinationPath"].startswith("s3://national-govcloud-ckan-backup/")
     assert [s["inputs"]["spec"]["cluster"]["name"] for s in resources_of(national_plan, "ScheduledBackup", "ckan")] == [
         "ckan-pg"
     ]

@@ -101,6 +101,7 @@ def test_every_required_chart_is_pinned_once() -> None:
         "superset-operator",
         "spark-operator",
         "cloudnative-pg",
+        "plugin-barman-cloud",
         "cert-manager",
         "ingress-nginx",
         "kyverno",

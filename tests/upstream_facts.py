@@ -1,0 +1,209 @@
+"""Facts about upstream projects that govcloud's output relies on, each with its source.
+
+Every value here was read from the upstream file named beside it, at the tag named (checked with the search
+tools against the repositories' snapshots; see docs/storage.md and docs/analytics.md for the decisions they
+drive). Tests compare what govcloud emits with these values, so an upgrade re-reads the source instead of
+trusting memory. When a pinned version moves, re-check every fact whose source names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: Any
+    repository: str
+    path: str
+    ref: str
+
+
+# -- CloudNativePG operator (cloudnative-pg/cloudnative-pg, tag v1.30.0) ---------------------------------
+
+CNPG_JOB_POD_LABELS = Fact(
+    ("cnpg.io/instanceName", "cnpg.io/cluster", "cnpg.io/jobRole"),
+    "cloudnative-pg/cloudnative-pg",
+    "pkg/specs/jobs.go (createPrimaryJob: Job and pod template labels; no cnpg.io/podRole)",
+    "v1.30.0",
+)
+CNPG_CLUSTER_LABEL = Fact(
+    "cnpg.io/cluster", "cloudnative-pg/cloudnative-pg", "pkg/utils/labels_annotations.go (ClusterLabelName)", "v1.30.0"
+)
+CNPG_ROLE_SECRET_TYPE = Fact(
+    "kubernetes.io/basic-auth",
+    "cloudnative-pg/cloudnative-pg",
+    "docs/src/declarative_role_management.md (Password management)",
+    "v1.30.0",
+)
+CNPG_ROLE_SECRET_KEYS = Fact(
+    ("username", "password"),
+    "cloudnative-pg/cloudnative-pg",
+    "internal/management/utils/secrets.go (GetUserPasswordFromSecret: corev1.BasicAuthUsernameKey/PasswordKey)",
+    "v1.30.0",
+)
+CNPG_ROLE_USERNAME_MUST_MATCH = Fact(
+    True,
+    "cloudnative-pg/cloudnative-pg",
+    'internal/management/controller/roles/runnable.go ("the username in secret %q does not match role %q")',
+    "v1.30.0",
+)
+CNPG_RELOAD_LABEL = Fact(
+    ("cnpg.io/reload", "true"),
+    "cloudnative-pg/cloudnative-pg",
+    "docs/src/declarative_role_management.md",
+    "v1.30.0",
+)
+CNPG_DEFAULT_SSL_MIN_PROTOCOL = Fact(
+    "TLSv1.3",
+    "cloudnative-pg/cloudnative-pg",
+    "pkg/postgres/configuration.go (CnpgConfigurationSettings.GlobalDefaultSettings)",
+    "v1.30.0",
+)
+CNPG_SUPPORTED_KUBERNETES = Fact(
+    ("1.34", "1.35", "1.36"),
+    "cloudnative-pg/cloudnative-pg",
+    "docs/src/supported_releases.md (1.30.x row) and docs/src/release_notes/v1.30.md",
+    "v1.30.0",
+)
+CNPG_IN_TREE_BARMAN_REMOVED_IN = Fact(
+    "1.31.0", "cloudnative-pg/cloudnative-pg", "docs/src/release_notes/v1.30.md (Version 1.30.0)", "v1.30.0"
+)
+CNPG_POD_MONITOR_DEPRECATED = Fact(
+    "Deprecated: This feature will be removed in an upcoming release",
+    "cloudnative-pg/cloudnative-pg",
+    "config/crd/bases/postgresql.cnpg.io_clusters.yaml (spec.monitoring.enablePodMonitor description)",
+    "v1.30.0",
+)
+CNPG_METRICS_PORT_NAME = Fact("metrics", "cloudnative-pg/cloudnative-pg", "docs/src/monitoring.md", "v1.30.0")
+CNPG_CRON_DAY_OF_WEEK_MAX = Fact(
+    6,
+    "robfig/cron (v1.2.0, pinned in cloudnative-pg go.mod at v1.30.0, used by the ScheduledBackup webhook)",
+    "spec.go (dow = bounds{0, 6, ...})",
+    "v1.2.0",
+)
+
+# -- CloudNativePG charts (cloudnative-pg/charts) --------------------------------------------------------
+
+CNPG_CHART_RENDERS_POD_MONITOR = Fact(
+    ("monitoring.podMonitorEnabled", "monitoring.coreos.com/v1", "PodMonitor"),
+    "cloudnative-pg/charts",
+    "charts/cloudnative-pg/templates/podmonitor.yaml",
+    "cloudnative-pg-v0.29.0",
+)
+BARMAN_PLUGIN_CHART = Fact(
+    ("plugin-barman-cloud", "0.7.0", "v0.13.0"),
+    "cloudnative-pg/charts",
+    "charts/plugin-barman-cloud/Chart.yaml (version, appVersion)",
+    "plugin-barman-cloud-v0.7.0",
+)
+BARMAN_PLUGIN_CHART_RENDERS = Fact(
+    ("Certificate", "Issuer"),
+    "cloudnative-pg/charts",
+    "charts/plugin-barman-cloud/templates/{certificate-issuer,client-certificate,server-certificate}.yaml",
+    "plugin-barman-cloud-v0.7.0",
+)
+
+# -- Barman Cloud plugin (cloudnative-pg/plugin-barman-cloud, tag v0.14.0) -----------------------------
+
+BARMAN_PLUGIN_NAME = Fact(
+    "barman-cloud.cloudnative-pg.io", "cloudnative-pg/plugin-barman-cloud", "web/docs/usage.md", "v0.14.0"
+)
+BARMAN_OBJECT_NAME_PARAMETER = Fact(
+    "barmanObjectName", "cloudnative-pg/plugin-barman-cloud", "web/docs/usage.md", "v0.14.0"
+)
+BARMAN_BACKUP_METHOD = Fact("plugin", "cloudnative-pg/plugin-barman-cloud", "web/docs/usage.md", "v0.14.0")
+
+# -- PostgreSQL images (cloudnative-pg/postgres-containers, cloudnative-pg/artifacts) ---------------------
+
+POSTGRES_IMAGE_TYPES = Fact(
+    {"minimal": "supported", "standard": "supported", "system": "deprecated"},
+    "cloudnative-pg/postgres-containers",
+    "README.md (Image Types; System Images (deprecated); Debian bullseye Deprecated)",
+    "a949ae5871b3685ebd569070fe8657e261328e7f",
+)
+POSTGRES_STANDARD_TRIXIE_CATALOG = Fact(
+    {
+        14: "ghcr.io/cloudnative-pg/postgresql:14.24-202608170814-standard-trixie",
+        15: "ghcr.io/cloudnative-pg/postgresql:15.19-202608170814-standard-trixie",
+        16: "ghcr.io/cloudnative-pg/postgresql:16.15-202608170814-standard-trixie",
+        17: "ghcr.io/cloudnative-pg/postgresql:17.11-202608170816-standard-trixie",
+    },
+    "cloudnative-pg/artifacts",
+    "image-catalogs/catalog-standard-trixie.yaml (images.cnpg.io/date 20260817; digests omitted)",
+    "da8790478f79109d05b6469794c26f462fd0e88c",
+)
+
+# -- Apache Superset Kubernetes operator (apache/superset-kubernetes-operator) ---------------------------
+
+SUPERSET_OPERATOR_RELEASES = Fact(
+    ("v0.1.0", "v0.1.1", "v0.2.0"), "apache/superset-kubernetes-operator", "git tags (newest v0.2.0)", "v0.2.0"
+)
+SUPERSET_OPERATOR_CHART_VERSION = Fact(
+    "0.2.0", "apache/superset-kubernetes-operator", "charts/superset-operator/Chart.yaml", "v0.2.0"
+)
+SUPERSET_OPERATOR_WATCH = Fact(
+    {"scope": ("cluster", "namespaces"), "default": "cluster"},
+    "apache/superset-kubernetes-operator",
+    "charts/superset-operator/values.yaml (watch.scope, watch.namespaces)",
+    "v0.2.0",
+)
+SUPERSET_IMAGE_USER = Fact(
+    ("superset", 1000),
+    "apache/superset",
+    "Dockerfile (useradd --user-group ... superset, the first user of python:slim, uid 1000; USER superset)",
+    "master",
+)
+
+# -- Kubeflow spark-operator (kubeflow/spark-operator, tag v2.5.2) --------------------------------------
+
+SPARK_CHART_PER_NAMESPACE_RBAC = Fact(
+    "a Role and RoleBinding in every spark.jobNamespaces entry unless it is empty or holds ''",
+    "kubeflow/spark-operator",
+    "charts/spark-operator-chart/templates/controller/rbac.yaml",
+    "v2.5.2",
+)
+SPARK_NAMESPACE_SELECTOR = Fact(
+    "spark.jobNamespaceSelector",
+    "kubeflow/spark-operator",
+    "charts/spark-operator-chart/values.yaml; pkg/util/namespace.go (NewNamespaceMatcher)",
+    "v2.5.2",
+)
+
+# -- cert-manager, kube-prometheus-stack, prometheus-operator -------------------------------------------
+
+CERT_MANAGER_SERVICEMONITOR = Fact(
+    ("prometheus.enabled only annotates", "prometheus.servicemonitor.enabled"),
+    "cert-manager/cert-manager",
+    "deploy/charts/cert-manager/values.yaml (prometheus)",
+    "v1.21.0",
+)
+PROMETHEUS_OPERATOR_WEBHOOK_PORT = Fact(
+    10250,
+    "prometheus-community/helm-charts",
+    "charts/kube-prometheus-stack/values.yaml (prometheusOperator.tls.internalPort)",
+    "kube-prometheus-stack (stored version)",
+)
+
+# -- CKAN (ckan/ckan-docker-base) ----------------------------------------------------------------------
+
+CKAN_BASE_VERSION = Fact("2.11.4", "ckan/ckan-docker-base", "ckan-2.11/VERSION.txt", "cc0887ea (2026-02-10)")
+CKAN_BASE_USER = Fact(
+    {"ckan": 503, "ckan-sys": 502},
+    "ckan/ckan-docker-base",
+    "ckan-2.11/Dockerfile (useradd -u 503 ckan, groupadd -g 502 ckan-sys; USER ckan)",
+    "cc0887ea (2026-02-10)",
+)
+CKAN_BASE_PLUGINS = Fact(
+    ("image_view", "text_view", "datatables_view", "datastore", "envvars"),
+    "ckan/ckan-docker-base",
+    "ckan-2.11/Dockerfile (CKAN__PLUGINS; only ckanext-envvars is installed besides CKAN: no scheming)",
+    "cc0887ea (2026-02-10)",
+)
+CKAN_SYSADMIN_ENV = Fact(
+    ("CKAN_SYSADMIN_NAME", "CKAN_SYSADMIN_PASSWORD", "CKAN_SYSADMIN_EMAIL"),
+    "ckan/ckan-docker-base",
+    "ckan-2.11/setup/prerun.py (create_sysadmin)",
+    "cc0887ea (2026-02-10)",
+)
