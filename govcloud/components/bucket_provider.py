@@ -73,7 +73,7 @@ BUCKET_OUTPUT_KEYS: Final = (
     "object_lock_enabled",
     "drift",
 )
-IDENTITY_INPUT_KEYS: Final = ("user_name", "bucket_names", "read_grants", *CONNECTION_KEYS)
+IDENTITY_INPUT_KEYS: Final = ("user_name", "bucket_names", "read_grants", "tags", *CONNECTION_KEYS)
 IDENTITY_SECRET_OUTPUTS: Final = ("access_key_id", "secret_access_key")
 IDENTITY_OUTPUT_KEYS: Final = ("user_arn", "policy_json", *IDENTITY_SECRET_OUTPUTS)
 
@@ -285,9 +285,13 @@ class BucketProvider(dyn.ResourceProvider):
         return dyn.CheckResult(news, failures)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        """Create or adopt-and-converge the bucket (idempotent)."""
+        """Create the bucket, or adopt an existing one only if its owner tags are this spec's (idempotent).
+
+        A create means the stack has no record of the bucket: an existing bucket of that name is someone
+        else's unless tagged as ours (site, environment, tenant), and adopting it would hand over its data.
+        """
         spec, conn = spec_from_props(props), connection_from_props(props)
-        state = ensure_bucket(s3_client(conn, provider_credentials()), spec)
+        state = ensure_bucket(s3_client(conn, provider_credentials()), spec, claim=True)
         return dyn.CreateResult(spec.name, {**bucket_props(spec, conn), **_observed(spec, state)})
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -382,18 +386,28 @@ def _normalized_identity_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
         "user_name": _opt_str(props.get("user_name")),
         "bucket_names": sorted(str(b) for b in props.get("bucket_names") or []),
         "read_grants": sorted((g.bucket, g.prefix) for g in _grants_from_props(props)),
+        "tags": _tags_from_props(props),
         **connection_props(connection_from_props(props)),
     }
 
 
+def _tags_from_props(props: Mapping[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (props.get("tags") or {}).items()}
+
+
 def identity_props(
-    user_name: str, bucket_names: list[str], read_grants: list[ReadGrant], conn: S3Connection
+    user_name: str,
+    bucket_names: list[str],
+    read_grants: list[ReadGrant],
+    conn: S3Connection,
+    tags: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A storage identity's plain resource inputs."""
+    """A storage identity's plain resource inputs (``tags``: its owner tags, checked before adopting)."""
     return {
         "user_name": user_name,
         "bucket_names": sorted(bucket_names),
         "read_grants": [{"bucket": g.bucket, "prefix": g.prefix} for g in read_grants],
+        "tags": dict(sorted((tags or {}).items())),
         **connection_props(conn),
     }
 
@@ -405,25 +419,34 @@ class StorageIdentityProvider(dyn.ResourceProvider):
         """As for buckets: engine config goes to process memory, never onto this object."""
         _remember_config(req)
 
-    def _converge(self, props: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    def _converge(self, props: Mapping[str, Any], *, claim: bool) -> tuple[Any, dict[str, Any]]:
         conn = connection_from_props(props)
         iam = iam_client(conn, provider_credentials())
+        tags = _tags_from_props(props)
         result = ensure_storage_identity(
             iam,
             str(props["user_name"]),
             [str(b) for b in props.get("bucket_names") or []],
             _grants_from_props(props),
+            tags=tags,
+            claim=claim,
         )
         outs = {
-            **identity_props(result.user_name, list(props.get("bucket_names") or []), _grants_from_props(props), conn),
+            **identity_props(
+                result.user_name, list(props.get("bucket_names") or []), _grants_from_props(props), conn, tags
+            ),
             "user_arn": result.user_arn,
             "policy_json": json.dumps(result.policy, sort_keys=True),
         }
         return iam, outs
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        """Create the user, its policy and one access key (the key goes to secret outputs only)."""
-        iam, outs = self._converge(props)
+        """Create the user, its policy and one access key (the key goes to secret outputs only).
+
+        An existing user of that name is adopted only if tagged as ours: otherwise its policy would be
+        replaced and a key added for us, i.e. its data handed over.
+        """
+        iam, outs = self._converge(props, claim=True)
         key = create_access_key(iam, str(props["user_name"]))
         outs.update(access_key_id=key.access_key_id, secret_access_key=key.secret_access_key)
         return dyn.CreateResult(str(props["user_name"]), outs)
@@ -458,8 +481,8 @@ class StorageIdentityProvider(dyn.ResourceProvider):
         )
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        """Converge the policy; keep the existing key while it is still valid."""
-        iam, outs = self._converge(news)
+        """Converge the policy and owner tags; keep the existing key while it is still valid."""
+        iam, outs = self._converge(news, claim=False)
         old_key = olds.get("access_key_id")
         if old_key and old_key in list_access_key_ids(iam, str(news["user_name"])):
             outs.update(access_key_id=old_key, secret_access_key=olds.get("secret_access_key"))
@@ -502,9 +525,10 @@ class StorageIdentity(dyn.Resource, module=DYNAMIC_MODULE, name="StorageIdentity
         connection: S3Connection,
         read_grants: list[ReadGrant] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         props: dict[str, Any] = {
-            **identity_props(user_name, bucket_names, list(read_grants or []), connection),
+            **identity_props(user_name, bucket_names, list(read_grants or []), connection, tags),
             **dict.fromkeys(IDENTITY_OUTPUT_KEYS),
         }
         super().__init__(StorageIdentityProvider(), resource_name, props, storage_identity_options(opts))

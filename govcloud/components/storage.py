@@ -6,7 +6,7 @@ resources, and reach the tenant's namespace as Kubernetes Secrets built from tho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET, tenant_metadata
 from govcloud.manifests.database import BACKUP_ACCESS_KEY, BACKUP_SECRET_KEY
-from govcloud.naming import storage_identity_name
+from govcloud.naming import owner_tags, storage_identity_name
 from govcloud.safety import data_options
 from govcloud.storage.buckets import ReadGrant, S3Connection
 from govcloud.storage.tenant import backup_identity_name, tenant_buckets
@@ -94,8 +94,12 @@ def storage_keys(
     conn: S3Connection,
     after: Sequence[pulumi.Resource],
     precreated: dict[str, StorageKeys] | None,
+    owner: Mapping[str, str] | None = None,
 ) -> StorageKeys:
-    """An identity's keys: a new StorageIdentity, or the pre-created keys of a store without IAM."""
+    """An identity's keys: a new StorageIdentity, or the pre-created keys of a store without IAM.
+
+    ``owner``: the identity's owner tags (``naming.owner_tags``); an existing user is adopted only with them.
+    """
     if precreated is not None:
         return precreated[user]
     identity = StorageIdentity(
@@ -105,6 +109,7 @@ def storage_keys(
         conn,
         list(read_grants),
         pulumi.ResourceOptions(parent=parent, depends_on=list(after)),
+        tags=owner,
     )
     return StorageKeys(identity.access_key_id, identity.secret_access_key)
 
@@ -133,6 +138,7 @@ class TenantStorage(pulumi.ComponentResource):
                 conn,
                 [declared[b] for b in self.bucket_names.values()],
                 args.precreated_keys,
+                owner_tags(site, request.name),
             )
             in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[args.namespace] if args.namespace else [])
             manifest = credentials_secret_manifest(tenant_metadata(request, STORAGE_SECRET), keys, site)
@@ -146,5 +152,6 @@ class TenantStorage(pulumi.ComponentResource):
                 conn,
                 [declared[buckets.backup.name]],
                 args.precreated_keys,
+                owner_tags(site, request.name),
             )
         self.register_outputs({"buckets": self.bucket_names})

@@ -7,6 +7,7 @@ caller can point at its line.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +18,20 @@ from govcloud.contract.sharing import DataSharingAgreement
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import TIER_PRESETS, Classification, PersonalData, TierPreset, Zone
+
+#: Ports of the cluster's own control plane and node agents (etcd, kubelet, scheduler, controller manager,
+#: kube-proxy): no tenant egress may name them, whatever the destination.
+CONTROL_PLANE_PORTS: dict[int, str] = {
+    2379: "etcd",
+    2380: "etcd peers",
+    10248: "the kubelet's health endpoint",
+    10249: "kube-proxy metrics",
+    10250: "the kubelet API",
+    10255: "the kubelet's read-only port",
+    10256: "kube-proxy health",
+    10257: "kube-controller-manager",
+    10259: "kube-scheduler",
+}
 
 Loc = tuple[str | int, ...]
 Violation = tuple[Loc, str]
@@ -202,16 +217,80 @@ def tenant_rules(tenant: TenantRequest, site: SiteConfig | None) -> list[Violati
     for index, egress in enumerate(spec.network.egress):
         if len(set(egress.ports)) != len(egress.ports):
             out.append((("spec", "network", "egress", index, "ports"), "lists a port twice"))
+        for port_index, port in enumerate(egress.ports):
+            if port in CONTROL_PLANE_PORTS:
+                out.append(
+                    (
+                        ("spec", "network", "egress", index, "ports", port_index),
+                        f"port {port} is {CONTROL_PLANE_PORTS[port]}, part of the cluster's control plane; "
+                        "tenants may not send traffic to it",
+                    )
+                )
 
     if site is not None:
         out.extend(_site_rules(tenant, site))
     return out
 
 
+def site_networks(site: SiteConfig) -> list[tuple[str, str]]:
+    """The site's own networks (cidr, what it is): tenant egress may overlap none of them."""
+    networks = [(cidr, "the cluster's pod network") for cidr in site.cluster_networks.pod_cidrs]
+    networks += [(cidr, "the cluster's service network") for cidr in site.cluster_networks.service_cidrs]
+    networks += [
+        (site.object_store.cidr, "the object store's network (reached through the platform's allowance)"),
+        (site.identity_provider.cidr, "the identity provider's network (reached through the platform's allowance)"),
+        (site.kubernetes_api.cidr, "the Kubernetes API server's network"),
+    ]
+    networks += [(cidr, "one of the site's platform networks") for cidr in site.platform_networks]
+    return networks
+
+
+def site_reserved_names(site: SiteConfig) -> dict[str, str]:
+    """Names the site config itself gives namespaces, plus its extra reserved list: no tenant may take one."""
+    names = {name: "a namespace this site reserves (govcloud:reservedNames)" for name in site.reserved_names}
+    names[site.ingress.namespace] = "the site's ingress controller namespace"
+    names[site.cluster_dns.namespace] = "the site's cluster DNS namespace"
+    return names
+
+
+def _egress_site_rules(tenant: TenantRequest, site: SiteConfig) -> Iterable[Violation]:
+    networks = [(ipaddress.ip_network(cidr, strict=False), why) for cidr, why in site_networks(site)]
+    for index, egress in enumerate(tenant.spec.network.egress):
+        wanted = ipaddress.ip_network(egress.cidr, strict=False)
+        for network, why in networks:
+            if wanted.version == network.version and wanted.overlaps(network):
+                yield (
+                    ("spec", "network", "egress", index, "cidr"),
+                    f"'{egress.cidr}' overlaps {network}, {why}; tenants reach platform services only through "
+                    "the platform's own allowances",
+                )
+                break
+
+
+def _group_site_rules(tenant: TenantRequest, site: SiteConfig) -> Iterable[Violation]:
+    if not site.require_tenant_group_prefix:
+        return
+    prefix = f"{tenant.name}-"
+    access = tenant.spec.access
+    for role in ("admins", "engineers", "analysts", "viewers"):
+        for index, group in enumerate(getattr(access, role)):
+            if not group.startswith(prefix):
+                yield (
+                    ("spec", "access", role, index),
+                    f"'{group}' must start with '{prefix}': this site requires each tenant's groups to carry "
+                    "its name",
+                )
+
+
 def _site_rules(tenant: TenantRequest, site: SiteConfig) -> Iterable[Violation]:
     spec = tenant.spec
     if spec.site != site.site:
         yield (("spec", "site"), f"is '{spec.site}' but this stack runs site '{site.site}'")
+    reserved = site_reserved_names(site)
+    if tenant.name in reserved:
+        yield (("metadata", "name"), f"'{tenant.name}' is reserved: it is {reserved[tenant.name]}")
+    yield from _egress_site_rules(tenant, site)
+    yield from _group_site_rules(tenant, site)
     secret = spec.classification is Classification.SECRET
     for index, host in enumerate(spec.network.ingress.hostnames):
         internal = host.endswith("." + site.internal_domain)
@@ -282,6 +361,7 @@ def agreement_rules(
             )
         if provider.spec.personal_data is not PersonalData.NONE and spec.legal_basis is None:
             out.append((("spec", "legalBasis"), f"is required because '{provider.name}' holds personal data (PDPA)"))
+        out.extend(_approval_rules(agreement, provider))
     if consumer is not None and consumer.spec.storage is None:
         out.append(
             (
@@ -303,3 +383,20 @@ def agreement_rules(
             )
         )
     return out
+
+
+def _approval_rules(agreement: DataSharingAgreement, provider: TenantRequest) -> Iterable[Violation]:
+    """The provider approves: ``approvedBy`` must be its owner or its data-protection officer.
+
+    A consumer naming itself, or a third agency, as the approver would grant itself another's data.
+    """
+    contacts = provider.spec.contacts
+    approvers = [contacts.owner, *([contacts.dpo] if contacts.dpo is not None else [])]
+    email = agreement.spec.approved_by.email.lower()
+    if all(email != contact.email.lower() for contact in approvers):
+        allowed = " or ".join(contact.email for contact in approvers)
+        yield (
+            ("spec", "approvedBy", "email"),
+            f"'{agreement.spec.approved_by.email}' is not a declared approver of the provider "
+            f"'{provider.name}': the approval must come from its owner or data-protection officer ({allowed})",
+        )

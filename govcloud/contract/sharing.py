@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from govcloud.contract.fields import DNS_LABEL, ContractModel, Email
+from govcloud.contract.fields import ContractModel, Email
 from govcloud.contract.tenant import TenantName
 from govcloud.contract.vocabulary import Zone
 
+MAX_AGREEMENT_NAME = 56
+"""The consumer's Trino catalog is ``shared_<name>``, and catalog names stop at 63 characters."""
+MAX_PREFIX = 512
+_AGREEMENT_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+_PREFIX_SEGMENT = re.compile(r"[A-Za-z0-9!_.'()-]+")
+"""S3's "safe" key characters: the prefix lands in bucket policies and in a Trino properties file."""
+
 
 def _agreement_name(value: str) -> str:
-    if len(value) > 63 or not DNS_LABEL.match(value) or not value[0].isalpha():
-        raise ValueError(f"'{value}' must be at most 63 lowercase letters, digits or hyphens, starting with a letter")
+    if len(value) > MAX_AGREEMENT_NAME or not _AGREEMENT_NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} must be at most {MAX_AGREEMENT_NAME} lowercase letters, digits or single hyphens, "
+            "starting with a letter (the consumer's Trino catalog is named after it)"
+        )
     return value
 
 
 def _prefix(value: str) -> str:
-    parts = value.split("/")
+    segments = value.split("/")
     if (
-        not value.endswith("/")
-        or value.startswith("/")
-        or any(part in ("", ".", "..") for part in parts[:-1])
-        or any(ord(ch) < 0x20 or ch in "*?\\" for ch in value)
+        len(value) > MAX_PREFIX
+        or not value.endswith("/")
+        or not all(_PREFIX_SEGMENT.fullmatch(part) and part not in (".", "..") for part in segments[:-1])
     ):
         raise ValueError(
-            f"'{value}' must be a relative path ending in '/', such as health-statistics/ "
-            "(no leading '/', no '..', no wildcards)"
+            f"{value!r} must be a relative path ending in '/', such as health-statistics/: segments of letters, "
+            f"digits and ! _ . ' ( ) -, no spaces, no '..', no wildcards, at most {MAX_PREFIX} characters"
         )
     return value
 

@@ -183,6 +183,7 @@ def _parse(paths: Iterable[Path], expected_kinds: Mapping[Path, str]) -> _Parsed
             if tenant is not None:
                 parsed.tenants.append((tenant, doc))
             else:
+                parsed.invalid_tenants.add(path.name.rsplit(".", 1)[0])
                 parsed.invalid_tenants.add(_metadata_name(doc) or path.name.rsplit(".", 1)[0])
         elif kind == "DataSharingAgreement":
             agreement, problems = _validate_model(DataSharingAgreement, doc)
@@ -217,7 +218,7 @@ def _parse(paths: Iterable[Path], expected_kinds: Mapping[Path, str]) -> _Parsed
                     doc.display_name,
                     doc.line_of(("metadata", "name")),
                     "metadata.name",
-                    f"is '{name}' but the file is named '{path.name}'; they must match",
+                    f"is {name!r} but the file is named '{path.name}'; they must match",
                 )
             )
     return parsed
@@ -251,6 +252,67 @@ def _unique(
                     f"{what} '{value}' is already used in {first_doc.display_name}:{first_doc.line_of(first_loc)}",
                 )
             )
+    return problems
+
+
+def _groups(tenant: TenantRequest) -> list[tuple[str, tuple[str | int, ...]]]:
+    """Each access group once per tenant (a tenant may give one group two roles; two tenants never share one).
+
+    A group shared by two tenants would give one agency's people the other's roles.
+    """
+    seen: set[str] = set()
+    out: list[tuple[str, tuple[str | int, ...]]] = []
+    access = tenant.spec.access
+    for role in ("admins", "engineers", "analysts", "viewers"):
+        for index, group in enumerate(getattr(access, role)):
+            if group not in seen:
+                seen.add(group)
+                out.append((group, ("spec", "access", role, index)))
+    return out
+
+
+_CHECKED_ELSEWHERE = {"hostname", "ckan-organization"}
+"""Spaces whose tenant-to-tenant clashes have their own, more precise message (``_unique`` above)."""
+
+
+def _derived_name_problems(
+    tenants: Sequence[tuple[TenantRequest, SourceDocument]], site: SiteConfig
+) -> list[Problem]:
+    """No two tenants, and no tenant and the platform, may derive the same name (defence in depth).
+
+    The tenant-name rules already make this impossible (``govcloud.naming`` has the argument); this check
+    keeps it true if a rule or a naming function ever changes, and turns an overflow into a located error.
+    """
+    from govcloud.naming import DerivedName, duplicated_names, platform_derived_names, tenant_derived_names
+
+    problems: list[Problem] = []
+    names: list[DerivedName] = list(platform_derived_names(site))
+    docs: dict[str, SourceDocument] = {}
+    for tenant, doc in tenants:
+        docs[tenant.name] = doc
+        try:
+            names.extend(tenant_derived_names(site, tenant))
+        except ValueError as error:
+            problems.append(Problem(doc.display_name, doc.line_of(("metadata", "name")), "metadata.name", str(error)))
+    for first, later in duplicated_names(names):
+        if first.space in _CHECKED_ELSEWHERE and first.owner is not None and later.owner is not None:
+            continue
+        owner = later.owner if later.owner in docs else first.owner
+        if owner not in docs:
+            continue
+        doc = docs[owner]
+        other = "the platform" if first.owner is None or later.owner is None else "tenant '" + str(
+            first.owner if owner == later.owner else later.owner
+        ) + "'"
+        problems.append(
+            Problem(
+                doc.display_name,
+                doc.line_of(("metadata", "name")),
+                "metadata.name",
+                f"derives the {later.kind} '{later.name}', which {other} already has as its {first.kind}; "
+                "choose another tenant name",
+            )
+        )
     return problems
 
 
@@ -293,7 +355,10 @@ def validate_documents(
         ),
         "CKAN organization",
     )
+    problems += _unique(parsed.tenants, _groups, "access group")
     problems += _unique(parsed.agreements, lambda a: [(a.name, ("metadata", "name"))], "agreement name")
+    if site is not None:
+        problems += _derived_name_problems(parsed.tenants, site)
     by_name = {tenant.name: tenant for tenant, _ in parsed.tenants}
     agreements = []
     for agreement, doc in parsed.agreements:

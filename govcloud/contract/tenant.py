@@ -8,10 +8,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
 from govcloud.contract.fields import (
-    DNS_LABEL,
+    BackupCron,
     Cidr,
     ContractModel,
-    Cron,
     Email,
     GroupName,
     Hostname,
@@ -23,6 +22,7 @@ from govcloud.contract.vocabulary import (
     PROVINCES,
     RESERVED_NAMES,
     RESERVED_PREFIXES,
+    RESERVED_SUFFIXES,
     Classification,
     Ministry,
     PersonalData,
@@ -32,22 +32,38 @@ from govcloud.contract.vocabulary import (
 
 API_VERSION = "govcloud/v1"
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
-_CKAN_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
+_CKAN_NAME = re.compile(r"[a-z0-9_-]{2,100}")
+_UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
+_TENANT_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
-def _tenant_name(value: str) -> str:
-    if not (3 <= len(value) <= 20) or not DNS_LABEL.match(value) or not value[0].isalpha():
-        raise ValueError(
-            f"'{value}' must be 3-20 lowercase letters, digits or hyphens, start with a letter "
+def tenant_name_problem(value: str) -> str | None:
+    """Why ``value`` can't be a tenant name, or None. Pure: the naming proof in naming.py rests on it."""
+    if not (3 <= len(value) <= 20) or not _TENANT_NAME.fullmatch(value):
+        return (
+            f"{value!r} must be 3-20 lowercase letters, digits or single hyphens, start with a letter "
             "and not end with a hyphen"
         )
     if value in RESERVED_NAMES or value.startswith(RESERVED_PREFIXES):
-        raise ValueError(f"'{value}' is reserved for the platform; choose another tenant name")
+        return f"'{value}' is reserved for the platform, the cluster or another environment; choose another name"
+    if value.endswith(RESERVED_SUFFIXES):
+        suffix = next(s for s in RESERVED_SUFFIXES if value.endswith(s))
+        return (
+            f"'{value}' ends with '{suffix}', which govcloud adds to derived names "
+            "(another tenant's identity or bucket would carry it); choose another name"
+        )
+    return None
+
+
+def _tenant_name(value: str) -> str:
+    problem = tenant_name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
 def _agency_code(value: str) -> str:
-    if not re.fullmatch(r"[A-Z0-9-]{2,16}", value):
+    if not re.fullmatch(r"[A-Z0-9-]{2,16}", value):  # fullmatch: '$' would accept a final newline
         raise ValueError(f"'{value}' must be 2-16 capital letters, digits or hyphens, e.g. NSO")
     return value
 
@@ -77,8 +93,11 @@ def _site(value: str) -> str:
 
 
 def _ckan_name(value: str) -> str:
-    if not _CKAN_NAME.match(value):
-        raise ValueError(f"'{value}' must be 2-100 lowercase letters, digits, '-' or '_' (a CKAN organization name)")
+    if not _CKAN_NAME.fullmatch(value):
+        raise ValueError(f"{value!r} must be 2-100 lowercase letters, digits, '-' or '_' (a CKAN organization name)")
+    if _UUID.fullmatch(value):
+        # CKAN resolves an id before a name: an id-shaped name could address another organization.
+        raise ValueError(f"'{value}' looks like a CKAN id; give the organization's name, not an id")
     return value
 
 
@@ -127,7 +146,8 @@ class Access(ContractModel):
 
 
 class Backup(ContractModel):
-    schedule: Cron = "0 2 * * *"
+    schedule: BackupCron = "0 2 * * *"
+    """At most hourly: one fixed minute (WAL archiving gives point-in-time recovery in between)."""
     retention_days: Annotated[StrictInt, Field(ge=7, le=3650)] = 30
 
 

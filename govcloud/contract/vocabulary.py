@@ -101,11 +101,75 @@ PROVINCES: frozenset[str] = frozenset(
 
 NATIONAL_SITE = "national"
 
-#: Namespace names the platform owns; a tenant may never take one.
-RESERVED_NAMES: frozenset[str] = frozenset(
-    {"default", "cnpg-system", "cert-manager", "monitoring", "ckan", "kyverno", "spark-operator", "superset-operator"}
+#: Well-known namespaces of Kubernetes itself and of the operators a government cluster commonly runs
+#: (storage, backup, secrets, identity, GitOps, service mesh, CNI, monitoring...). A tenant named like
+#: one would be given, or would adopt, a namespace that holds someone else's workloads and secrets.
+SYSTEM_NAMESPACES: frozenset[str] = frozenset(
+    {
+        "default",
+        "argo",
+        "argo-rollouts",
+        "argocd",
+        "calico-apiserver",
+        "calico-system",
+        "cattle-system",
+        "cert-manager",
+        "cilium",
+        "cilium-secrets",
+        "cnpg-system",
+        "external-dns",
+        "external-secrets",
+        "flux-system",
+        "gatekeeper-system",
+        "harbor",
+        "istio-system",
+        "keycloak",
+        "knative-serving",
+        "kubernetes-dashboard",
+        "linkerd",
+        "linkerd-viz",
+        "local-path-storage",
+        "logging",
+        "longhorn-system",
+        "metallb-system",
+        "minio",
+        "minio-operator",
+        "monitoring",
+        "olm",
+        "openebs",
+        "operators",
+        "prometheus",
+        "rook-ceph",
+        "sealed-secrets",
+        "tekton-pipelines",
+        "tigera-operator",
+        "trust-manager",
+        "vault",
+        "velero",
+    }
 )
-RESERVED_PREFIXES: tuple[str, ...] = ("kube-", "govcloud", "ingress-")
+#: Namespaces and names the govcloud platform itself uses or derives.
+PLATFORM_NAMES: frozenset[str] = frozenset(
+    {"ckan", "kyverno", "spark-operator", "superset-operator", "opendata", "opendata-portal", "platform"}
+)
+#: Environments; a tenant name may not be one nor start with one (``dev-nso`` would be dev's ``nso``).
+ENVIRONMENTS: tuple[str, ...] = ("dev", "staging", "prod")
+RESERVED_NAMES: frozenset[str] = SYSTEM_NAMESPACES | PLATFORM_NAMES | frozenset(ENVIRONMENTS)
+RESERVED_PREFIXES: tuple[str, ...] = (
+    "kube-",
+    "govcloud",
+    "ingress-",
+    "openshift-",
+    "cattle-",
+    "opendata-portal",
+    *(f"{env}-" for env in ENVIRONMENTS),
+)
+#: Purposes that end a derived name (``-backup`` identities, zone buckets, the portal's ``ckan-backup``):
+#: a tenant name ending with one would read as another tenant's name plus that purpose.
+RESERVED_SUFFIXES: tuple[str, ...] = ("-backup", "-ckan", "-portal", "-raw", "-curated", "-published", "-archive")
+PLATFORM_OWNER = "govcloud-platform"
+"""The owner tag of the platform's own buckets and identities; no tenant name can start with govcloud."""
+PORTAL_IDENTITY = "opendata-portal"
 
 #: Contacts must be reachable at a Thai government, organisation, academic or military domain.
 EMAIL_DOMAINS: tuple[str, ...] = ("go.th", "or.th", "ac.th", "mi.th")

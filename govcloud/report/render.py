@@ -23,12 +23,20 @@ TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("html", "md", "json")
 SERVICE_NAMES = {"jupyterhub": "JupyterHub", "superset": "Superset", "trino": "Trino", "spark": "Spark"}
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]!|~:.]")
+"""Characters with a meaning in CommonMark/GFM inline syntax; an escaped ``:`` or ``.`` also keeps GFM from
+turning ``https://...`` or ``www....`` into a link. (Cells are mid-line: line-start syntax can't occur.)"""
 
 
 def markdown_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped, no raw HTML tags or entities."""
+    """Free text made inert in Markdown: one line; no link, image, emphasis, code, HTML tag or entity.
+
+    Agencies write purposes, names and references; rendered raw, ``[log in](https://evil)`` would become a
+    link in the auditors' report. Every ASCII punctuation character that opens Markdown inline syntax is
+    backslash-escaped (CommonMark: any ASCII punctuation may be), and ``&``, ``<``, ``>`` become entities.
+    """
     text = " ".join(str(value).split())
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", text)
     text = _ENTITY.sub(r"&amp;\1", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")
 

@@ -38,11 +38,14 @@ PUBLIC_ACCESS_BLOCK_KEYS: Final = (
     "BlockPublicPolicy",
     "RestrictPublicBuckets",
 )
+OWNER_TAG_KEYS: Final = ("govcloud.go.th/site", "govcloud.go.th/environment", "govcloud.go.th/tenant")
+"""Tags that say whose a bucket or identity is (``govcloud.naming.owner_tags``): an existing one is adopted
+only when they match, so a name collision can never hand one tenant another's data or keys."""
 ENV_KEY_ID_VARS: Final = ("GOVCLOUD_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")
 ENV_SECRET_VARS: Final = ("GOVCLOUD_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
 
 # S3's own naming rule; enforced again here because a wildcard in a name would widen an IAM grant.
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _WILDCARDS = frozenset("*?")
 _ABSENT_CODES: Final = frozenset(
     {
@@ -74,6 +77,33 @@ class BucketAccessError(StorageError):
 
 class VersioningLockedError(StorageError):
     """Someone asked to suspend versioning on a bucket whose versioning is locked on."""
+
+
+class AdoptionRefusedError(StorageError):
+    """A bucket or identity of that name already exists and is not tagged as the requester's."""
+
+
+def owner_of(tags: Mapping[str, str]) -> dict[str, str]:
+    """The owner tags among ``tags``."""
+    return {key: tags[key] for key in OWNER_TAG_KEYS if key in tags}
+
+
+def _check_owner(kind: str, name: str, wanted: Mapping[str, str], found: Mapping[str, str]) -> None:
+    """Refuse to adopt ``name`` unless it carries every owner tag of ``wanted`` with the same value."""
+    owner = owner_of(wanted)
+    if len(owner) != len(OWNER_TAG_KEYS):
+        raise AdoptionRefusedError(
+            f"{kind} {name!r} already exists and this request carries no owner tags to prove it is ours; "
+            "left untouched"
+        )
+    mismatched = {key: found.get(key) for key, value in owner.items() if found.get(key) != value}
+    if mismatched:
+        shown = ", ".join(f"{key}={value!r}" for key, value in sorted(mismatched.items()))
+        raise AdoptionRefusedError(
+            f"{kind} {name!r} already exists and is not tagged as ours ({shown}; want "
+            f"{', '.join(f'{k}={v!r}' for k, v in sorted(owner.items()))}); it is left untouched. If it is "
+            "really this tenant's (e.g. restored from backup), tag it so before deploying"
+        )
 
 
 class MissingCredentialsError(StorageError):
@@ -287,7 +317,7 @@ def iam_client(conn: S3Connection, credentials: Credentials | None = None) -> Ia
 
 
 def _check_bucket_name(name: str) -> None:
-    if not _BUCKET_NAME.match(name) or ".." in name:
+    if not _BUCKET_NAME.fullmatch(name) or ".." in name:
         raise ValueError(f"{name!r} is not a valid S3 bucket name")
 
 
@@ -624,7 +654,8 @@ def _partition_from_policy(policy: Mapping[str, Any]) -> str:
     return "aws"
 
 
-def _create(client: S3Client, spec: BucketSpec) -> None:
+def _create(client: S3Client, spec: BucketSpec) -> bool:
+    """Create the bucket; True if it turned out to exist already (created in between by these credentials)."""
     args: dict[str, Any] = {"Bucket": spec.name}
     region = client.meta.region_name
     if region and region != "us-east-1":
@@ -635,22 +666,30 @@ def _create(client: S3Client, spec: BucketSpec) -> None:
         client.create_bucket(**args)
     except ClientError as error:
         if _error_code(error) == "BucketAlreadyOwnedByYou":
-            return
+            return True
         if _error_code(error) == "BucketAlreadyExists":
             raise BucketAccessError(f"bucket name {spec.name!r} is already taken by another owner") from error
         raise
+    return False
 
 
-def ensure_bucket(client: S3Client, spec: BucketSpec) -> BucketState:
+def ensure_bucket(client: S3Client, spec: BucketSpec, *, claim: bool = False) -> BucketState:
     """Create the bucket or converge an existing one to the spec; safe to repeat.
 
     Settings are applied in an order that never leaves a window of exposure: the public access block
     and encryption go on before any policy or data path is opened. Only the aspects that drifted are
     rewritten, so a converged bucket costs reads only (and no spurious audit events).
+
+    ``claim`` is for a caller with no record of the bucket (a Pulumi create): an existing bucket is then
+    adopted only if its owner tags equal the spec's, else AdoptionRefusedError and nothing is changed.
     """
     state = read_bucket(client, spec.name)
+    if state is not None and claim:
+        _check_owner("bucket", spec.name, spec.tags, state.tags)
     if state is None:
-        _create(client, spec)
+        if _create(client, spec) and claim:  # created in between by someone with these credentials
+            existing = read_bucket(client, spec.name)
+            _check_owner("bucket", spec.name, spec.tags, existing.tags if existing else {})
         # A bucket this call just created has nothing configured yet (object lock implies versioning).
         state = BucketState(
             name=spec.name,
@@ -753,27 +792,50 @@ def _iam_missing(error: ClientError) -> bool:
     return _error_code(error) == "NoSuchEntity"
 
 
+def user_tags(iam: IamClient, user_name: str) -> dict[str, str]:
+    """The IAM user's tags (all pages)."""
+    tags: dict[str, str] = {}
+    for page in iam.get_paginator("list_user_tags").paginate(UserName=user_name):
+        tags.update({str(t["Key"]): str(t["Value"]) for t in page.get("Tags", [])})
+    return tags
+
+
 def ensure_storage_identity(
     iam: IamClient,
     user_name: str,
     bucket_names: Iterable[str],
     read_grants: Sequence[ReadGrant] = (),
+    *,
+    tags: Mapping[str, str] | None = None,
+    claim: bool = False,
 ) -> IdentityResult:
     """Create or converge the tenant's IAM user so it can do exactly what ``identity_policy`` says.
 
     "Exactly": other inline policies, attached managed policies and group memberships are removed,
     so nothing granted out of band survives a converge. Buckets are never touched.
+
+    ``claim`` is for a caller with no record of the user (a Pulumi create): an existing user is adopted
+    only if its owner tags equal ``tags``; otherwise AdoptionRefusedError, before any policy or key changes.
     """
     partition = partition_for_region(str(iam.meta.region_name or "us-east-1"))
     policy = identity_policy(bucket_names, read_grants, partition=partition)
+    wanted = {str(k): str(v) for k, v in (tags or {}).items()}
     created = False
     try:
         user = iam.get_user(UserName=user_name)["User"]
     except ClientError as error:
         if not _iam_missing(error):
             raise
-        user = iam.create_user(UserName=user_name)["User"]
+        extra = {"Tags": [{"Key": k, "Value": v} for k, v in sorted(wanted.items())]} if wanted else {}
+        user = iam.create_user(UserName=user_name, **extra)["User"]
         created = True
+    if not created:
+        found = user_tags(iam, user_name)
+        if claim:
+            _check_owner("IAM user", user_name, wanted, found)
+        missing = {k: v for k, v in wanted.items() if found.get(k) != v}
+        if missing:
+            iam.tag_user(UserName=user_name, Tags=[{"Key": k, "Value": v} for k, v in sorted(missing.items())])
     iam.put_user_policy(
         UserName=user_name, PolicyName=IDENTITY_POLICY_NAME, PolicyDocument=json.dumps(policy)
     )

@@ -6,16 +6,24 @@ from dataclasses import dataclass
 
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.contract.vocabulary import Classification, Zone
-from govcloud.naming import BACKUP_ZONE, bucket_name, site_slug, storage_identity_name, tenant_labels
+from govcloud.contract.vocabulary import PORTAL_IDENTITY, Classification, Zone
+from govcloud.naming import (
+    BACKUP_ZONE,
+    backup_identity_name,
+    bucket_name,
+    owner_tags,
+    portal_identity_name,
+    tenant_labels,
+)
 from govcloud.storage.buckets import BucketSpec, partition_for_region
 
-PORTAL = "opendata-portal"
+PORTAL = PORTAL_IDENTITY
+__all__ = ["PORTAL", "TenantBuckets", "backup_identity_name", "portal_user_name", "tenant_buckets", "user_arn"]
 
 
 def portal_user_name(site: SiteConfig) -> str:
     """The open-data portal's identity: the only reader of every tenant's ``published`` zone."""
-    return f"govcloud-{site_slug(site.site)}-{site.environment}-{PORTAL}"
+    return portal_identity_name(site)
 
 
 def user_arn(site: SiteConfig, user_name: str) -> str:
@@ -23,12 +31,9 @@ def user_arn(site: SiteConfig, user_name: str) -> str:
     return f"arn:{partition_for_region(store.region)}:iam::{store.account_id}:user/{user_name}"
 
 
-def backup_identity_name(site: SiteConfig, tenant: str) -> str:
-    return f"{storage_identity_name(site, tenant)}-backup"
-
-
-def _tags(tenant: TenantRequest) -> dict[str, str]:
-    return {key: value for key, value in tenant_labels(tenant).items()}
+def _tags(tenant: TenantRequest, site: SiteConfig) -> dict[str, str]:
+    """The tenant's labels plus the owner tags the bucket provider checks before adopting a bucket."""
+    return {**tenant_labels(tenant), **owner_tags(site, tenant.name)}
 
 
 def _versioning_locked(tenant: TenantRequest) -> bool:
@@ -58,7 +63,7 @@ def tenant_buckets(tenant: TenantRequest, site: SiteConfig) -> TenantBuckets:
                 lock_versioning=_versioning_locked(tenant),
                 public_read_principal_arn=user_arn(site, portal_user_name(site)) if zone is Zone.PUBLISHED else None,
                 expire_after_days=spec.storage.retention_days.get(zone),
-                tags={**_tags(tenant), "govcloud.go.th/zone": zone.value},
+                tags={**_tags(tenant, site), "govcloud.go.th/zone": zone.value},
             )
     backup = None
     if spec.database is not None:
@@ -66,6 +71,6 @@ def tenant_buckets(tenant: TenantRequest, site: SiteConfig) -> TenantBuckets:
             name=bucket_name(site, tenant.name, BACKUP_ZONE),
             versioning=True,
             lock_versioning=True,
-            tags={**_tags(tenant), "govcloud.go.th/zone": BACKUP_ZONE},
+            tags={**_tags(tenant, site), "govcloud.go.th/zone": BACKUP_ZONE},
         )
     return TenantBuckets(zones, backup)

@@ -66,6 +66,9 @@ class CapturingMonitor(mocks.MockMonitor):
     def __init__(self, mock: pulumi.runtime.Mocks, on_register: Callable[[Registration], None] | None = None) -> None:
         super().__init__(mock)
         self.registrations: dict[str, Registration] = {}
+        self.duplicates: list[tuple[Registration, Registration]] = []
+        """(first, later) registrations that share a URN. The real engine refuses the second one; the SDK's
+        mock would let it silently replace the first, so synth reports them instead."""
         self._on_register = on_register
 
     def RegisterResource(self, request: Any) -> Any:
@@ -75,7 +78,7 @@ class CapturingMonitor(mocks.MockMonitor):
             provider = inputs.pop(DYNAMIC_PROVIDER_KEY, None)
             if provider is not None:
                 inputs[DYNAMIC_PROVIDER_KEY] = "<serialized dynamic provider>"
-            self.registrations[response.urn] = Registration(
+            registration = Registration(
                 urn=response.urn,
                 type=request.type,
                 name=request.name,
@@ -86,8 +89,13 @@ class CapturingMonitor(mocks.MockMonitor):
                 depends_on=sorted(set(request.dependencies)),
                 inputs=inputs,
             )
+            first = self.registrations.get(response.urn)
+            if first is not None:
+                self.duplicates.append((first, registration))
+                return response
+            self.registrations[response.urn] = registration
             if self._on_register is not None:
-                self._on_register(self.registrations[response.urn])
+                self._on_register(registration)
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:

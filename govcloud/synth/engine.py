@@ -24,6 +24,8 @@ from govcloud.contract.stack import TODAY_ENV, StackPaths, display_name, read_st
 from govcloud.synth.capture import SECRET, CapturingMonitor, EchoMocks, Registration
 
 PROJECT_NAME = "govcloud"
+#: Set while synth runs the program: only then may GOVCLOUD_TODAY move the date (see program.run_today).
+OFFLINE_ENV = "GOVCLOUD_OFFLINE_SYNTH"
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def run_program(
     gc.freeze()
     gc.disable()
     try:
-        with _environment(TODAY_ENV, today):
+        with _environment(TODAY_ENV, today), _environment(OFFLINE_ENV, "1"):
             _sync_await(run_pulumi_func(lambda: declared.append(program.main(project_dir))))
     finally:
         gc.enable()
@@ -115,6 +117,24 @@ def _platform_outputs(config: Mapping[str, str]) -> dict[str, dict[str, object]]
     if not site_stack:
         return {}
     return {site_stack: {PLATFORM_EXPORT: platform_exports()}}
+
+
+def duplicate_urn_problems(
+    stacks_dir: Path, stack: str, duplicates: list[tuple[Registration, Registration]]
+) -> list[Problem]:
+    """One problem per URN registered twice: ``pulumi up`` would fail on it, and a plan must not hide it."""
+    shown = display_name(StackPaths.of(stacks_dir, stack).config)
+    return [
+        Problem(
+            shown,
+            1,
+            "(plan)",
+            f"two resources would have the same URN {later.urn} (parents {first.parent or '-'} and "
+            f"{later.parent or '-'}); one would silently take the other's place. Two requests derive the "
+            "same resource name: nothing is declared",
+        )
+        for first, later in duplicates
+    ]
 
 
 def synthesize(
@@ -135,6 +155,8 @@ def synthesize(
         site, monitor = run_program(project_dir, stack, config, secret_keys, day, registered)
     except program.InvalidStackError as error:
         raise ContractError(error.problems) from None
+    if monitor.duplicates:
+        raise ContractError(duplicate_urn_problems(project_dir / "stacks", stack, monitor.duplicates))
     definition = site.definition
     return SynthResult(
         stack=stack,

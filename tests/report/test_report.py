@@ -374,9 +374,10 @@ def _hostile_stack() -> StackDefinition:
     beta = tenant("beta", "BETA")
     deal = agreement(
         "alpha-to-beta",
-        provider={"tenant": "alpha", "zone": "curated", "prefix": "a|b<c>/"},
+        provider={"tenant": "alpha", "zone": "curated", "prefix": "a(b)c!/"},
         consumer={"tenant": "beta"},
-        purpose="Research | <img src=x onerror=alert(1)> & more",
+        purpose="Research | <img src=x onerror=alert(1)> & more [log in](https://data.go.th/user/login) **now**",
+        approvedBy={"name": "Somchai Jaidee", "email": "somchai.j@alpha.go.th", "reference": "[ref](http://x)"},
     )
     requests = tuple(TenantRequest.model_validate(t) for t in (alpha, beta))
     sharing = (Agreement(DataSharingAgreement.model_validate(deal), AgreementStatus.ACTIVE),)
@@ -404,6 +405,9 @@ def test_agency_supplied_text_is_escaped_in_html_and_markdown() -> None:
         markdown = render_markdown(data, lang)
         assert "<script>" not in markdown and "<img" not in markdown
         assert "A&B &lt;Unit&gt;" in markdown and "Research \\| &lt;img" in markdown
+        # Markdown syntax in free text stays text: no link, no emphasis.
+        assert "](https://" not in markdown and "](http://" not in markdown and "**now**" not in markdown
+        assert "\\[log in\\](https\\://data\\.go\\.th/user/login) \\*\\*now\\*\\*" in markdown
         assert_tables_well_formed(markdown)
     assert report_from_json(json.loads(render_json(data))) == data
 

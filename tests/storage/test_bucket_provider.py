@@ -180,9 +180,10 @@ def test_update_refuses_to_suspend_or_unlock_locked_versioning(conn: S3Connectio
     assert state is not None and state.versioning == "Enabled"
 
 
-def test_create_is_idempotent_and_adopts_an_existing_bucket(conn: S3Connection) -> None:
+def test_create_is_idempotent_and_adopts_an_existing_bucket_tagged_as_its_own(conn: S3Connection) -> None:
     provider = BucketProvider()
-    props = bucket_props(BucketSpec(name="dfat-backup", lock_versioning=True), conn)
+    owner = {"govcloud.go.th/site": "national", "govcloud.go.th/environment": "prod", "govcloud.go.th/tenant": "dfat"}
+    props = bucket_props(BucketSpec(name="dfat-backup", lock_versioning=True, tags=owner), conn)
     first = provider.create(props)
     second = provider.create(props)
     assert (second.id, second.outs) == (first.id, first.outs)

@@ -42,9 +42,9 @@ def tenant(name: str = "nso", code: str = "NSO", **spec: Any) -> dict[str, Any]:
                 "ministry": "MDES",
             },
             "contacts": {
-                "owner": {"name": "Somchai Jaidee", "email": "somchai.j@nso.go.th"},
-                "security": {"name": "Suda Rakdee", "email": "security@nso.go.th"},
-                "dpo": {"name": "Anan Srisuk", "email": "dpo@nso.go.th"},
+                "owner": {"name": "Somchai Jaidee", "email": f"somchai.j@{name}.go.th"},
+                "security": {"name": "Suda Rakdee", "email": f"security@{name}.go.th"},
+                "dpo": {"name": "Anan Srisuk", "email": f"dpo@{name}.go.th"},
             },
             "site": "national",
             "tier": "medium",
@@ -78,7 +78,7 @@ def agreement(name: str = "moph-to-nso", **spec: Any) -> dict[str, Any]:
             "legalBasis": "PDPA section 24(4)",
             "validFrom": dt.date(2026, 1, 1),
             "validUntil": dt.date(2027, 12, 31),
-            "approvedBy": {"name": "Dr. Wichai", "email": "director@moph.go.th", "reference": "สธ 0201/1234"},
+            "approvedBy": {"name": "Anan Srisuk", "email": "dpo@moph.go.th", "reference": "สธ 0201/1234"},
         },
     }
     for key, value in spec.items():

@@ -343,7 +343,7 @@ PASSING: list[tuple[str, dict[str, Any]]] = [
         ),
     ),
     ("cron-named", with_path(BASE, "spec.database.backup", {"schedule": "15 3 * * sun", "retentionDays": 7})),
-    ("cron-steps", with_path(BASE, "spec.database.backup", {"schedule": "*/30 1-5 1,15 * *"})),
+    ("cron-steps", with_path(BASE, "spec.database.backup", {"schedule": "30 1-5/2 1,15 * mon-fri"})),
     ("no-database-no-storage", with_path(with_path(BASE, "spec.database", ...), "spec.storage", ...)),
     ("agency-code-no", with_path(BASE, "spec.agency.code", "NO")),
 ]
