@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.tree import Tree
@@ -33,6 +34,7 @@ from govcloud.console import (
 from govcloud.contract.problems import ContractError
 from govcloud.contract.stack import (
     StackPaths,
+    display_name,
     load_site_config,
     load_stack,
     resolve_today,
@@ -76,21 +78,42 @@ def validate(
     if not paths and stack is None:
         _usage("give --stack NAME or one or more files to validate")
     with _guard():
-        day = resolve_today(today)
+        import datetime as dt
+
+        from govcloud.agreements import load_archived
+
+        day = dt.date.fromisoformat(today_with_warning(today))
         if not paths and stack is not None:
-            definition = load_stack(_project(project) / "stacks", stack, day)
+            stacks_dir = _project(project) / "stacks"
+            archived, archive_problems = load_archived(stacks_dir, stack, day)
+            try:
+                definition = load_stack(stacks_dir, stack, day)
+            except ContractError as error:
+                raise ContractError([*error.problems, *archive_problems]) from None
+            if archive_problems:
+                raise ContractError(archive_problems)
             out.print(
                 f"[green]✓[/] {stack}: {len(definition.tenants)} tenants and "
                 f"{len(definition.agreements)} sharing agreements are valid"
+                + (f" ({len(archived)} archived)" if archived else "")
             )
             return
         site = None
-        if stack is not None:
-            site = load_site_config(StackPaths.of(_project(project) / "stacks", stack).config)
+        context: list[Path] = []
         files = _expand(paths or [])
         if not files:
             _usage("no .yaml files found in the given paths")
-        tenants, agreements, problems = validate_documents(files, site, day)
+        if stack is not None:
+            stack_paths = StackPaths.of(_project(project) / "stacks", stack)
+            site = load_site_config(stack_paths.config)
+            # The stack's tenants are the context an agreement (or a clash) is checked against; only the given
+            # files' problems are reported, and they come last so a clash is reported on them.
+            given = {f.resolve() for f in files}
+            context = [f for f in yaml_files(stack_paths.tenants) if f.resolve() not in given]
+        tenants, agreements, problems = validate_documents([*context, *files], site, day)
+        shown = {display_name(f) for f in files}
+        problems = [p for p in problems if p.file in shown]
+        tenants = [t for t in tenants if t.name in {f.stem for f in files}]
         if problems:
             raise ContractError(problems)
         out.print(
@@ -219,15 +242,19 @@ def today_with_warning(today: str | None) -> str:
     if today is None and os.environ.get(TODAY_ENV) and day != dt.date.today():
         err.print(
             f"[bold yellow]WARNING[/] {TODAY_ENV}={day.isoformat()} is set: agreements start and end as if today "
-            f"were {day.isoformat()}, not {dt.date.today().isoformat()}. Unset it, or pass --today on purpose."
+            f"were {day.isoformat()}, not {dt.date.today().isoformat()}. Unset it, or pass --today on purpose.",
+            soft_wrap=True,
         )
     return day.isoformat()
 
 
+def _wide(width: int) -> Console:
+    """The terminal as it is; piped or captured output gets a console wide enough that no name is cut."""
+    return out if out.is_terminal else Console(highlight=False, width=max(160, width))
+
+
 def _diff_table(result: Any, title: str) -> None:
     """Every change, nothing truncated: names never fold or cut; values fold, even when piped."""
-    from rich.console import Console
-
     from govcloud.synth.diff import Action, value_text
 
     symbols = {
@@ -238,7 +265,7 @@ def _diff_table(result: Any, title: str) -> None:
     }
     names = max((len(c.name) for c in result.changes), default=4)
     types = max((len(c.type) for c in result.changes), default=4)
-    console = out if out.is_terminal else Console(highlight=False, width=max(160, names + types + 90))
+    console = _wide(names + types + 90)
     table = Table(title=title)
     table.add_column("action", no_wrap=True)
     table.add_column("type", no_wrap=True, min_width=types)
@@ -406,6 +433,158 @@ def stacks(
                 f"[yellow]stale[/] {stale.name}: its tenant file is gone; its data is protected "
                 "(see runbooks/offboarding-without-data-loss.md) — remove the stack deliberately"
             )
+
+
+@app.command()
+def agreements(
+    stack: StackOption,
+    today: TodayOption = None,
+    project: ProjectOption = Path("."),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    check_transitions: Annotated[
+        bool,
+        typer.Option(
+            "--check-transitions",
+            help="Exit 1 unless the plan of today differs from the plan of --since only by agreements starting or "
+            "ending (the scheduled job runs this before it deploys).",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="The last scheduled run's date (YYYY-MM-DD); default yesterday.")
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="With --check-transitions: the deployed commit (git ref).")
+    ] = None,
+    preview: Annotated[
+        Path | None,
+        typer.Option("--preview", help="With --check-transitions: `pulumi preview --json` output to check too."),
+    ] = None,
+) -> None:
+    """Upcoming starts and ends of the stack's sharing agreements (archived ones included, for the record)."""
+    import datetime as dt
+
+    from govcloud.agreements import load_archived, timeline
+
+    project = _project(project)
+    if output_format not in ("table", "json"):
+        _usage("--format must be table or json")
+    with _guard():
+        day = dt.date.fromisoformat(today_with_warning(today))
+        definition = load_stack(project / "stacks", stack, day)
+        archived, problems = load_archived(project / "stacks", stack, day)
+        if problems:
+            raise ContractError(problems)
+        entries = timeline(definition, archived, day)
+        if check_transitions:
+            previous = dt.date.fromisoformat(since) if since else day - dt.timedelta(days=1)
+            _check_transitions(project, stack, previous, day, base, preview)
+            return
+    if output_format == "json":
+        sys.stdout.write(json.dumps([e.as_json() for e in entries], indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"sharing agreements of {stack} on {day.isoformat()}")
+    for column in ("agreement", "provider → consumer", "from", "until", "status", "next"):
+        table.add_column(column, no_wrap=column != "provider → consumer", overflow="fold")
+    colours = {"active": "green", "pending": "yellow", "expired": "red", "archived": "dim"}
+    for entry in entries:
+        upcoming = f"{entry.next_event} {entry.next_date} (in {entry.days} days)" if entry.next_date else "—"
+        table.add_row(
+            entry.name,
+            f"{entry.provider}/{entry.zone}/{entry.prefix} → {entry.consumer}",
+            entry.valid_from.isoformat(),
+            entry.valid_until.isoformat(),
+            f"[{colours[entry.status]}]{entry.status}[/]",
+            upcoming,
+        )
+    widest = max((len(e.name) + len(e.prefix) + len(e.provider) + len(e.consumer) for e in entries), default=0)
+    _wide(widest + 100).print(table)
+
+
+def _check_transitions(project: Path, stack: str, since: Any, day: Any, base: str | None, preview: Path | None) -> None:
+    """Refuse (exit 1) when the plan of ``day`` holds anything besides agreement transitions since ``since``.
+
+    The "before" plan is this tree on ``since`` (or the deployed commit ``base`` on ``since``, with its own
+    code); a real ``pulumi preview --json`` may only hold the steps that comparison explains.
+    """
+    from govcloud.agreements import preview_problems, transition_problems
+    from govcloud.synth.base import BaseError, agreement_providers, synth_at
+    from govcloud.synth.diff import diff_plans, review_subjects
+    from govcloud.synth.effective import identity_policies
+    from govcloud.synth.engine import synthesize
+    from govcloud.synth.plan import plan_document
+
+    after = plan_document(synthesize(project, stack, day.isoformat()))
+    if base is not None:
+        try:
+            deployed = synth_at(project, base, stack, since.isoformat())
+        except BaseError as error:
+            err.print(f"govcloud: {error}", markup=False)
+            raise typer.Exit(EXIT_INVALID) from None
+        before, old_policies = deployed.plan, deployed.policies
+    else:
+        before = plan_document(synthesize(project, stack, since.isoformat()))
+        old_policies = identity_policies(before["resources"])
+    subjects = review_subjects(before, after, agreement_providers(project / "stacks", stack))
+    result = diff_plans(
+        before,
+        after,
+        old_policies=old_policies,
+        new_policies=identity_policies(after["resources"]),
+        subjects=subjects,
+    )
+    moving = [s for s in subjects if s.startswith("agreement ")]
+    events = ", ".join(moving) or "no agreement starts or ends"
+    out.print(f"{stack}: {since.isoformat()} → {day.isoformat()}: {events}", soft_wrap=True)
+    problems = transition_problems(result.changes, subjects)
+    if preview is not None:
+        try:
+            steps = json.loads(preview.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            _usage(f"cannot read the preview {preview}: {error}")
+        problems += preview_problems(steps, [c.urn for c in result.changes])
+    for problem in problems:
+        err.print(f"[bold red]refusing[/] {problem}", soft_wrap=True)
+    if problems:
+        err.print(
+            f"{len(problems)} change(s) besides agreement transitions: deploy them through a reviewed merge request",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INVALID)
+    out.print(f"[green]✓[/] {result.summary()}: only agreement transitions")
+
+
+@app.command()
+def codeowners(
+    project: ProjectOption = Path("."),
+    write: Annotated[bool, typer.Option("--write", help="Write CODEOWNERS at the project root.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the committed CODEOWNERS is stale.")] = False,
+    platform_group: Annotated[str, typer.Option("--platform-group", help="The platform team's forge group.")] = (
+        "@govcloud/platform"
+    ),
+    agency_group: Annotated[
+        str, typer.Option("--agency-group", help="Forge group of a tenant's agency; {tenant} is replaced.")
+    ] = "@govcloud/agencies/{tenant}",
+) -> None:
+    """Who approves which file: tenant files → the agency and the platform team; agreements → the provider."""
+    from govcloud.forge import Convention
+    from govcloud.forge import codeowners as render_codeowners
+
+    project = _project(project)
+    if "{tenant}" not in agency_group:
+        _usage("--agency-group must contain {tenant}")
+    text = render_codeowners(project, Convention(platform_group, agency_group))
+    target = project / "CODEOWNERS"
+    if check:
+        current = target.read_text("utf-8") if target.is_file() else ""
+        if current != text:
+            err.print(f"govcloud: {target} is stale: run `govcloud codeowners --write` and commit it", markup=False)
+            raise typer.Exit(EXIT_INVALID)
+        out.print(f"[green]✓[/] {target} is up to date")
+    elif write:
+        target.write_text(text, "utf-8")
+        out.print(f"wrote {target}")
+    else:
+        sys.stdout.write(text)
 
 
 state_app = typer.Typer(help="The site's Pulumi state backend on the S3-compatible store.", no_args_is_help=True)

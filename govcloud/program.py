@@ -6,7 +6,9 @@ then declares the site. Any problem stops the run before a single resource is de
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import typing
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,19 @@ def site_config_from_pulumi(stacks_dir: Path) -> SiteConfig:
         ) from None
 
 
+def run_today() -> dt.date:
+    """The date agreements are judged by. A deployment (``pulumi up``) uses the calendar: a ``GOVCLOUD_TODAY``
+    left exported from a review would silently start or end agreements on the wrong day, so it is refused;
+    only ``govcloud synth``/``diff`` (which set ``GOVCLOUD_OFFLINE_SYNTH``) may move the date."""
+    day = resolve_today()
+    if os.environ.get("GOVCLOUD_OFFLINE_SYNTH") or day == dt.date.today():
+        return day
+    raise pulumi.RunError(
+        f"GOVCLOUD_TODAY={day.isoformat()} is set, but a deployment uses today's date ({dt.date.today()}): "
+        "agreements would start and end on the wrong day. Unset GOVCLOUD_TODAY and run again."
+    )
+
+
 def load_definition(project_dir: Path | None = None) -> StackDefinition:
     """The stack's validated definition; ``pulumi up`` runs in the project folder, so that is the default.
 
@@ -86,7 +101,7 @@ def load_definition(project_dir: Path | None = None) -> StackDefinition:
     stacks_dir = (project_dir or Path.cwd()) / "stacks"
     site = site_config_from_pulumi(stacks_dir)
     try:
-        return load_requests(stacks_dir, site.site_stack or pulumi.get_stack(), site, resolve_today())
+        return load_requests(stacks_dir, site.site_stack or pulumi.get_stack(), site, run_today())
     except ContractError as error:
         raise InvalidStackError(list(error.problems)) from None
 

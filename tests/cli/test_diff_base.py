@@ -111,3 +111,17 @@ def test_a_base_that_does_not_exist_is_a_clear_error(repo: Path) -> None:
     missing = govcloud(repo, "diff", "--base", "no-such-ref", "--stack", "national-prod", "--today", TODAY)
     assert missing.returncode == 1
     assert "no-such-ref" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_timer_refuses_a_change_nobody_deployed(repo: Path) -> None:
+    tmd = repo / "stacks" / "national-prod" / "tenants" / "tmd.yaml"
+    saved = tmd.read_text("utf-8")
+    try:
+        _edit(tmd, "tier: medium", "tier: large")
+        refused = govcloud(repo, "agreements", "--stack", "national-prod", "--check-transitions", "--base", "HEAD",
+                           "--since", "2026-02-28", "--today", "2026-03-01")  # fmt: skip
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "agreement doae-to-nso-farmer-registry starting" in refused.stdout
+        assert "tmd-quota: not an agreement transition" in refused.stderr
+    finally:
+        tmd.write_text(saved, "utf-8")
