@@ -12,6 +12,16 @@ from govcloud.charts import Chart, repository_for
 from govcloud.contract.site import SiteConfig
 
 RELEASE_TIMEOUT_SECONDS = 900
+SKIPPED_TYPE_TOKEN = "govcloud:helm:SkippedRelease"
+
+
+class SkippedRelease(pulumi.ComponentResource):
+    """Stands in for a release a test stack does not deploy (``govcloud:helmReleases: false``): what waits for
+    the release waits for this (nothing), and the state still names the chart and version it would install."""
+
+    def __init__(self, name: str, release: str, chart: Chart, opts: pulumi.ResourceOptions) -> None:
+        super().__init__(SKIPPED_TYPE_TOKEN, name, None, opts)
+        self.register_outputs({"release": release, "chart": f"{chart.name}-{chart.version}"})
 
 
 def helm_release(
@@ -22,8 +32,10 @@ def helm_release(
     site: SiteConfig,
     values: Mapping[str, Any],
     opts: pulumi.ResourceOptions,
-) -> k8s.helm.v3.Release:
+) -> pulumi.Resource:
     """Atomic install/upgrade of ``chart`` from its (possibly mirrored, possibly OCI) repository."""
+    if not site.helm_releases:
+        return SkippedRelease(resource_name, release, chart, opts)
     repository = repository_for(chart, site)
     source: dict[str, Any]
     if chart.is_oci or repository.startswith("oci://"):
@@ -37,7 +49,7 @@ def helm_release(
             namespace=namespace,
             version=chart.version,
             values=dict(values),
-            skip_await=False,
+            skip_await=not site.readiness_waits,
             atomic=True,
             cleanup_on_fail=True,
             timeout=RELEASE_TIMEOUT_SECONDS,

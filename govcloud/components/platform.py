@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from govcloud.charts import CHARTS
 from govcloud.components.bucket_provider import Bucket
@@ -109,7 +108,8 @@ class SitePlatformArgs:
 class SitePlatform(pulumi.ComponentResource):
     """Exposes the releases tenant resources must wait for (``database_operator``, ``ingress_controller``)."""
 
-    releases: dict[str, k8s.helm.v3.Release]
+    releases: dict[str, pulumi.Resource]
+    """Each a ``helm.v3.Release``, or a ``SkippedRelease`` where the site turns releases off."""
     open_data_portal: OpenDataPortal
 
     def __init__(self, name: str, args: SitePlatformArgs, opts: pulumi.ResourceOptions | None = None) -> None:

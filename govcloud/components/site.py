@@ -7,7 +7,7 @@ union of the sharded stacks is the single stack.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -23,6 +23,23 @@ from govcloud.manifests.analytics import shared_catalog
 
 TYPE_TOKEN = "govcloud:site:Site"
 PLATFORM_EXPORT = "platform"
+SKIP_AWAIT = "pulumi.com/skipAwait"
+"""pulumi-kubernetes' annotation that skips its readiness await for one object
+(pulumi/pulumi-kubernetes provider/pkg/metadata/annotations.go, ``AnnotationSkipAwait``, at v4.25)."""
+
+
+def skip_readiness_waits(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+    """Annotate every Kubernetes object of the site with ``pulumi.com/skipAwait``: a site that turns readiness
+    waits off (``govcloud:readinessWaits: false``, a test stack on a bare control plane) has no kubelet, so no
+    Deployment, Job, Service endpoint or volume ever becomes ready."""
+    metadata = args.props.get("metadata")
+    if not args.type_.startswith("kubernetes:") or not isinstance(metadata, Mapping):
+        return None
+    annotations = metadata.get("annotations")
+    annotations = dict(annotations) if isinstance(annotations, Mapping) else {}
+    annotations[SKIP_AWAIT] = "true"
+    props = {**args.props, "metadata": {**metadata, "annotations": annotations}}
+    return pulumi.ResourceTransformationResult(props, args.opts)
 
 
 def platform_exports() -> dict[str, str]:
@@ -53,6 +70,8 @@ class Site(pulumi.ComponentResource):
     tenants: dict[str, Tenant]
 
     def __init__(self, name: str, args: SiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if not args.definition.site.readiness_waits:
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[skip_readiness_waits]))
         super().__init__(TYPE_TOKEN, name, None, opts)
         definition = self.definition = args.definition
         self.platform = None

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from govcloud.contract.fields import DNS_LABEL, ContractModel, Hostname
 from govcloud.contract.vocabulary import NATIONAL_SITE, PROVINCES
@@ -184,6 +184,22 @@ class SiteConfig(ContractModel):
     replicas; ``ReadWriteOnce`` runs one, since every replica must see every upload."""
     chart_repositories: dict[str, Annotated[str, Field(pattern=r"^(https|oci)://[^\s]+$")]] = {}
     """Per-chart repository overrides: government sites mirror the upstream repositories internally."""
+    helm_releases: bool = True
+    """Declare the platform's and the tenants' Helm releases. Only a test stack (``stacks/Pulumi.local.yaml``,
+    deployed by the engine tests on a bare control plane) turns this off, since no chart can be fetched
+    offline; every object govcloud builds itself is still declared. Refused for production stacks."""
+    readiness_waits: bool = True
+    """Let the Kubernetes provider wait for workloads, jobs and volumes to become ready. Only a test stack
+    turns this off (annotation ``pulumi.com/skipAwait``): a bare control plane has no kubelet, so no pod ever
+    runs. Refused for production stacks."""
+
+    @field_validator("helm_releases", "readiness_waits")
+    @classmethod
+    def _on_in_production(cls, value: bool, info: ValidationInfo) -> bool:
+        """A production stack deploys every release and waits for every workload; only test stacks may not."""
+        if not value and info.data.get("environment") == "prod":
+            raise ValueError("may be false only in a test stack; a production stack (environment prod) needs it")
+        return value
 
     @property
     def is_national(self) -> bool:
