@@ -101,6 +101,7 @@ FORBIDDEN_EGRESS: tuple[tuple[_Network, str], ...] = tuple(
         ("240.0.0.0/4", "reserved, including broadcast"),
         ("::/127", "the unspecified and loopback addresses"),
         ("::ffff:0:0/96", "IPv4-mapped addresses, which reach IPv4 networks around these rules"),
+        ("::ffff:0:0:0/96", "IPv4-translated addresses (RFC 2765), which reach IPv4 networks around these rules"),
         ("64:ff9b::/96", "the NAT64 well-known prefix (RFC 6052), which reaches any IPv4 address"),
         ("64:ff9b:1::/48", "the local-use NAT64 prefix (RFC 8215)"),
         ("fe80::/10", "link-local"),
