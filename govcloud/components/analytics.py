@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from govcloud.charts import CHARTS, Chart
 from govcloud.components.helm import helm_release
 from govcloud.components.kubernetes import declare
+from govcloud.components.random_secret import RandomSecret
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.analytics import (
@@ -27,6 +27,8 @@ from govcloud.manifests.analytics import (
     spark_manifests,
     superset_database,
     superset_resource,
+    trino_certificate,
+    trino_internal_secret_manifest,
     trino_values,
 )
 
@@ -67,7 +69,18 @@ class Analytics(pulumi.ComponentResource):
             self._release("jupyterhub", CHARTS["jupyterhub"], jupyterhub_values(request, site), args, child)
         if analytics.trino.enabled:
             values = trino_values(request, site, args.shared_catalogs)
-            self._release("trino", CHARTS["trino"], values, args, child)
+            # Generated once by the engine, held only as a Pulumi secret: Trino's internal shared secret.
+            shared_secret = RandomSecret(f"{tenant}-trino-shared-secret", opts=pulumi.ResourceOptions(parent=self))
+            trino_first = [
+                declare(
+                    f"{tenant}-trino-internal",
+                    _in_namespace(trino_internal_secret_manifest(request, shared_secret.value), args.namespace),
+                    child,
+                ),
+                declare(f"{tenant}-trino-tls", _in_namespace(trino_certificate(request), args.namespace), child),
+            ]
+            trino_opts = pulumi.ResourceOptions(parent=self, depends_on=[*args.waits_for, *trino_first])
+            self._release("trino", CHARTS["trino"], values, args, trino_opts)
         if analytics.superset.enabled:
             database = declare(
                 f"{tenant}-superset-database", _in_namespace(superset_database(request), args.namespace), child
@@ -96,7 +109,7 @@ class Analytics(pulumi.ComponentResource):
         values: Mapping[str, Any],
         args: AnalyticsArgs,
         opts: pulumi.ResourceOptions,
-    ) -> k8s.helm.v3.Release:
+    ) -> pulumi.Resource:
         """A Helm release whose chart, version and values are all visible in the plan."""
         name = release_name(args.request, service)
         release = helm_release(name, name, args.namespace, chart, args.site, values, opts)

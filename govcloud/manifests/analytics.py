@@ -331,7 +331,7 @@ def _jupyterhub_trino(request: TenantRequest) -> tuple[dict[str, Any], dict[str,
         return {}, {}, {}
     return (
         {"enable_auth_state": True, "refresh_pre_spawn": True},
-        {"govcloud-trino-token": JUPYTERHUB_TRINO_HOOK},
+        {"govcloud-trino-passthrough": JUPYTERHUB_TRINO_HOOK},
         {"TRINO_URL": trino_url(request)},
     )
 
@@ -554,7 +554,10 @@ def trino_access_rules(request: TenantRequest, shared: Sequence[SharedCatalog] =
             *_rule(readers, allow=["execute"]),
         ],
         "system_session_properties": [*_rule(readers, allow=True), {"allow": False}],
-        "catalog_session_properties": [*_rule(readers, catalog=own_catalogs, allow=True), {"allow": False}],
+        "catalog_session_properties": [
+            *(_rule(readers, catalog=own_catalogs, allow=True) if own_catalogs else []),
+            {"allow": False},
+        ],
         "functions": [],
         "procedures": [],
         "impersonation": [],

@@ -22,6 +22,16 @@ from govcloud.synth.capture import CapturingMonitor, EchoMocks, Registration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RELEASE = "kubernetes:helm.sh/v3:Release"
+RANDOM_SECRET = "pulumi-python:dynamic/govcloud:RandomSecret"
+TRINO_FIRST = [
+    ("kubernetes:cert-manager.io/v1:Certificate", "{t}-trino-tls"),
+    ("kubernetes:core/v1:Secret", "{t}-trino-internal"),
+]
+"""What a Trino release needs declared before it: its serving certificate and its generated shared secret."""
+
+
+def _trino_first(name: str) -> list[tuple[str, str]]:
+    return [(kind, n.format(t=name)) for kind, n in TRINO_FIRST]
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +71,8 @@ def test_a_tenant_with_everything_gets_two_releases_superset_and_spark(national:
     assert all(r.parent == component.urn for r in children)
     assert all(r.name.startswith("nso-") for r in registrations)
     assert sorted((r.type, r.name) for r in children) == [
+        ("kubernetes:cert-manager.io/v1:Certificate", "nso-trino-tls"),
+        ("kubernetes:core/v1:Secret", "nso-trino-internal"),
         ("kubernetes:core/v1:ServiceAccount", "nso-spark-serviceaccount-spark"),
         (RELEASE, "nso-jupyterhub"),
         (RELEASE, "nso-trino"),
@@ -70,6 +82,7 @@ def test_a_tenant_with_everything_gets_two_releases_superset_and_spark(national:
         ("kubernetes:rbac.authorization.k8s.io/v1:Role", "nso-spark-role-spark-driver"),
         ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "nso-spark-rolebinding-spark-driver"),
         ("kubernetes:superset.apache.org/v1alpha1:Superset", "nso-superset"),
+        (RANDOM_SECRET, "nso-trino-shared-secret"),
     ]
     assert component.outputs == {"services": ["jupyterhub", "trino", "superset", "spark"]}
 
@@ -106,7 +119,7 @@ def test_shared_catalogs_reach_the_trino_release(national: StackDefinition) -> N
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("dga", [(RELEASE, "dga-trino")]),
+        ("dga", [*_trino_first("dga"), (RELEASE, "dga-trino"), (RANDOM_SECRET, "dga-trino-shared-secret")]),
         (
             "doae",
             [
@@ -114,7 +127,15 @@ def test_shared_catalogs_reach_the_trino_release(national: StackDefinition) -> N
                 ("kubernetes:superset.apache.org/v1alpha1:Superset", "doae-superset"),
             ],
         ),
-        ("revenue", [(RELEASE, "revenue-jupyterhub"), (RELEASE, "revenue-trino")]),
+        (
+            "revenue",
+            [
+                *_trino_first("revenue"),
+                (RELEASE, "revenue-jupyterhub"),
+                (RELEASE, "revenue-trino"),
+                (RANDOM_SECRET, "revenue-trino-shared-secret"),
+            ],
+        ),
     ],
 )
 def test_only_the_services_a_tenant_enables(

@@ -235,6 +235,11 @@ def _trino_context(**override: Any) -> dict[str, Any]:
         host=None,
         ingress_class="nginx",
         ui_paths=[],
+        authentication_type="JWT",
+        https_port=8443,
+        keystore="/etc/trino/tls/tls-combined.pem",
+        tls_mounts=[],
+        groups_secret="t-trino-groups",
     )
     return {**context, **override}
 
@@ -444,13 +449,14 @@ def test_trino_ui_only_with_a_hostname_and_only_on_the_coordinator(national: Sta
         }
     ]
     assert "web-ui.authentication.type=oauth2" in values["server"]["coordinatorExtraConfig"]
-    rules = json.loads(values["accessControl"]["rules"]["rules.json"])
-    assert rules["catalogs"][0] == {"user": "superset", "allow": "read-only"}
+    assert values["server"]["config"]["authenticationType"] == "JWT,OAUTH2"
+    assert values["ingress"]["annotations"] == {"nginx.ingress.kubernetes.io/backend-protocol": "HTTPS"}
     (dopa,) = [t for t in national.tenants if t.name == "dopa"]  # no hostnames
     values = _trino(national, dopa)
     assert values["ingress"] == {"enabled": False}
     assert WEB_LABEL not in values["coordinator"]["labels"]
-    assert values["server"]["coordinatorExtraConfig"] == ""
+    assert values["server"]["config"]["authenticationType"] == "JWT", "clients authenticate even without a UI"
+    assert "oauth2" not in values["server"]["coordinatorExtraConfig"]
 
 
 def test_shared_catalogs_refuse_text_that_helm_would_template() -> None:
