@@ -108,8 +108,9 @@ def validate(
             site = load_site_config(stack_paths.config)
             # The stack's tenants are the context an agreement (or a clash) is checked against; only the given
             # files' problems are reported, and they come last so a clash is reported on them.
-            given = {f.resolve() for f in files}
-            context = [f for f in yaml_files(stack_paths.tenants) if f.resolve() not in given]
+            # A given file named like a stack tenant is that tenant's new version: it replaces it.
+            given = {f.stem for f in files}
+            context = [f for f in yaml_files(stack_paths.tenants) if f.stem not in given]
         tenants, agreements, problems = validate_documents([*context, *files], site, day)
         shown = {display_name(f) for f in files}
         problems = [p for p in problems if p.file in shown]

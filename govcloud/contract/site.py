@@ -6,7 +6,8 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from govcloud.contract.fields import DNS_LABEL, ContractModel, Hostname
 from govcloud.contract.vocabulary import NATIONAL_SITE, PROVINCES
@@ -201,6 +202,37 @@ class SiteConfig(ContractModel):
             raise ValueError("may be false only in a test stack; a production stack (environment prod) needs it")
         return value
 
+    @model_validator(mode="after")
+    def _networks_stated_in_production(self) -> SiteConfig:
+        """A production stack states every network-critical setting: a default is a guess (an API server at
+        10.0.0.0/24) that would end up in every tenant's NetworkPolicies. See docs/site-guide.md."""
+        if self.environment != "prod":
+            return self
+        missing = [loc for loc, given in network_settings_given(self).items() if not given]
+        if missing:
+            message = "a production stack must set this network setting explicitly (see docs/site-guide.md)"
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(type=PydanticCustomError("required_in_production", message), loc=loc, input=None)
+                    for loc in missing
+                ],
+            )
+        return self
+
     @property
     def is_national(self) -> bool:
         return self.site == NATIONAL_SITE
+
+
+def network_settings_given(site: SiteConfig) -> dict[tuple[str, ...], bool]:
+    """The network-critical settings (as written in the stack file) and whether the stack states each one."""
+    given = site.model_fields_set
+    return {
+        ("kubernetesApi",): "kubernetes_api" in given,
+        ("clusterDns",): "cluster_dns" in given,
+        ("nodes",): "nodes" in given,
+        ("clusterNetworks",): "cluster_networks" in given,
+        ("objectStore", "cidr"): "cidr" in site.object_store.model_fields_set,
+        ("identityProvider", "cidr"): "cidr" in site.identity_provider.model_fields_set,
+    }

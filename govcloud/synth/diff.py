@@ -10,6 +10,7 @@ escalate on it.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -228,6 +229,25 @@ def _mentions(value: Any, tokens: Iterable[str]) -> bool:
     return any(re.search(rf"(?<![a-z0-9]){re.escape(token)}(?![a-z0-9])", text) for token in tokens)
 
 
+def _token_changes(old: str, new: str) -> list[str]:
+    tokens_old, tokens_new = re.findall(r"[\w.-]+", old), re.findall(r"[\w.-]+", new)
+    return [t for t in tokens_new if t not in tokens_old] + [t for t in tokens_old if t not in tokens_new]
+
+
+def _changed_hunks(old: str, new: str) -> list[str]:
+    """The changed parts of two texts: tokens that came or went on each changed line (a line-for-line
+    replacement), or the whole block of lines inserted or deleted."""
+    a, b = old.splitlines(), new.splitlines()
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for line_old, line_new in zip(a[i1:i2], b[j1:j2], strict=True):
+                parts += _token_changes(line_old, line_new)
+        elif tag != "equal":
+            parts.append("\n".join(b[j1:j2]) or "\n".join(a[i1:i2]))
+    return parts
+
+
 def companion_of(values: Iterable[ValueChange], subjects: Mapping[str, Iterable[str]]) -> str | None:
     """The subject(s) every changed value belongs to: items or keys that name them came or went, nothing else."""
     found: set[str] = set()
@@ -238,6 +258,8 @@ def companion_of(values: Iterable[ValueChange], subjects: Mapping[str, Iterable[
                 return None  # something besides additions and removals changed
         elif value.old is _ABSENT or value.new is _ABSENT:
             moved = [value.path.rsplit(".", 1)[-1]]  # a key that came or went: it must name the subject
+        elif isinstance(value.old, str) and isinstance(value.new, str):
+            moved = _changed_hunks(value.old, value.new)  # rendered config (Trino rules): each hunk names it
         else:
             return None
         if not moved:

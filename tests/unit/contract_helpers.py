@@ -23,7 +23,17 @@ SITE = SiteConfig.model_validate(
         "domain": "data.go.th",
         "internalDomain": "intra.gdcc.go.th",
         "storageClass": "gdcc-encrypted-ssd",
-        "identityProvider": {"issuerUrl": "https://sso.gdcc.go.th/realms/govcloud", "clientId": "govcloud"},
+        "identityProvider": {
+            "issuerUrl": "https://sso.gdcc.go.th/realms/govcloud",
+            "clientId": "govcloud",
+            "cidr": "10.10.0.0/24",
+        },
+        # A production site states its networks (docs/site-guide.md); these are the models' example values.
+        "objectStore": {"cidr": "10.96.0.0/16"},
+        "kubernetesApi": {"cidr": "10.0.0.0/24", "port": 6443},
+        "clusterDns": {"namespace": "kube-system", "podLabels": {"k8s-app": "kube-dns"}},
+        "nodes": {"cidr": "10.0.0.0/24"},
+        "clusterNetworks": {"podCidrs": ["10.244.0.0/16"], "serviceCidrs": ["10.96.0.0/12"]},
     }
 )
 

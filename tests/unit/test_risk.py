@@ -260,3 +260,17 @@ def test_json_review_lists_values_risks_and_codes() -> None:
     assert document["dataAtRisk"] == [change["urn"]] and document["riskCodes"] == dict(RISK_CODES)
     markdown = as_markdown(result, "national-prod")
     assert "DATA AT RISK" in markdown and "| DATA-BACKUP-RETENTION |" in markdown and "30d → 7d" in markdown
+
+
+def test_rendered_text_that_gains_only_the_subject_is_a_companion() -> None:
+    from govcloud.synth.diff import ValueChange
+
+    subjects = {"agreement doae-to-nso-farmer-registry starting": ["doae_to_nso_farmer_registry", "doae"]}
+    old = '{\n  "catalog": "^(raw|curated|shared_moph_to_nso)$",\n  "allow": true\n}'
+    new = '{\n  "catalog": "^(raw|curated|shared_doae_to_nso_farmer_registry|shared_moph_to_nso)$",\n  "allow": true\n}'
+    rules = ValueChange("inputs.values.accessControl.rules.rules.json", old, new)
+    assert companion_of([rules], subjects) == "agreement doae-to-nso-farmer-registry starting"
+    widened = ValueChange(
+        "inputs.values.accessControl.rules.rules.json", old, new.replace('"allow": true', '"allow": "all"')
+    )
+    assert companion_of([widened], subjects) is None
