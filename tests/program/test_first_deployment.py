@@ -287,3 +287,14 @@ def test_docs_name_the_storage_secret_the_code_creates() -> None:
         text = (REPO_ROOT / doc).read_text()
         assert f"`{STORAGE_SECRET}`" in text, doc
         assert f"<tenant>-{STORAGE_SECRET}" not in text, doc
+
+
+def test_two_ckan_replicas_only_on_a_volume_every_replica_can_mount() -> None:
+    from govcloud.manifests.opendata import ckan_deployment, uploads_claim
+
+    site = load_stack(REPO_ROOT / "stacks", "national-prod", TODAY).site
+    shared = site.model_copy(update={"ckan_uploads_access_mode": "ReadWriteMany"})
+    assert ckan_deployment(shared)["spec"]["replicas"] == 2 and "strategy" not in ckan_deployment(shared)["spec"]
+    assert uploads_claim(shared)["spec"]["accessModes"] == ["ReadWriteMany"]
+    single = site.model_copy(update={"ckan_uploads_access_mode": "ReadWriteOnce"})
+    assert ckan_deployment(single)["spec"]["replicas"] == 1
