@@ -397,6 +397,31 @@ def load_stack(stacks_dir: Path, stack: str, today: str | dt.date | None = None)
     return definition
 
 
+UPSERT_KEYS = ("kubernetes:upsertExistingObjects", "kubernetes:upsert_existing_objects")
+"""pulumi-kubernetes >= 4.29 creates with a plain create, so an object that already exists fails with
+AlreadyExists instead of being adopted; this provider setting would bring adoption back (pulumi/pulumi-kubernetes
+release v4.29.0, #2926). A tenant namespace named like an existing one must never be taken over."""
+
+
+def adoption_problems(config_file: Path) -> list[Problem]:
+    """Refuse stack config that would make the Kubernetes provider adopt existing objects."""
+    try:
+        doc, config = read_stack_config(config_file)
+    except (ContractError, OSError):
+        return []  # a missing or broken stack file is reported where the site config is read
+    return [
+        Problem(
+            doc.display_name,
+            doc.line_of(("config", key)),
+            key,
+            "would let `pulumi up` adopt existing cluster objects (a tenant namespace named like an existing "
+            "one would take it over); remove it",
+        )
+        for key in UPSERT_KEYS
+        if str(config.get(key, "")).lower() in ("true", "1", "yes")
+    ]
+
+
 def _load(
     stacks_dir: Path,
     stack: str,
@@ -406,6 +431,7 @@ def _load(
 ) -> tuple[StackDefinition | None, list[Problem]]:
     paths = StackPaths.of(stacks_dir, stack)
     day = resolve_today(today)
+    problems = problems + adoption_problems(paths.config)
     expected = {p: "TenantRequest" for p in yaml_files(paths.tenants)}
     expected |= {p: "DataSharingAgreement" for p in yaml_files(paths.sharing)}
     tenants, agreements, found = validate_documents(expected, site, day, expected)

@@ -228,3 +228,28 @@ def test_backups_run_at_most_hourly_on_a_schedule_cloudnativepg_parses(
     _only(messages(tmp_path, document), fragment)
     hourly = with_path(BASE, "spec.database.backup", {"schedule": "15 * * * 0-6"})
     assert messages(tmp_path, hourly) == []
+
+
+# --- the program never adopts an existing namespace ---------------------------------------------------------
+
+
+def test_the_kubernetes_provider_never_adopts_an_existing_object() -> None:
+    """Fact: pulumi-kubernetes >= 4.29 creates with a plain create, so an existing namespace fails with
+    AlreadyExists instead of being adopted (pulumi/pulumi-kubernetes release v4.29.0, #2926; the option
+    ``upsertExistingObjects`` restores adoption). pyproject.toml requires >= 4.29."""
+    from importlib.metadata import version
+
+    major, minor = (int(part) for part in version("pulumi_kubernetes").split(".")[:2])
+    assert (major, minor) >= (4, 29)
+
+
+def test_stack_config_that_would_adopt_existing_objects_is_refused(tmp_path: Path) -> None:
+    from govcloud.contract.stack import adoption_problems
+
+    config = tmp_path / "Pulumi.x.yaml"
+    config.write_text("config:\n  govcloud:site: national\n  kubernetes:upsertExistingObjects: true\n", "utf-8")
+    found = adoption_problems(config)
+    assert [(p.line, p.field) for p in found] == [(3, "kubernetes:upsertExistingObjects")]
+    assert "adopt existing cluster objects" in found[0].message
+    config.write_text("config:\n  govcloud:site: national\n  kubernetes:upsertExistingObjects: false\n", "utf-8")
+    assert adoption_problems(config) == []
