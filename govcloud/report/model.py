@@ -377,6 +377,15 @@ def _database_evidence(kinds: Mapping[str, Sequence[Mapping[str, Any]]]) -> Data
         spec = _spec(cluster)
         backup = spec.get("backup") or {}
         store = backup.get("barmanObjectStore") or {}
+        # The Barman Cloud plugin: the Cluster names an ObjectStore, which holds the configuration and the
+        # retention (cloudnative-pg/plugin-barman-cloud web/docs/usage.md); the in-tree form above is legacy.
+        for plugin in spec.get("plugins") or []:
+            if plugin.get("name") == "barman-cloud.cloudnative-pg.io" and plugin.get("isWALArchiver"):
+                wanted = (plugin.get("parameters") or {}).get("barmanObjectName")
+                for object_store in kinds["ObjectStore"]:
+                    if object_store["inputs"].get("metadata", {}).get("name") == wanted:
+                        store = _spec(object_store).get("configuration") or {}
+                        backup = {"retentionPolicy": _spec(object_store).get("retentionPolicy")}
         data_encryption = (store.get("data") or {}).get("encryption")
         wal = store.get("wal") or {}
         schedules = [

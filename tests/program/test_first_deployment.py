@@ -298,3 +298,18 @@ def test_two_ckan_replicas_only_on_a_volume_every_replica_can_mount() -> None:
     assert uploads_claim(shared)["spec"]["accessModes"] == ["ReadWriteMany"]
     single = site.model_copy(update={"ckan_uploads_access_mode": "ReadWriteOnce"})
     assert ckan_deployment(single)["spec"]["replicas"] == 1
+
+
+def test_the_auditors_report_reads_backups_from_the_plugin_object_store(national_plan: dict[str, Any]) -> None:
+    from collections import defaultdict
+
+    from govcloud.report.model import _database_evidence, _kind
+
+    kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for resource in national_plan["resources"]:
+        if resource["inputs"].get("metadata", {}).get("namespace") == "nso":
+            kinds[_kind(resource)].append(resource)
+    evidence = _database_evidence(kinds)
+    assert evidence is not None and evidence.wal_archiving is True
+    assert evidence.backup_destination == "s3://national-nso-backup/nso-pg"
+    assert evidence.backup_encryption == "AES256" and evidence.backup_retention is not None
