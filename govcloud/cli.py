@@ -588,6 +588,32 @@ def codeowners(
         sys.stdout.write(text)
 
 
+@app.command("site-guide")
+def site_guide(
+    project: ProjectOption = Path("."),
+    write: Annotated[bool, typer.Option("--write", help="Refresh the reference in docs/site-guide.md.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if docs/site-guide.md is stale.")] = False,
+) -> None:
+    """The reference of every govcloud:* site setting, generated from the site model."""
+    from govcloud.siteguide import guide_path, render_guide, settings_reference
+
+    path = guide_path(project)
+    if not write and not check:
+        sys.stdout.write(settings_reference())
+        return
+    with _guard():
+        current = path.read_text("utf-8")
+        fresh = render_guide(current)
+    if check and fresh != current:
+        err.print(f"govcloud: {path} is stale: run `govcloud site-guide --write` and commit it", markup=False)
+        raise typer.Exit(EXIT_INVALID)
+    if write:
+        path.write_text(fresh, "utf-8")
+        out.print(f"wrote {path}")
+    else:
+        out.print(f"[green]✓[/] {path} is up to date")
+
+
 state_app = typer.Typer(help="The site's Pulumi state backend on the S3-compatible store.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
 
