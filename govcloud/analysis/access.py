@@ -10,8 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from govcloud.analysis.isolation import cross_tenant_paths
+from govcloud.naming import label
+
 BUCKET = "pulumi-python:dynamic/govcloud:Bucket"
 IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
+TENANT_LABEL = label("tenant")
 
 
 @dataclass(frozen=True, order=True)
@@ -36,3 +40,34 @@ def access_matrix(plan: Mapping[str, Any]) -> set[Access]:
         elif resource["type"] == BUCKET and inputs.get("public_read_principal_arn"):
             found.add(Access(str(inputs["public_read_principal_arn"]), str(inputs["name"]), "", "read"))
     return found
+
+
+@dataclass(frozen=True, order=True)
+class NetworkPath:
+    """A connection one tenant's pod may open to another tenant's pod: there should be none."""
+
+    source: str
+    destination: str
+    port: int
+    protocol: str
+    why: str
+
+
+def network_matrix(plan: Mapping[str, Any]) -> set[NetworkPath]:
+    """Every tenant-to-tenant connection the plan's NetworkPolicies allow (issue 10: empty by design).
+
+    Sharing is a storage grant, not a network path, so this is the network half of the access matrix: an
+    auditor reads both, and a non-empty set is a finding.
+    """
+    resources = plan["resources"]
+    namespaces = {
+        str(r["inputs"]["metadata"]["name"]): dict(r["inputs"]["metadata"].get("labels") or {})
+        for r in resources
+        if r["inputs"].get("kind") == "Namespace"
+    }
+    tenants = [name for name, labels in namespaces.items() if TENANT_LABEL in labels]
+    policies = [r["inputs"] for r in resources if r["inputs"].get("kind") == "NetworkPolicy"]
+    return {
+        NetworkPath(str(v.src.namespace), str(v.dst.namespace), v.port, v.protocol, str(v))  # type: ignore[union-attr]
+        for v in cross_tenant_paths(policies, namespaces, tenants)
+    }

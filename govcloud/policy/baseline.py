@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from govcloud.analysis.isolation import cross_tenant_rules
+from govcloud.manifests.admission import INGRESS_HOSTS_POLICY, ROUTE_HOSTS_POLICY, WEB_LABEL_POLICY
 from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
@@ -106,6 +107,59 @@ def _no_cross_tenant_network(resources: Sequence[ResourceView]) -> Iterator[tupl
     for policy in (r for r in resources if r.kind == "NetworkPolicy"):
         for problem in cross_tenant_rules([dict(policy.inputs)], namespaces, tenants):
             yield policy.urn, problem
+
+
+#: (apiGroup, resource) a tenant role must never write: what publishes a tenant or bounds its isolation.
+PLATFORM_OWNED = frozenset(
+    {
+        ("networking.k8s.io", "ingresses"),
+        ("networking.k8s.io", "networkpolicies"),
+        ("gateway.networking.k8s.io", "httproutes"),
+        ("gateway.networking.k8s.io", "grpcroutes"),
+        ("", "namespaces"),
+        ("", "resourcequotas"),
+        ("", "limitranges"),
+        ("rbac.authorization.k8s.io", "roles"),
+        ("rbac.authorization.k8s.io", "rolebindings"),
+        ("admissionregistration.k8s.io", "validatingadmissionpolicies"),
+        ("admissionregistration.k8s.io", "validatingadmissionpolicybindings"),
+    }
+)
+_WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection", "*"})
+
+
+def _tenant_roles_stay_in_their_lane(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    """A Role in a tenant namespace that writes what the platform owns (issue 10, class 3: publishing)."""
+    tenants = _tenant_namespaces(resources)
+    for role in resources:
+        if role.kind != "Role" or str(role.metadata.get("namespace")) not in tenants:
+            continue
+        for rule in role.inputs.get("rules") or []:
+            if not _WRITE_VERBS & set(rule.get("verbs") or []):
+                continue
+            for group in rule.get("apiGroups") or []:
+                for resource in rule.get("resources") or []:
+                    owned = {(g, r) for g, r in PLATFORM_OWNED if group in (g, "*") and resource in (r, "*")}
+                    for g, r in sorted(owned):
+                        yield role.urn, f"Role {role.metadata.get('name')} may write {r} ({g or 'core'})"
+
+
+def _admission_policies_present(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    """Where the plan declares the site platform, the tenant host and web-label policies are bound, Deny."""
+    platform = [r for r in resources if r.kind == "Namespace" and _labels(r).get(PLATFORM) == "true"]
+    if not platform or not _tenant_namespaces(resources):
+        return  # a sharded tenant stack: its platform stack carries the policies
+    declared = {
+        (str(r.kind), str(r.metadata.get("name"))): r
+        for r in resources
+        if r.kind in ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")
+    }
+    for name in (INGRESS_HOSTS_POLICY, ROUTE_HOSTS_POLICY, WEB_LABEL_POLICY):
+        binding = declared.get(("ValidatingAdmissionPolicyBinding", name))
+        if ("ValidatingAdmissionPolicy", name) not in declared or binding is None:
+            yield platform[0].urn, f"the admission policy {name} and its binding are not declared"
+        elif "Deny" not in (binding.inputs.get("spec", {}).get("validationActions") or []):
+            yield binding.urn, f"the binding of {name} does not deny"
 
 
 def _quotas_present(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
@@ -310,6 +364,17 @@ POLICIES: tuple[Policy, ...] = (
         stack_check=_no_cross_tenant_network,
     ),
     Policy(
+        id="GC-NET-004",
+        name="tenant-hosts-held-at-admission",
+        description="The site binds the admission policies that keep tenant Ingress and route hosts to approved "
+        "hostnames and the ingress controller's allowance label off tenant workloads.",
+        rationale="Without them a tenant publishes any host, including the portal's, or makes its own pods "
+        "reachable from the ingress controller (issue 10).",
+        controls=("ISO 27001 A.8.20", "ISO 27001 A.8.22", "NCSA baseline: network segmentation"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_admission_policies_present,
+    ),
+    Policy(
         id="GC-NET-002",
         name="no-external-services",
         description="No Service of type LoadBalancer or NodePort.",
@@ -326,6 +391,17 @@ POLICIES: tuple[Policy, ...] = (
         controls=("CIS Kubernetes 5.1.1", "ISO 27001 A.8.2", "NCSA baseline: access control"),
         enforcement=Enforcement.MANDATORY,
         resource_check=_no_privileged_bindings,
+    ),
+    Policy(
+        id="GC-IAM-002",
+        name="tenant-roles-cannot-publish-or-widen",
+        description="No Role in a tenant namespace writes Ingresses, routes, NetworkPolicies, quotas, RBAC, "
+        "namespaces or admission policies.",
+        rationale="What publishes a tenant and what bounds it belong to the platform; a tenant that could write "
+        "them could serve any host or widen its own isolation.",
+        controls=("CIS Kubernetes 5.1.1", "ISO 27001 A.8.2", "ISO 27001 A.8.20"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_tenant_roles_stay_in_their_lane,
     ),
     Policy(
         id="GC-SEC-001",

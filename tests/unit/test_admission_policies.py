@@ -28,6 +28,7 @@ from govcloud.manifests.admission import (
 from govcloud.manifests.namespace import tenant_namespace
 from govcloud.manifests.network import WEB_LABEL as ALLOWANCE_LABEL
 from govcloud.manifests.rbac import ROLES, role_rules, tenant_rbac
+from tests.unit import contract_helpers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-25"
@@ -176,3 +177,24 @@ def test_a_comma_in_a_hostname_or_group_is_never_joined_silently(national: Stack
     hostile = tenant.model_copy(update={"spec": tenant.spec.model_copy(update={"network": network})})
     with pytest.raises(ValueError, match="comma"):
         admission.tenant_admission_annotations(hostile, national.site)
+
+
+@pytest.mark.parametrize(
+    ("hostname", "message"),
+    [
+        ("data.go.th", "must be under the site's domain"),  # the portal's own host
+        ("evil.example.com", "must be under the site's domain"),
+    ],
+)
+def test_a_request_cannot_approve_a_host_that_is_not_its_own(tmp_path: Path, hostname: str, message: str) -> None:
+    """What the admission policies approve comes from the request, so the contract must refuse these first."""
+    hostile = contract_helpers.tenant("evil", "EVL", network={"ingress": {"hostnames": [hostname]}})
+    found = contract_helpers.problems(tmp_path, hostile)
+    assert any(p.field == "spec.network.ingress.hostnames[0]" and message in p.message for p in found), found
+
+
+def test_a_request_cannot_take_another_tenants_host(tmp_path: Path) -> None:
+    victim = contract_helpers.tenant("nso", "NSO")
+    hostile = contract_helpers.tenant("evil", "EVL", network={"ingress": {"hostnames": ["nso.data.go.th"]}})
+    found = contract_helpers.problems(tmp_path, victim, hostile)
+    assert any("hostname" in p.message and "nso.data.go.th" in p.message for p in found), found

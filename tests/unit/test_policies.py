@@ -16,6 +16,7 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
+from govcloud.manifests.admission import ingress_hosts_policy, route_hosts_policy, web_label_policy
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.crossguard import crossguard_policies
 from govcloud.policy.framework import Policy, ResourceView, evaluate
@@ -36,6 +37,9 @@ def k8s(kind: str, name: str, body: dict[str, Any], namespace: str | None = "nso
         "Cluster": "postgresql.cnpg.io/v1",
         "ScheduledBackup": "postgresql.cnpg.io/v1",
         "RoleBinding": "rbac.authorization.k8s.io/v1",
+        "Role": "rbac.authorization.k8s.io/v1",
+        "ValidatingAdmissionPolicy": "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicyBinding": "admissionregistration.k8s.io/v1",
         "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
     }.get(kind, "v1")
     metadata = {"name": name, **({"namespace": namespace} if namespace else {}), **meta}
@@ -112,11 +116,48 @@ TO_OTHER_TENANTS = k8s(
         "spec": {
             "podSelector": {},
             "policyTypes": ["Egress"],
-            "egress": [{"to": [{"namespaceSelector": {"matchExpressions": [
-                {"key": "govcloud.go.th/tenant", "operator": "Exists"}
-            ]}}], "ports": [{"port": 8080}]}],
+            "egress": [
+                {
+                    "to": [
+                        {
+                            "namespaceSelector": {
+                                "matchExpressions": [{"key": "govcloud.go.th/tenant", "operator": "Exists"}]
+                            }
+                        }
+                    ],
+                    "ports": [{"port": 8080}],
+                }
+            ],
         }
     },
+)
+
+PLATFORM_NAMESPACE = k8s(
+    "Namespace",
+    "kyverno",
+    {},
+    namespace=None,
+    labels={"govcloud.go.th/platform": "true", "app.kubernetes.io/managed-by": "govcloud"},
+)
+
+
+def _admission(site_objects: list[dict[str, Any]]) -> list[ResourceView]:
+    return [k8s(o["kind"], o["metadata"]["name"], {"spec": o["spec"]}, namespace=None) for o in site_objects]
+
+
+def admission_objects() -> list[ResourceView]:
+    objects = []
+    for policy in (ingress_hosts_policy(), route_hosts_policy(), web_label_policy()):
+        name = policy["metadata"]["name"]
+        binding = {"kind": "ValidatingAdmissionPolicyBinding", "metadata": {"name": name}}
+        objects += [policy, {**binding, "spec": {"policyName": name, "validationActions": ["Deny"]}}]
+    return _admission(objects)
+
+
+PUBLISHING_ROLE = k8s(
+    "Role",
+    "govcloud-tenant-engineer",
+    {"rules": [{"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": ["create", "get"]}]},
 )
 
 VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
@@ -151,6 +192,25 @@ VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
     ("GC-NET-001", swap(DENY, None), "has no default-deny"),
     ("GC-NET-001", swap(DENY, with_inputs(DENY, "spec.policyTypes", ["Ingress"])), "has no default-deny"),
     ("GC-NET-003", [*COMPLIANT, *MOPH, TO_OTHER_TENANTS], "selects tenant namespaces moph"),
+    ("GC-NET-004", [*COMPLIANT, PLATFORM_NAMESPACE], "govcloud-tenant-web-label and its binding are not declared"),
+    (
+        "GC-NET-004",
+        [
+            *COMPLIANT,
+            PLATFORM_NAMESPACE,
+            *(
+                with_inputs(v, "spec.validationActions", ["Audit"]) if v.kind.endswith("Binding") else v  # type: ignore[union-attr]
+                for v in admission_objects()
+            ),
+        ],
+        "does not deny",
+    ),
+    ("GC-IAM-002", [*COMPLIANT, PUBLISHING_ROLE], "may write ingresses (networking.k8s.io)"),
+    (
+        "GC-IAM-002",
+        [*COMPLIANT, with_inputs(PUBLISHING_ROLE, "rules", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])],
+        "may write namespaces (core)",
+    ),
     ("GC-NET-002", [*COMPLIANT, k8s("Service", "web", {"spec": {"type": "LoadBalancer"}})], "type LoadBalancer"),
     (
         "GC-IAM-001",
@@ -198,6 +258,7 @@ VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
 def test_the_compliant_platform_passes_every_policy() -> None:
     assert evaluate(POLICIES, COMPLIANT) == []
     assert evaluate(POLICIES, [*COMPLIANT, *MOPH]) == [], "two isolated tenants are compliant"
+    assert evaluate(POLICIES, [*COMPLIANT, PLATFORM_NAMESPACE, *admission_objects()]) == []
 
 
 @pytest.mark.parametrize(
