@@ -36,15 +36,16 @@ def shared(auth_server: MotoServer) -> Iterator[tuple[Any, Credentials, dict[str
     """moph's curated bucket with data inside and outside the agreed prefix; nso's identity from the plan."""
     plan = plan_document(synthesize(REPO, "national-prod", "2026-11-25"))
     endpoint = auth_server.endpoint
-    for name in ("national-moph-curated", "national-nso-raw", "national-nso-curated"):
+    for name in ("national-moph-curated", "national-moph-raw", "national-nso-raw", "national-nso-curated"):
         BucketProvider().create(_inputs(plan, BUCKET, "name", name, endpoint))
     admin = s3_client(S3Connection(endpoint_url=endpoint))
     # moto applies the TLS-only deny to every request (it ignores the Bool condition): lift it, since
     # this test is about the identity policy. Over plain HTTP a real store would deny as well.
-    for name in ("national-moph-curated", "national-nso-raw"):
+    for name in ("national-moph-curated", "national-moph-raw", "national-nso-raw"):
         admin.delete_bucket_policy(Bucket=name)
     admin.put_object(Bucket="national-moph-curated", Key="health-statistics/2026/cases.csv", Body=b"agg")
     admin.put_object(Bucket="national-moph-curated", Key="patients/records.csv", Body=b"personal")
+    admin.put_object(Bucket="national-moph-raw", Key="health-statistics/2026/raw.csv", Body=b"raw")
     identity_inputs = _inputs(plan, IDENTITY, "user_name", CONSUMER, endpoint)
     created = StorageIdentityProvider().create(identity_inputs)
     keys = Credentials(created.outs["access_key_id"], created.outs["secret_access_key"])
@@ -72,6 +73,19 @@ def test_consumer_reads_inside_the_prefix_only_and_writes_nowhere(shared: tuple[
         == "AccessDenied"
     )
     nso.put_object(Bucket="national-nso-raw", Key="own/file.csv", Body=b"own")  # its own zone: read-write
+
+
+def test_the_consumer_has_no_other_way_into_the_provider(shared: tuple[Any, Credentials, Any]) -> None:
+    """Issue 10, class 1: the agreement is this prefix of this zone, read with the consumer's own key, and
+    nothing else: not the provider's other zones (the same prefix in ``raw``), not its Trino (no network
+    path, tests/program/test_tenant_boundaries.py), not its database."""
+    server, keys, _ = shared
+    nso = s3_client(S3Connection(endpoint_url=server.endpoint), keys)
+    assert (
+        _denied(lambda: nso.get_object(Bucket="national-moph-raw", Key="health-statistics/2026/raw.csv"))
+        == "AccessDenied"
+    )
+    assert _denied(lambda: nso.put_object(Bucket="national-moph-raw", Key="x", Body=b"x")) == "AccessDenied"
     # Listing below the prefix is not exercised: moto ignores the s3:prefix StringLike condition and cannot
     # verify SigV4 signatures of a Prefix holding "/" (see tests/storage/test_buckets.py).
 
