@@ -27,6 +27,8 @@ RESOURCE_QUOTA_KIND: Final = ("v1", "ResourceQuota")
 LIMIT_RANGE_KIND: Final = ("v1", "LimitRange")
 ROLE_KIND: Final = ("rbac.authorization.k8s.io/v1", "Role")
 ROLE_BINDING_KIND: Final = ("rbac.authorization.k8s.io/v1", "RoleBinding")
+CLUSTER_ROLE_BINDING_KIND: Final = ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding")
+SERVICE_ACCOUNT_KIND: Final = ("v1", "ServiceAccount")
 CNPG_API_VERSION: Final = "postgresql.cnpg.io/v1"
 CNPG_CLUSTER_KIND: Final = (CNPG_API_VERSION, "Cluster")
 CNPG_BACKUP_KIND: Final = (CNPG_API_VERSION, "ScheduledBackup")
@@ -84,9 +86,14 @@ class ExpectedNamespace:
     limit_ranges: Mapping[str, Manifest] = field(default_factory=dict)
     roles: Mapping[str, Manifest] = field(default_factory=dict)
     role_bindings: Mapping[str, Manifest] = field(default_factory=dict)
+    service_accounts: Mapping[str, Manifest] = field(default_factory=dict)
     databases: tuple[ExpectedDatabase, ...] = ()
     helm_releases: frozenset[str] = frozenset()
-    """Helm releases the plan installs here: the objects their charts create are declared with them."""
+    """Helm releases the plan installs here: the objects their charts create are declared with them.
+
+    This, from the plan, is what decides whether an undeclared object may be chart-made; never anything a
+    tenant can write (a ``meta.helm.sh/*`` annotation, a Helm release Secret in its own namespace).
+    """
 
     @property
     def pod_security_labels(self) -> dict[str, str]:
@@ -125,6 +132,21 @@ class ExpectedState:
     buckets: tuple[ExpectedBucket, ...]
     identities: tuple[ExpectedIdentity, ...]
     active_agreements: tuple[str, ...]
+    cluster_role_bindings: Mapping[str, Manifest] = field(default_factory=dict)
+    """ClusterRoleBindings the plan declares (a tenant never gets one)."""
+
+    @property
+    def tenant_groups(self) -> dict[str, str]:
+        """Every identity-provider group bound in a tenant namespace -> its tenant."""
+        groups: dict[str, str] = {}
+        for namespace in self.namespaces.values():
+            if namespace.tenant is None:
+                continue
+            for binding in namespace.role_bindings.values():
+                for subject in binding.get("subjects") or []:
+                    if subject.get("kind") == "Group" and subject.get("name"):
+                        groups[str(subject["name"])] = namespace.tenant
+        return groups
 
     @property
     def declared_namespaces(self) -> frozenset[str]:
@@ -191,6 +213,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
     buckets: list[ExpectedBucket] = []
     identities: list[ExpectedIdentity] = []
     releases: list[tuple[str | None, str | None, str]] = []
+    cluster_bindings: dict[str, Manifest] = {}
     for resource in resources:
         tenant = owning_tenant(resource, by_urn)
         inputs: Mapping[str, Any] = resource.get("inputs") or {}
@@ -217,6 +240,8 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             continue
         namespace = metadata.get("namespace")
         if not namespace:
+            if kind == CLUSTER_ROLE_BINDING_KIND:
+                cluster_bindings[_name(manifest)] = manifest
             continue
         if kind == CNPG_CLUSTER_KIND:
             clusters.append((str(namespace), manifest))
@@ -254,6 +279,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         buckets=tuple(sorted(buckets, key=lambda b: b.spec.name)),
         identities=tuple(sorted(identities, key=lambda i: i.user_name)),
         active_agreements=tuple(sorted(str(a["name"]) for a in sharing if a.get("status") == "active")),
+        cluster_role_bindings=cluster_bindings,
     )
 
 
@@ -263,6 +289,7 @@ _SLOTS: Final[Mapping[tuple[str, str], str]] = {
     LIMIT_RANGE_KIND: "limit_ranges",
     ROLE_KIND: "roles",
     ROLE_BINDING_KIND: "role_bindings",
+    SERVICE_ACCOUNT_KIND: "service_accounts",
 }
 
 

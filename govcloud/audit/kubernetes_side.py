@@ -26,6 +26,7 @@ from govcloud.audit.expected import (
     ScanReport,
 )
 from govcloud.audit.findings import Finding, Severity
+from govcloud.audit.role_secrets import SecretShape, audit_role_secrets, expected_role_secrets, secret_shape
 from govcloud.contract.quantity import QuantityError, parse_quantity
 from govcloud.naming import MANAGED_BY, label
 
@@ -39,8 +40,9 @@ BACKUP_GRACE: Final = dt.timedelta(hours=6)
 CNPG_GROUP, CNPG_VERSION = CNPG_API_VERSION.split("/")
 RBAC_GROUP: Final = "rbac.authorization.k8s.io"
 TENANT_LABEL: Final = label("tenant")
-HELM_RELEASE_NAME: Final = "meta.helm.sh/release-name"
-HELM_RELEASE_NAMESPACE: Final = "meta.helm.sh/release-namespace"
+SECRET_PLACEHOLDER: Final = "[secret]"
+UNKNOWN_PLACEHOLDER: Final = "[unknown]"
+"""What a plan holds where the value is a secret or only known once deployed (synth's capture)."""
 
 
 def _finding(
@@ -84,6 +86,16 @@ class ClusterReader:
 
     def role_bindings(self, namespace: str) -> list[dict[str, Any]]:
         return self._items(self.rbac.list_namespaced_role_binding, namespace)
+
+    def cluster_role_bindings(self) -> list[dict[str, Any]]:
+        return self._items(self.rbac.list_cluster_role_binding)
+
+    def service_accounts(self, namespace: str) -> list[dict[str, Any]]:
+        return self._items(self.core.list_namespaced_service_account, namespace)
+
+    def secret_shapes(self, namespace: str) -> dict[str, SecretShape]:
+        """Secrets reduced at once to type, key names and username (govcloud.audit.role_secrets)."""
+        return {s.name: s for s in map(secret_shape, self._items(self.core.list_namespaced_secret, namespace))}
 
     def cnpg(self, namespace: str, plural: str) -> list[dict[str, Any]] | None:
         """CloudNativePG objects; None when the cluster does not serve that API (operator absent)."""
@@ -180,7 +192,8 @@ def normalize_network_policy_spec(spec: Mapping[str, Any] | None) -> dict[str, A
 
 
 def open_rules(spec: Mapping[str, Any] | None) -> list[str]:
-    """Why a NetworkPolicy lets traffic to or from any address (0.0.0.0/0, ::/0 or a rule without peers)."""
+    """Why a NetworkPolicy lets traffic to or from anywhere: 0.0.0.0/0, ::/0, a rule without peers, or a peer
+    that is every pod of every namespace (``namespaceSelector: {}``), which admits other tenants' pods."""
     normalized = normalize_network_policy_spec(spec)
     reasons: list[str] = []
     for direction, peers_key in (("ingress", "from"), ("egress", "to")):
@@ -194,6 +207,9 @@ def open_rules(spec: Mapping[str, Any] | None) -> list[str]:
                 cidr = peer.get("ipBlock", {}).get("cidr")
                 if cidr and ipaddress.ip_network(cidr, strict=False).prefixlen == 0:
                     reasons.append(f"{direction} rule {index} allows {cidr}")
+                if peer.get("namespaceSelector") == {} and not peer.get("podSelector"):
+                    # every pod of every namespace: other tenants included, so isolation is gone
+                    reasons.append(f"{direction} rule {index} matches every pod of every namespace")
     return reasons
 
 
@@ -270,6 +286,33 @@ def normalize_role_ref(ref: Mapping[str, Any] | None) -> dict[str, str]:
     }
 
 
+def declared_differences(want: Any, have: Any, path: str = "") -> dict[str, dict[str, Any]]:
+    """Where a live spec departs from a declared one, per declared leaf (``instances``, ``storage.size``).
+
+    Only what was declared is compared: fields the server or an operator defaults are not drift. Values
+    the plan could not know (``[secret]``, ``[unknown]``) are skipped; quantities compare by value.
+    """
+    if isinstance(want, Mapping):
+        if not isinstance(have, Mapping):
+            return {path or "(spec)": {"expected": want, "observed": have}}
+        found: dict[str, dict[str, Any]] = {}
+        for key, value in want.items():
+            found.update(declared_differences(value, have.get(key), f"{path}.{key}" if path else str(key)))
+        return found
+    if isinstance(want, list):
+        if not isinstance(have, list) or len(have) != len(want):
+            return {path: {"expected": want, "observed": have}}
+        found = {}
+        for index, (item, live) in enumerate(zip(want, have, strict=True)):
+            found.update(declared_differences(item, live, f"{path}[{index}]"))
+        return found
+    if want in (SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER) or want == have:
+        return {}
+    if isinstance(want, str) and isinstance(have, str) and _canonical_quantity(want) == _canonical_quantity(have):
+        return {}
+    return {path: {"expected": want, "observed": have}}
+
+
 def _differences(expected: Mapping[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
     """Per key of two flat maps: what was declared and what is there (None for absent)."""
     return {
@@ -332,6 +375,7 @@ def audit_kubernetes(
         _NamespaceAudit(reader, namespace, live_namespaces.get(namespace.name), report, now, grace).run()
         if progress is not None:
             progress(f"kubernetes {namespace.tenant or namespace.name}")
+    _cluster_role_bindings(expected, reader, report)
     declared = expected.declared_namespaces
     for name, live in sorted(live_namespaces.items()):
         labels = live.get("metadata", {}).get("labels") or {}
@@ -349,6 +393,54 @@ def audit_kubernetes(
                 )
             )
     return report
+
+
+def _cluster_role_bindings(expected: ExpectedState, reader: ClusterReader, report: ScanReport) -> None:
+    """A tenant group (or a tenant's ServiceAccount) never holds anything at cluster scope.
+
+    The stack binds tenant groups only in their own namespaces; a ClusterRoleBinding naming one reaches
+    every namespace, other tenants' included, so it is high, and critical for a role that can rewrite
+    isolation (cluster-admin, admin, edit).
+    """
+    groups = expected.tenant_groups
+    tenant_namespaces = {ns.name: ns.tenant for ns in expected.namespaces.values() if ns.tenant is not None}
+    live = reader.cluster_role_bindings()
+    report.count("clusterRoleBindings", len(live))
+    for binding in sorted(live, key=lambda b: str(b.get("metadata", {}).get("name"))):
+        name = str(binding.get("metadata", {}).get("name"))
+        ref = normalize_role_ref(binding.get("roleRef"))
+        subjects = normalize_subjects(binding.get("subjects"))
+        tenants = sorted(
+            {groups[s["name"]] for s in subjects if s["kind"] == "Group" and s["name"] in groups}
+            | {
+                str(tenant_namespaces[s["namespace"]])
+                for s in subjects
+                if s["kind"] == "ServiceAccount" and s.get("namespace") in tenant_namespaces
+            }
+        )
+        if not tenants:
+            continue
+        declared = expected.cluster_role_bindings.get(name)
+        if declared is not None and (
+            normalize_role_ref(declared.get("roleRef")),
+            normalize_subjects(declared.get("subjects")),
+        ) == (ref, subjects):
+            continue
+        privileged = ref["kind"] == "ClusterRole" and ref["name"] in PRIVILEGED_CLUSTER_ROLES
+        report.findings.append(
+            _finding(
+                "AUD-RBAC-006",
+                Severity.CRITICAL if privileged else Severity.HIGH,
+                tenants[0] if len(tenants) == 1 else None,
+                f"ClusterRoleBinding {name}",
+                f"ClusterRoleBinding {name} grants {ref['kind']} {ref['name']} at cluster scope to "
+                f"tenant {', '.join(tenants)}: it reaches every namespace, other tenants' included",
+                roleRef=ref,
+                subjects=subjects,
+                tenants=tenants,
+                declared=declared is not None,
+            )
+        )
 
 
 class _NamespaceAudit:
@@ -373,13 +465,32 @@ class _NamespaceAudit:
     def add(self, code: str, severity: Severity, resource: str, message: str, **evidence: Any) -> None:
         self.report.findings.append(_finding(code, severity, self.tenant, resource, message, **evidence))
 
+    def release_named(self, obj: Mapping[str, Any]) -> str | None:
+        """The declared release of this namespace whose name ``obj`` carries (``<release>[-...]``), if any."""
+        name = str(obj.get("metadata", {}).get("name", ""))
+        return next((r for r in sorted(self.expected.helm_releases) if name == r or name.startswith(f"{r}-")), None)
+
     def release_of(self, obj: Mapping[str, Any]) -> str | None:
-        """The declared Helm release that created ``obj`` (charts annotate what they create), if any."""
-        annotations = obj.get("metadata", {}).get("annotations") or {}
-        release = annotations.get(HELM_RELEASE_NAME)
-        if release in self.expected.helm_releases and annotations.get(HELM_RELEASE_NAMESPACE, self.ns) == self.ns:
-            return str(release)
-        return None
+        """The declared Helm release whose chart may have made ``obj``, judged only by what the plan knows.
+
+        The plan's releases in this namespace decide, with how charts name what they render (the release's
+        full name, ``<release>`` or ``<release>-<component>``). Nothing on the object is trusted: a tenant
+        admin can write a ``meta.helm.sh/release-name`` annotation, or a Helm release Secret in its own
+        namespace, so neither is read. A chart-made RoleBinding binds only this namespace's ServiceAccounts
+        to a Role of this namespace (a chart never grants people or groups anything); anything else is
+        judged as undeclared whatever it claims to be.
+        """
+        release = self.release_named(obj)
+        if release is None:
+            return None
+        if "roleRef" in obj:
+            ref = normalize_role_ref(obj.get("roleRef"))
+            subjects = normalize_subjects(obj.get("subjects"))
+            if ref["kind"] != "Role" or not all(
+                s["kind"] == "ServiceAccount" and s.get("namespace", self.ns) == self.ns for s in subjects
+            ):
+                return None
+        return release
 
     def lists(self, declared: Mapping[str, Any]) -> bool:
         """Whether to list a kind here: always in a tenant namespace, elsewhere only what is declared."""
@@ -401,6 +512,7 @@ class _NamespaceAudit:
         self.quotas()
         self.roles()
         self.role_bindings()
+        self.service_accounts()
         if self.expected.databases:
             self.databases()
 
@@ -641,7 +753,7 @@ class _NamespaceAudit:
                     roleRef=ref,
                     subjects=subjects,
                     declared=declared is not None,
-                    helmRelease=release,
+                    helmRelease=None if declared is not None else self.release_named(observed),
                 )
             elif declared is None and release is None:
                 self.add(
@@ -674,6 +786,37 @@ class _NamespaceAudit:
                 f"declared RoleBinding {name} is missing (its groups lack access; nothing is widened)",
             )
 
+    def service_accounts(self) -> None:
+        """Declared ServiceAccounts: above all the namespace's ``default`` one, which must not mount API tokens."""
+        if not self.expected.service_accounts:
+            return
+        live = _by_name(self.reader.service_accounts(self.ns))
+        self.report.count("serviceAccounts", len(live))
+        for name, manifest in sorted(self.expected.service_accounts.items()):
+            resource = f"ServiceAccount {self.ns}/{name}"
+            observed = live.get(name)
+            if observed is None:
+                self.add(
+                    "AUD-SA-001",
+                    Severity.MEDIUM,
+                    resource,
+                    f"declared ServiceAccount {name} is missing",
+                )
+                continue
+            want = manifest.get("automountServiceAccountToken")
+            have = observed.get("automountServiceAccountToken")
+            # absent means true: the kubelet mounts a token unless the ServiceAccount or the pod says false
+            if want is False and have is not False:
+                self.add(
+                    "AUD-SA-002",
+                    Severity.HIGH,
+                    resource,
+                    f"ServiceAccount {name} mounts API tokens into its pods again (declared "
+                    "automountServiceAccountToken: false): every pod in the namespace gets API credentials",
+                    expected=want,
+                    observed=have,
+                )
+
     # ----------------------------------------------------------------------------------- databases
 
     def databases(self) -> None:
@@ -693,10 +836,29 @@ class _NamespaceAudit:
                     cloudnativepg_api_served=served,
                 )
                 continue
+            self.declared_spec(database, observed, resource)
             self.health(database, observed, resource)
             self.backup_age(database, observed, resource)
         if any(db.backups for db in self.expected.databases):
             self.schedules()
+        role_secrets = [s for db in self.expected.databases for s in expected_role_secrets(self.ns, db.manifest)]
+        if role_secrets:  # managed roles' password Secrets, in the shape CloudNativePG reads (issue 11)
+            audit_role_secrets(role_secrets, self.reader.secret_shapes(self.ns), self.add)
+
+    def declared_spec(self, database: ExpectedDatabase, observed: Mapping[str, Any], resource: str) -> None:
+        """The declared spec (instances, storage, PostgreSQL settings, backup) is what the cluster holds."""
+        changed = declared_differences(database.manifest.get("spec") or {}, observed.get("spec") or {})
+        if changed:
+            summary = "; ".join(
+                f"{k}: {v['observed']!r}, declared {v['expected']!r}" for k, v in sorted(changed.items())
+            )
+            self.add(
+                "AUD-DB-005",
+                Severity.HIGH,
+                resource,
+                f"PostgreSQL cluster {database.name} was changed out of band: {summary}",
+                changed=changed,
+            )
 
     def health(self, database: ExpectedDatabase, observed: Mapping[str, Any], resource: str) -> None:
         status = observed.get("status") or {}

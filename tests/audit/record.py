@@ -367,6 +367,16 @@ ROLES = "apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles"
 BINDINGS = "apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"
 CLUSTERS = "apis/postgresql.cnpg.io/v1/namespaces/{ns}/clusters"
 BACKUPS = "apis/postgresql.cnpg.io/v1/namespaces/{ns}/scheduledbackups"
+SERVICE_ACCOUNTS = "api/v1/namespaces/{ns}/serviceaccounts"
+CLUSTER_BINDINGS = "apis/rbac.authorization.k8s.io/v1/clusterrolebindings"
+BOOTSTRAP_CLUSTER_BINDINGS: Mapping[str, tuple[str, str, str]] = {
+    "cluster-admin": ("cluster-admin", "Group", "system:masters"),
+    "system:basic-user": ("system:basic-user", "Group", "system:authenticated"),
+    "system:discovery": ("system:discovery", "Group", "system:authenticated"),
+    "system:public-info-viewer": ("system:public-info-viewer", "Group", "system:unauthenticated"),
+    "system:kube-controller-manager": ("system:kube-controller-manager", "User", "system:kube-controller-manager"),
+}
+"""Some of the ClusterRoleBindings every cluster has (kubernetes bootstrappolicy, v1.36)."""
 NAMESPACES = "api/v1/namespaces"
 
 
@@ -384,6 +394,21 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
     for meta in (m["metadata"] for m in declared.values()):
         namespaces.append(namespace_object(server, meta["name"], meta.get("labels", {}), meta.get("annotations", {})))
     documents = {NAMESPACES: list_document("v1", "Namespace", server.next_version(), namespaces)}
+    cluster_bindings = [
+        server.obj(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "ClusterRoleBinding",
+                "metadata": {"name": name},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": subject}],
+            }
+        )
+        for name, (role, kind, subject) in sorted(BOOTSTRAP_CLUSTER_BINDINGS.items())
+    ]
+    documents[CLUSTER_BINDINGS] = list_document(
+        "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", server.next_version(), cluster_bindings
+    )
     holding = set(declared) | {m["metadata"]["namespace"] for m in manifests if m["metadata"].get("namespace")}
     tenants = {n for n, m in declared.items() if label("tenant") in m["metadata"].get("labels", {})}
     releases: dict[str, list[str]] = {}
@@ -422,6 +447,11 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
             run = last_run(manifest["spec"]["schedule"], RECORDED_AT)
             backups.append(scheduled_backup_object(server, manifest, run))
         documents[ROLES.format(ns=ns)] = list_document("rbac.authorization.k8s.io/v1", "Role", version(), roles)
+        accounts = in_namespace("ServiceAccount", ns)
+        if accounts:
+            documents[SERVICE_ACCOUNTS.format(ns=ns)] = list_document(
+                "v1", "ServiceAccount", version(), [server.obj(m) for m in accounts]
+            )
         documents[BINDINGS.format(ns=ns)] = list_document(
             "rbac.authorization.k8s.io/v1", "RoleBinding", version(), bindings
         )
@@ -604,8 +634,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default=STACK)
     parser.add_argument("--today", default=TODAY)
     parser.add_argument("--out", type=Path, default=RECORDED)
+    parser.add_argument(
+        "--plan", type=Path, help="record against this plan.json (e.g. the recorded one) instead of synthesizing"
+    )
     args = parser.parse_args(argv)
-    plan = synthesized_plan(args.stack, args.today)
+    plan = json.loads(args.plan.read_text("utf-8")) if args.plan else synthesized_plan(args.stack, args.today)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "plan.json").write_text(json.dumps(plan, indent=2, ensure_ascii=False) + "\n", "utf-8")
     good = good_recording(plan)

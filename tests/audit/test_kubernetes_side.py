@@ -15,6 +15,7 @@ from govcloud.audit.expected import ExpectedState
 from govcloud.audit.findings import Finding, Severity
 from govcloud.audit.kubernetes_side import (
     audit_kubernetes,
+    declared_differences,
     last_backup_time,
     normalize_limit_range_spec,
     normalize_network_policy_spec,
@@ -422,3 +423,30 @@ def test_recordings_look_like_api_server_lists(scenario: str) -> None:
             metadata = item["metadata"]
             assert {"uid", "resourceVersion", "creationTimestamp", "managedFields"} <= set(metadata), path
             assert ("kind" in item) == document["apiVersion"].startswith("postgresql.cnpg.io"), path
+
+
+def test_a_peer_of_every_pod_of_every_namespace_is_open() -> None:
+    """``namespaceSelector: {}`` admits other tenants' pods: as bad as an open address range."""
+    everyone = {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]}
+    assert open_rules(everyone) == ["ingress rule 1 matches every pod of every namespace"]
+    also_everyone = {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}, "podSelector": {}}]}]}
+    assert open_rules(also_everyone) == ["ingress rule 1 matches every pod of every namespace"]
+    labelled = {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"a": "b"}}}]}]}
+    some_pods = {
+        "podSelector": {},
+        "ingress": [{"from": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "x"}}}]}],
+    }
+    assert open_rules(labelled) == open_rules(some_pods) == []
+
+
+def test_declared_spec_differences_ignore_defaults_and_units() -> None:
+    declared = {"instances": 3, "storage": {"size": "10Gi"}, "bootstrap": {"initdb": {"secret": {"name": "[secret]"}}}}
+    live = {
+        "instances": 3,
+        "storage": {"size": "10240Mi", "resizeInUseVolumes": True},
+        "bootstrap": {"initdb": {"secret": {"name": "app-secret"}}},
+        "primaryUpdateStrategy": "unsupervised",
+    }
+    assert declared_differences(declared, live) == {}
+    assert declared_differences(declared, {**live, "instances": 1}) == {"instances": {"expected": 3, "observed": 1}}
+    assert declared_differences({"a": [1, 2]}, {"a": [1]}) == {"a": {"expected": [1, 2], "observed": [1]}}
