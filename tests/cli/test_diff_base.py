@@ -125,3 +125,28 @@ def test_the_timer_refuses_a_change_nobody_deployed(repo: Path) -> None:
         assert "tmd-quota: not an agreement transition" in refused.stderr
     finally:
         tmd.write_text(saved, "utf-8")
+
+
+def test_onboarding_an_open_data_tenant_names_its_companion_changes(repo: Path) -> None:
+    """The onboarding runbook tells reviewers which changes to expect; the review must name exactly those."""
+    tenants = repo / "stacks" / "national-prod" / "tenants"
+    sharing = repo / "stacks" / "national-prod" / "sharing"
+    kept = {p: p.read_text("utf-8") for p in (tenants / "tmd.yaml", sharing / "tmd-to-nso-rainfall-2023.yaml")}
+    _git(repo, "checkout", "-q", "-b", "without-tmd")
+    try:
+        for path in kept:
+            path.unlink()
+        _git(repo, "commit", "-q", "-am", "main before tmd")
+        for path, text in kept.items():
+            path.write_text(text, "utf-8")
+        review = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY,
+                          "--format", "json")  # fmt: skip
+        assert review.returncode == 0, review.stderr
+        changes = json.loads(review.stdout)["changes"]
+        others = {c["name"]: c["expectedCompanionOf"] for c in changes if c["action"] != "add"}
+        assert others == {"govcloud-national-prod-opendata-portal": "onboarding tmd"}
+        assert not json.loads(review.stdout)["dataAtRisk"]
+    finally:
+        _git(repo, "checkout", "-q", "-f", "main")
+        for path, text in kept.items():
+            path.write_text(text, "utf-8")
