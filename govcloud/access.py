@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govcloud.contract.stack import Agreement, StackDefinition
+from govcloud.manifests.analytics import shared_catalog_name
 from govcloud.naming import bucket_name
 from govcloud.storage.buckets import ReadGrant
 
@@ -22,7 +23,13 @@ class SharingGrant:
 
     @property
     def read_grant(self) -> ReadGrant:
+        """The read-only statement on the consumer's own storage identity: the whole of the share."""
         return ReadGrant(self.bucket, self.prefix)
+
+    @property
+    def catalog(self) -> str:
+        """The consumer's own read-only Trino catalog over the share; no network path to the provider."""
+        return shared_catalog_name(self.agreement)
 
 
 def sharing_grant(definition: StackDefinition, agreement: Agreement) -> SharingGrant:

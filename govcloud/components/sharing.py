@@ -38,6 +38,7 @@ class Sharing(pulumi.ComponentResource):
                 "reads": f"s3://{grant.bucket}/{grant.prefix}",
                 "consumer": grant.consumer,
                 "provider": grant.provider,
+                "catalog": grant.catalog,
                 "through": "the consumer's own storage identity and Trino catalog; no network path",
             }
         )

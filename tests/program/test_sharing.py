@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
 
+from govcloud.access import active_grants
 from govcloud.analysis.access import Access, access_matrix
 from govcloud.analysis.netpol import Cluster, Pod
 from govcloud.contract.rules import AgreementStatus
@@ -18,6 +21,7 @@ from govcloud.synth.plan import plan_document
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, resources_of, synthesized
 
 AFTER_MOPH_EXPIRY = "2028-01-01"
+RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
 
 
 def expected_matrix(definition: StackDefinition) -> set[Access]:
@@ -119,7 +123,8 @@ def test_an_active_agreement_opens_no_network_path_between_the_tenants() -> None
     assert not now.can_connect(_trino("moph", "coordinator"), _trino("nso", "coordinator"), 8080)
     assert not [p for p in resources_of(plan, "NetworkPolicy") if "sharing" in p["name"]]
     trino = next(
-        r for r in plan["resources"]
+        r
+        for r in plan["resources"]
         if r["type"] == "kubernetes:helm.sh/v3:Release" and r["inputs"]["name"] == "nso-trino"
     )
     shared = trino["inputs"]["values"]["catalogs"]["shared_moph_to_nso_health_stats"]
@@ -127,6 +132,17 @@ def test_an_active_agreement_opens_no_network_path_between_the_tenants() -> None
     env = {e["name"]: e for e in trino["inputs"]["values"]["env"]}
     assert trino["inputs"]["namespace"] == "nso", "the consumer's own Trino, in its own namespace"
     assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"]["name"] == STORAGE_CREDENTIALS_SECRET
+    definition = load_stack(REPO_ROOT / "stacks", "national-prod", TODAY)
+    releases = {r["inputs"]["name"]: r["inputs"]["values"] for r in plan["resources"] if r["type"] == RELEASE_TYPE}
+    for grant in active_grants(definition):
+        consumer_trino = releases.get(f"{grant.consumer}-trino")
+        if consumer_trino is not None:  # the share is a catalog of the consumer's own Trino, read-only
+            assert "hive.security=read-only" in consumer_trino["catalogs"][grant.catalog]
+            rules = json.loads(consumer_trino["accessControl"]["rules"]["rules.json"])
+            assert not any(
+                rule.get("allow") == "all" and re.fullmatch(rule.get("catalog", ".*"), grant.catalog)
+                for rule in rules["catalogs"]
+            ), "nobody may write a share"
 
 
 def test_pending_and_expired_agreements_are_only_a_line_in_the_plan() -> None:
