@@ -148,9 +148,40 @@ Quantity = Annotated[
     WithJsonSchema({"type": ["string", "integer"], "description": "Kubernetes quantity, e.g. 200Gi, 2Ti, 48"}),
 ]
 Cron = Annotated[str, AfterValidator(_cron)]
-BackupCron = Annotated[str, AfterValidator(_backup_cron)]
-GroupName = Annotated[str, AfterValidator(_group)]
+BackupCron = Annotated[
+    str,
+    AfterValidator(_backup_cron),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "Standard 5-field cron, at most hourly (one fixed minute), day of week 0-6, "
+            'e.g. "0 2 * * *"',
+        }
+    ),
+]
+GroupName = Annotated[
+    str,
+    AfterValidator(_group),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^(?![Ss][Yy][Ss][Tt][Ee][Mm]:)[A-Za-z0-9][A-Za-z0-9._:@/=+-]*$",
+            "maxLength": 256,
+            "description": "An identity-provider group of this tenant only; never a Kubernetes system: group",
+        }
+    ),
+]
 Hostname = Annotated[str, AfterValidator(_hostname)]
-Cidr = Annotated[str, AfterValidator(_cidr)]
+Cidr = Annotated[
+    str,
+    AfterValidator(_cidr),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "An external network, /16 or narrower (IPv6 /48): never loopback, link-local, multicast, "
+            "NAT64, the cluster's pod or service ranges or the site's own networks",
+        }
+    ),
+]
 LabelValue = Annotated[str, AfterValidator(_label_value)]
 Port = Annotated[StrictInt, Field(ge=1, le=65535)]

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from govcloud.contract.fields import ContractModel, Email
 from govcloud.contract.tenant import TenantName
@@ -44,13 +44,35 @@ def _prefix(value: str) -> str:
 
 
 class AgreementMetadata(ContractModel):
-    name: Annotated[str, AfterValidator(_agreement_name)]
+    name: Annotated[
+        str,
+        AfterValidator(_agreement_name),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+                "maxLength": MAX_AGREEMENT_NAME,
+                "description": "The consumer's read-only Trino catalog is named shared_<name>",
+            }
+        ),
+    ]
 
 
 class ProviderSide(ContractModel):
     tenant: TenantName
     zone: Zone
-    prefix: Annotated[str, AfterValidator(_prefix)]
+    prefix: Annotated[
+        str,
+        AfterValidator(_prefix),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": "^([A-Za-z0-9!_.'()-]+/)+$",
+                "maxLength": MAX_PREFIX,
+                "description": "A relative path ending in '/', e.g. health-statistics/ (no spaces, no '..')",
+            }
+        ),
+    ]
 
 
 class ConsumerSide(ContractModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, Field, StrictBool, StrictInt, WithJsonSchema
 
 from govcloud.contract.fields import (
     BackupCron,
@@ -101,7 +101,21 @@ def _ckan_name(value: str) -> str:
     return value
 
 
-TenantName = Annotated[str, AfterValidator(_tenant_name)]
+TenantName = Annotated[
+    str,
+    AfterValidator(_tenant_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+            "minLength": 3,
+            "maxLength": 20,
+            "description": "3-20 lowercase letters, digits or single hyphens, starting with a letter. Not a system, "
+            "operator or platform namespace, not an environment or starting with one (dev-...), not ending with a "
+            "purpose govcloud appends (-backup, -raw, -ckan...): see docs/tenant-contract.md",
+        }
+    ),
+]
 
 
 class Metadata(ContractModel):
@@ -206,7 +220,20 @@ class Network(ContractModel):
 
 class OpenData(ContractModel):
     enabled: StrictBool = False
-    ckan_organization: Annotated[str, AfterValidator(_ckan_name)] | None = None
+    ckan_organization: (
+        Annotated[
+            str,
+            AfterValidator(_ckan_name),
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "pattern": "^[a-z0-9_-]{2,100}$",
+                    "description": "The CKAN organization's name (never its id), unique in the site",
+                }
+            ),
+        ]
+        | None
+    ) = None
 
 
 class TenantSpec(ContractModel):
