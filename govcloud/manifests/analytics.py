@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from govcloud import naming
 from govcloud.contract.quantity import parse_quantity
 from govcloud.contract.rules import Violation, effective_quota
 from govcloud.contract.site import SiteConfig
@@ -364,7 +365,6 @@ def jupyterhub_values(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         singleuser_env=singleuser_env,
         base_url=JUPYTERHUB_BASE_URL,
         host=host,
-        ingress_class=site.ingress.class_name,
         callback_url=f"https://{host}{JUPYTERHUB_BASE_URL}hub/oauth_callback" if host else None,
         client_id=oidc_client_id(site, request, "jupyterhub"),
         secret_ref={"name": oidc_secret(request, "jupyterhub"), "key": OIDC_SECRET_KEY},
@@ -425,8 +425,8 @@ class SharedCatalog:
 
 
 def shared_catalog_name(agreement_name: str) -> str:
-    """``moph-to-nso-health-stats`` becomes ``shared_moph_to_nso_health_stats`` (quoting-free in SQL)."""
-    return "shared_" + agreement_name.replace("-", "_")
+    """``moph-to-nso-health-stats`` becomes ``shared_moph_to_nso_health_stats`` (one derivation: naming.py)."""
+    return naming.shared_catalog_name(agreement_name)
 
 
 def shared_catalog(agreement: str, provider: str, bucket: str, prefix: str) -> SharedCatalog:
@@ -697,7 +697,6 @@ def trino_values(request: TenantRequest, site: SiteConfig, shared: Sequence[Shar
         },
         container_security_context=_RESTRICTED_CONTAINER,
         host=host,
-        ingress_class=site.ingress.class_name,
         ui_paths=list(TRINO_UI_PATHS),
     )
 
@@ -796,7 +795,6 @@ def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         ],
         task_env=[{"name": "GOVCLOUD_DATA_NAME", "value": data_name}, data_uri],
         host=host,
-        ingress_class=site.ingress.class_name,
     )
 
 

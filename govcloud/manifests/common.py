@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from govcloud.contract.tenant import TenantRequest
-from govcloud.naming import namespace_name, tenant_labels
+from govcloud.naming import namespace_name, storage_secret_name, tenant_labels
 
-STORAGE_CREDENTIALS_SECRET = "storage-credentials"
+STORAGE_CREDENTIALS_SECRET = storage_secret_name()
 """The Secret in every tenant namespace holding its storage identity's keys."""
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from govcloud import naming
 from govcloud.contract.cron import to_six_field
 from govcloud.contract.quantity import format_bytes
 from govcloud.contract.rules import database_instance_size
@@ -63,7 +64,8 @@ def object_store_name(cluster: str) -> str:
 
 
 def backup_secret_name(tenant: TenantRequest) -> str:
-    return f"{database_cluster_name(tenant)}-backup-credentials"
+    """``<tenant>-pg-backup-credentials`` in the tenant's own namespace (one derivation: naming.py)."""
+    return naming.backup_secret_name(tenant.name)
 
 
 def _database(tenant: TenantRequest) -> Database:
