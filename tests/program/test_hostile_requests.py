@@ -31,7 +31,12 @@ from govcloud.cli import app
 from govcloud.contract.problems import ContractError
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.contract.tenant import tenant_name_problem
-from govcloud.naming import duplicated_names, platform_derived_names, tenant_derived_names
+from govcloud.naming import (
+    agreement_derived_names,
+    duplicated_names,
+    platform_derived_names,
+    tenant_derived_names,
+)
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import plan_document
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY
@@ -213,6 +218,8 @@ def _assert_invariants(project: Path, stack: str, today: str) -> int:
     names = [*platform_derived_names(definition.site)]
     for tenant in definition.tenants:
         names += tenant_derived_names(definition.site, tenant)
+    for agreement in definition.agreements:
+        names += agreement_derived_names(agreement.agreement.spec.consumer.tenant, agreement.name)
     assert duplicated_names(names) == []
     runs = 0
     for day in _dates(definition):
