@@ -14,6 +14,7 @@ from govcloud.audit.findings import Finding, Severity
 from govcloud.audit.kubernetes_side import BACKUP_GRACE, audit_kubernetes
 from govcloud.audit.storage_side import audit_storage, storage_owners
 from govcloud.storage.buckets import IamClient, S3Client
+from govcloud.synth.plan import plan_digest
 
 KUBERNETES: Final = "kubernetes"
 STORAGE: Final = "storage"
@@ -36,6 +37,8 @@ class AuditResult:
     scanned: Mapping[str, int] = field(default_factory=dict)
     not_audited: tuple[str, ...] = ()
     """Sides skipped because no client was given; a report must say so rather than look clean."""
+    plan_digest: str = ""
+    """``govcloud.synth.plan.plan_digest`` of the plan audited against: a report refuses another plan's findings."""
     counts: Mapping[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +61,7 @@ class AuditResult:
             "counts": dict(self.counts),
             "scanned": dict(self.scanned),
             "notAudited": list(self.not_audited),
+            "planDigest": self.plan_digest,
             "findings": [f.as_json() for f in self.findings],
         }
 
@@ -109,4 +113,5 @@ def run_audit(
         findings=tuple(findings),
         scanned=scanned,
         not_audited=tuple(skipped),
+        plan_digest=plan_digest(plan),
     )

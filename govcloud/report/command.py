@@ -67,6 +67,36 @@ def load_findings(path: Path) -> tuple[list[Finding], list[str]]:
     return findings, [str(side) for side in skipped]
 
 
+def check_provenance(path: Path, stack: str, document: dict[str, Any], findings: list[Finding]) -> None:
+    """Refuse findings that do not describe this report's stack and plan, or that no audit could raise.
+
+    ``govcloud audit --out FILE`` records the stack and the digest of the plan it audited against; a report
+    built from another stack's findings, or from findings about an older plan, would describe a platform that
+    is not the one in front of the auditor.
+    """
+    from govcloud.report.codes import FINDING_CODES
+    from govcloud.synth.plan import plan_digest
+
+    data: Any = json.loads(path.read_text("utf-8"))
+    recorded = data if isinstance(data, dict) else {}
+    if not recorded.get("stack") or not recorded.get("planDigest"):
+        raise ValueError(
+            f"{path} does not say which stack and plan it audited: use the file `govcloud audit --stack {stack} "
+            "--out FILE` writes"
+        )
+    if recorded["stack"] != stack:
+        raise ValueError(f"{path} holds the findings of stack '{recorded['stack']}', not '{stack}'")
+    digest = plan_digest(document)
+    if recorded["planDigest"] != digest:
+        raise ValueError(
+            f"{path} was audited against another plan ({recorded['planDigest'][:19]}…, this report's is "
+            f"{digest[:19]}…): the stack changed since the audit; run `govcloud audit --stack {stack}` again"
+        )
+    unknown = sorted({f.code for f in findings} - set(FINDING_CODES))
+    if unknown:
+        raise ValueError(f"{path} holds codes no govcloud audit raises: {', '.join(unknown)}")
+
+
 def load_plan(path: Path, stack: str) -> dict[str, Any]:
     """A plan written by ``govcloud synth``; refuses another stack's plan rather than mislabel a report."""
     from govcloud.synth.plan import read_plan
@@ -142,6 +172,8 @@ def report(
         definition = load_stack(project / "stacks", stack, day)
         document = load_plan(plan, stack) if plan is not None else synthesized_plan(project, stack, day)
         audit, skipped = load_findings(findings) if findings is not None else (None, [])
+        if findings is not None and audit is not None:
+            check_provenance(findings, stack, document, audit)
         data = build_report(definition, document, audit, dt.datetime.now(dt.timezone.utc), audit_skipped=skipped)
         languages, formats = _selected(lang, fmt)
         written = write_report(data, target, languages, formats)

@@ -307,6 +307,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "th": "การตรวจสอบระบบจริงไม่พบความแตกต่างระหว่างระบบที่ทำงานอยู่กับสิ่งที่ประกาศไว้",
     },
     "audit.skipped": {"en": "Not checked by the audit: {what}", "th": "ส่วนที่การตรวจสอบไม่ได้ตรวจ: {what}"},
+    "audit.overrides": {
+        "en": "Live findings override the plan's marks in the overview: {what}",
+        "th": "ผลการตรวจสอบระบบจริงแทนที่เครื่องหมายจากแผนในภาพรวม: {what}",
+    },
+    "h.codes": {"en": "Audit finding codes", "th": "รหัสข้อตรวจพบของการตรวจสอบ"},
+    "codes.intro": {
+        "en": "Every code the live audit can raise, what it means, and the overview mark a finding of it "
+        "(medium or worse) fails.",
+        "th": "รหัสทั้งหมดที่การตรวจสอบระบบจริงรายงานได้ ความหมาย และเครื่องหมายในภาพรวมที่ไม่ผ่านเมื่อพบ (ระดับปานกลางขึ้นไป)",
+    },
+    "col.meaning": {"en": "Meaning", "th": "ความหมาย"},
+    "col.mark": {"en": "Overview mark it fails", "th": "เครื่องหมายในภาพรวมที่ไม่ผ่าน"},
     "col.code": {"en": "Code", "th": "รหัส"},
     "col.severity": {"en": "Severity", "th": "ระดับความรุนแรง"},
     "col.resource": {"en": "Resource", "th": "ทรัพยากร"},

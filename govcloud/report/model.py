@@ -44,6 +44,8 @@ _STORAGE_CLASS_QUOTA = ".storageclass.storage.k8s.io/requests.storage"
 
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "n/a"
 FROM_PLAN = "plan"
+FROM_AUDIT = "audit"
+"""A mark failed by a live audit finding: what runs overrides what the plan promises."""
 #: The per-tenant checks, in the order the overview table shows them.
 CHECKS = ("isolated", "encrypted", "backedUp", "quotaBound", "protected", "agreementsOnly")
 #: What the platform encrypts database backups and WAL with; anything else fails the encryption check.
@@ -538,6 +540,17 @@ def _checks(evidence: TenantEvidence, tenant: TenantRequest, site: SiteConfig) -
     )
 
 
+def _with_live_findings(checks: tuple[Check, ...], findings: Sequence[Finding]) -> tuple[Check, ...]:
+    """Live findings override plan-derived passes: a mark whose area has a finding of medium severity or
+    worse fails, with the audit as its source (``govcloud.report.codes`` maps each code to its mark)."""
+    from govcloud.report.codes import OVERRIDING, check_of
+
+    failed = {check_of(f.code) for f in findings if f.severity in OVERRIDING} - {None}
+    return tuple(
+        Check(c.key, FAIL, FROM_AUDIT) if c.key in failed and c.status != NOT_APPLICABLE else c for c in checks
+    )
+
+
 def _tenant_summary(
     tenant: TenantRequest,
     site: SiteConfig,
@@ -587,7 +600,9 @@ def _tenant_summary(
         hostnames=tuple(spec.network.ingress.hostnames),
         egress=tuple(f"{e.cidr} ({', '.join(str(p) for p in e.ports)})" for e in spec.network.egress),
         evidence=evidence,
-        checks=_checks(evidence, tenant, site),
+        checks=_with_live_findings(
+            _checks(evidence, tenant, site), [f for f in findings or () if f.tenant == tenant.name]
+        ),
         reads_from=tuple(g.agreement for g in access.active if g.consumer == tenant.name),
         shares_with=tuple(g.agreement for g in access.active if g.provider == tenant.name),
         findings=None if findings is None else sum(1 for f in findings if f.tenant == tenant.name),

@@ -16,8 +16,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from govcloud.report.codes import FINDING_CODES
 from govcloud.report.i18n import LANGUAGES, Lang, Translator
-from govcloud.report.model import CHECKS, MinistryCapacity, ReportData, to_json
+from govcloud.report.model import CHECKS, FROM_AUDIT, MinistryCapacity, ReportData, to_json
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("html", "md", "json")
@@ -100,6 +101,12 @@ def _context(data: ReportData, lang: Lang) -> dict[str, object]:
         "checks": CHECKS,
         "services": SERVICE_NAMES,
         "tenants_passing": sum(1 for x in data.tenants if all(c.status != "fail" for c in x.checks)),
+        "finding_codes": list(FINDING_CODES.values()),
+        "overridden": [
+            (x.name, [c.key for c in x.checks if c.source == FROM_AUDIT])
+            for x in data.tenants
+            if any(c.source == FROM_AUDIT for c in x.checks)
+        ],
     }
 
 

@@ -113,6 +113,19 @@ def write_plan(document: Mapping[str, Any], out_dir: Path) -> list[Path]:
     return written
 
 
+def plan_digest(document: Mapping[str, Any]) -> str:
+    """A fingerprint of what a plan declares (stack, resources, agreements), independent of formatting.
+
+    The audit records the digest of the plan it compared the site with; the report refuses findings whose
+    digest is not the one of its own plan, so findings about an older plan never describe a newer one.
+    """
+    import hashlib
+
+    declared = {k: document.get(k) for k in ("stack", "resources", "sharing")}
+    text = json.dumps(declared, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def read_plan(path: Path) -> dict[str, Any]:
     """Read a plan file (or a synth output folder holding ``plan.json``)."""
     if path.is_dir():

@@ -28,11 +28,12 @@ from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import TIER_PRESETS, Ministry, Tier
 from govcloud.policy.baseline import POLICIES
 from govcloud.report import i18n
-from tests.prerequisites import missing
 from govcloud.report.command import register
 from govcloud.report.i18n import MESSAGES, Translator, placeholders
 from govcloud.report.model import CHECKS, ReportData, build_report, report_from_json
 from govcloud.report.render import render_html, render_json, render_markdown, write_report
+from govcloud.synth.plan import plan_digest
+from tests.prerequisites import missing
 from tests.program.conftest import REPO_ROOT, TODAY, resources_of, synthesized
 from tests.unit.contract_helpers import SITE, agreement, tenant
 
@@ -340,7 +341,7 @@ def assert_tables_well_formed(markdown: str) -> int:
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_markdown_tables_are_well_formed(report: ReportData, lang: i18n.Lang) -> None:
     # overview, 7 tenant details, controls, 2 agreement tables (pending is empty), capacity, duplication
-    assert assert_tables_well_formed(render_markdown(report, lang)) == 13
+    assert assert_tables_well_formed(render_markdown(report, lang)) == 14  # 13 + the audit codes
 
 
 # --- safety: one self-contained file, and agency text never becomes markup ---------------------------------
@@ -445,7 +446,10 @@ def test_command_uses_a_given_plan_and_findings(cli: typer.Typer, tmp_path: Path
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan), "utf-8")
     findings = tmp_path / "audit.json"
-    findings.write_text(json.dumps({"findings": [f.as_json() for f in FINDINGS], "notAudited": ["storage"]}))
+    recorded = {"stack": STACK, "planDigest": plan_digest(plan)}  # what `govcloud audit --out` records
+    findings.write_text(
+        json.dumps({**recorded, "findings": [f.as_json() for f in FINDINGS], "notAudited": ["storage"]})
+    )
     base = ["report", "--stack", STACK, "--project", str(REPO_ROOT), "--today", TODAY, "--plan", str(plan_file)]
     result = CliRunner().invoke(
         cli, [*base, "--findings", str(findings), "--lang", "en", "--format", "html", "--out", str(tmp_path / "o")]
@@ -455,10 +459,8 @@ def test_command_uses_a_given_plan_and_findings(cli: typer.Typer, tmp_path: Path
     html = (tmp_path / "o" / "report.en.html").read_text("utf-8")
     assert "AUD-NET-002" in html and "Not checked by the audit: storage" in html
 
-    as_list = tmp_path / "list.json"
-    as_list.write_text(json.dumps([f.as_json() for f in FINDINGS]))
     result = CliRunner().invoke(
-        cli, [*base, "--findings", str(as_list), "--format", "json", "--out", str(tmp_path / "j")]
+        cli, [*base, "--findings", str(findings), "--format", "json", "--out", str(tmp_path / "j")]
     )
     assert result.exit_code == 0, result.output
     assert len(json.loads((tmp_path / "j" / "report.json").read_text("utf-8"))["audit"]["findings"]) == 2

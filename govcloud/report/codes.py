@@ -1,0 +1,117 @@
+"""Every finding code the audit can raise: what it means, in Thai and English, and which overview mark it fails.
+
+The report prints this table in full (an auditor must be able to look up a code that is *not* in this
+report), and uses ``check`` to let a live finding override the mark the plan alone would give: a tenant
+whose NetworkPolicy was deleted is not "isolated", whatever its plan says. A test keeps the table equal to
+the codes the audit's source can raise (``govcloud/audit``), so a new code cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from govcloud.audit.findings import Severity
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    check: str | None
+    """The overview mark a finding of this code fails (``isolated``, ``encrypted``, ...), or None."""
+    en: str
+    th: str
+
+
+_ROWS: tuple[CodeInfo, ...] = (
+    CodeInfo("AUD-NS-001", "isolated", "A declared tenant namespace does not exist.",
+             "ไม่มี namespace ของหน่วยงานที่ประกาศไว้"),
+    CodeInfo("AUD-NS-002", "isolated", "A namespace lacks, or has changed, govcloud's labels.",
+             "namespace ไม่มีหรือถูกแก้ไขป้ายกำกับของ govcloud"),
+    CodeInfo("AUD-NS-003", "isolated", "A namespace does not enforce the restricted Pod Security level.",
+             "namespace ไม่บังคับใช้ Pod Security ระดับ restricted"),
+    CodeInfo("AUD-NS-004", None, "A namespace labelled as govcloud's is not declared by the stack.",
+             "มี namespace ที่ติดป้ายว่าเป็นของ govcloud แต่ stack ไม่ได้ประกาศไว้"),
+    CodeInfo("AUD-NET-001", "isolated", "A declared NetworkPolicy is missing.",
+             "ไม่มี NetworkPolicy ที่ประกาศไว้"),
+    CodeInfo("AUD-NET-002", "isolated", "A NetworkPolicy was changed out of band.",
+             "NetworkPolicy ถูกแก้ไขนอกกระบวนการ"),
+    CodeInfo("AUD-NET-003", "isolated", "An undeclared NetworkPolicy allows traffic the stack does not declare.",
+             "มี NetworkPolicy ที่ไม่ได้ประกาศ อนุญาตการรับส่งที่ stack ไม่ได้กำหนด"),
+    CodeInfo("AUD-NET-004", "isolated", "A NetworkPolicy allows traffic to or from any address.",
+             "NetworkPolicy อนุญาตการรับส่งกับทุกที่อยู่"),
+    CodeInfo("AUD-QUOTA-001", "quotaBound", "A tenant's ResourceQuota is missing.",
+             "ไม่มี ResourceQuota ของหน่วยงาน"),
+    CodeInfo("AUD-QUOTA-002", "quotaBound", "A ResourceQuota was changed out of band.",
+             "ResourceQuota ถูกแก้ไขนอกกระบวนการ"),
+    CodeInfo("AUD-QUOTA-003", "quotaBound", "A tenant's LimitRange is missing.",
+             "ไม่มี LimitRange ของหน่วยงาน"),
+    CodeInfo("AUD-QUOTA-004", "quotaBound", "A LimitRange was changed out of band.",
+             "LimitRange ถูกแก้ไขนอกกระบวนการ"),
+    CodeInfo("AUD-RBAC-001", None, "A declared Role or RoleBinding is missing (access is narrower, not wider).",
+             "ไม่มี Role หรือ RoleBinding ที่ประกาศไว้ (สิทธิ์แคบลง ไม่ได้กว้างขึ้น)"),
+    CodeInfo("AUD-RBAC-002", "isolated", "A RoleBinding is not declared by the stack.",
+             "มี RoleBinding ที่ stack ไม่ได้ประกาศไว้"),
+    CodeInfo("AUD-RBAC-003", "isolated", "A RoleBinding's subjects or role were changed out of band.",
+             "ผู้ได้รับสิทธิ์หรือบทบาทของ RoleBinding ถูกแก้ไขนอกกระบวนการ"),
+    CodeInfo("AUD-RBAC-004", "isolated", "A RoleBinding grants a ClusterRole inside a tenant namespace.",
+             "RoleBinding มอบ ClusterRole ภายใน namespace ของหน่วยงาน"),
+    CodeInfo("AUD-RBAC-005", "isolated", "A Role's rules were changed out of band.",
+             "กฎของ Role ถูกแก้ไขนอกกระบวนการ"),
+    CodeInfo("AUD-RBAC-006", "isolated", "A ClusterRoleBinding gives a tenant's group cluster-wide access.",
+             "ClusterRoleBinding ให้กลุ่มของหน่วยงานเข้าถึงได้ทั้งคลัสเตอร์"),
+    CodeInfo("AUD-SA-001", None, "A declared ServiceAccount is missing.",
+             "ไม่มี ServiceAccount ที่ประกาศไว้"),
+    CodeInfo("AUD-SA-002", "isolated", "A ServiceAccount mounts API tokens into its pods again.",
+             "ServiceAccount กลับมาเมานต์โทเคน API ในพ็อด"),
+    CodeInfo("AUD-DB-001", "backedUp", "A declared PostgreSQL cluster does not exist.",
+             "ไม่มีคลัสเตอร์ PostgreSQL ที่ประกาศไว้"),
+    CodeInfo("AUD-DB-002", "backedUp", "The last successful database backup is older than its schedule allows.",
+             "การสำรองฐานข้อมูลที่สำเร็จครั้งล่าสุดเก่ากว่าที่กำหนดการอนุญาต"),
+    CodeInfo("AUD-DB-003", None, "A PostgreSQL cluster is not healthy.",
+             "คลัสเตอร์ PostgreSQL ทำงานไม่ปกติ"),
+    CodeInfo("AUD-DB-004", "backedUp", "A scheduled backup is missing or differs from the declared one.",
+             "ไม่มีการสำรองตามกำหนดการ หรือไม่ตรงกับที่ประกาศไว้"),
+    CodeInfo("AUD-DB-005", "encrypted", "A PostgreSQL cluster was changed out of band (TLS, storage, backup).",
+             "คลัสเตอร์ PostgreSQL ถูกแก้ไขนอกกระบวนการ (TLS ที่เก็บข้อมูล การสำรอง)"),
+    CodeInfo("AUD-DB-010", None, "A generated database role Secret is missing.",
+             "ไม่มี Secret ของบทบาทฐานข้อมูลที่สร้างขึ้น"),
+    CodeInfo("AUD-DB-011", None, "A generated database role Secret has the wrong shape.",
+             "Secret ของบทบาทฐานข้อมูลมีรูปแบบไม่ถูกต้อง"),
+    CodeInfo("AUD-S3-001", "protected", "A declared bucket does not exist.",
+             "ไม่มีบักเก็ตที่ประกาศไว้"),
+    CodeInfo("AUD-S3-002", "isolated", "A bucket's public access block was removed or weakened.",
+             "การปิดกั้นการเข้าถึงสาธารณะของบักเก็ตถูกลบหรือลดระดับ"),
+    CodeInfo("AUD-S3-003", "isolated", "A bucket policy lets anyone (Principal *) in.",
+             "นโยบายบักเก็ตอนุญาตให้ทุกคน (Principal *) เข้าถึง"),
+    CodeInfo("AUD-S3-004", "isolated", "A bucket ACL grants access to everyone.",
+             "ACL ของบักเก็ตให้สิทธิ์แก่ทุกคน"),
+    CodeInfo("AUD-S3-005", "encrypted", "A bucket's default encryption was removed.",
+             "การเข้ารหัสเริ่มต้นของบักเก็ตถูกลบ"),
+    CodeInfo("AUD-S3-006", "backedUp", "A bucket's versioning is not enabled.",
+             "บักเก็ตไม่ได้เปิดการเก็บหลายเวอร์ชัน"),
+    CodeInfo("AUD-S3-007", "encrypted", "A bucket policy no longer refuses plain-HTTP requests.",
+             "นโยบายบักเก็ตไม่ปฏิเสธคำขอ HTTP ที่ไม่เข้ารหัสอีกต่อไป"),
+    CodeInfo("AUD-S3-008", None, "A bucket has drifted from its spec (lifecycle, tags, lock).",
+             "บักเก็ตคลาดเคลื่อนจากข้อกำหนด (วงจรชีวิต ป้ายกำกับ การล็อก)"),
+    CodeInfo("AUD-S3-009", "agreementsOnly", "A bucket policy grants access the stack does not declare.",
+             "นโยบายบักเก็ตให้สิทธิ์ที่ stack ไม่ได้ประกาศ (แบ่งปันนอกข้อตกลง)"),
+    CodeInfo("AUD-IAM-001", None, "A declared storage identity does not exist.",
+             "ไม่มีตัวตนสำหรับจัดเก็บข้อมูลที่ประกาศไว้"),
+    CodeInfo("AUD-IAM-002", "agreementsOnly", "A storage identity reaches data without an active agreement.",
+             "ตัวตนจัดเก็บข้อมูลเข้าถึงข้อมูลโดยไม่มีข้อตกลงที่มีผล"),
+    CodeInfo("AUD-IAM-003", "isolated", "A storage identity holds permissions beyond its declared policy.",
+             "ตัวตนจัดเก็บข้อมูลมีสิทธิ์เกินกว่านโยบายที่ประกาศ"),
+    CodeInfo("AUD-IAM-004", None, "A storage identity lacks declared access (it cannot work as agreed).",
+             "ตัวตนจัดเก็บข้อมูลขาดสิทธิ์ที่ประกาศไว้"),
+)  # fmt: skip
+
+FINDING_CODES: Mapping[str, CodeInfo] = {row.code: row for row in _ROWS}
+
+#: Findings at or above this severity fail the overview mark of their code.
+OVERRIDING = frozenset({Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL})
+
+
+def check_of(code: str) -> str | None:
+    info = FINDING_CODES.get(code)
+    return info.check if info is not None else None
