@@ -185,6 +185,7 @@ def _parse(paths: Iterable[Path], expected_kinds: Mapping[Path, str]) -> _Parsed
             else:
                 parsed.invalid_tenants.add(path.name.rsplit(".", 1)[0])
                 parsed.invalid_tenants.add(_metadata_name(doc) or path.name.rsplit(".", 1)[0])
+                problems += _problems(doc, raw_tenant_rules(doc.data))
         elif kind == "DataSharingAgreement":
             agreement, problems = _validate_model(DataSharingAgreement, doc)
             if agreement is not None:
@@ -222,6 +223,22 @@ def _parse(paths: Iterable[Path], expected_kinds: Mapping[Path, str]) -> _Parsed
                 )
             )
     return parsed
+
+
+def raw_tenant_rules(data: Any) -> list[Violation]:
+    """Cross-field rules that can be judged on a request that failed validation, so the first run reports
+    them together with the field errors instead of after those are fixed (``rules.tenant_rules`` judges the
+    same rule on a valid request; the two never both run on one file)."""
+    from govcloud.contract.vocabulary import PersonalData
+
+    spec = data.get("spec") if isinstance(data, dict) else None
+    if not isinstance(spec, dict):
+        return []
+    personal, contacts = spec.get("personalData"), spec.get("contacts")
+    holds_personal = personal in {p.value for p in PersonalData} and personal != PersonalData.NONE.value
+    if holds_personal and isinstance(contacts, dict) and contacts.get("dpo") is None:
+        return [(("spec", "contacts", "dpo"), "is required when the tenant holds personal data (PDPA)")]
+    return []
 
 
 def _metadata_name(doc: SourceDocument) -> str | None:
