@@ -72,8 +72,11 @@ _CHARTS = (
     # operator's namespace and renders cert-manager Certificates and Issuers.
     Chart("plugin-barman-cloud", "plugin-barman-cloud", "https://cloudnative-pg.github.io/charts", "0.7.0"),
     Chart("cert-manager", "cert-manager", "https://charts.jetstack.io", "v1.21.0"),
-    # ingress-nginx was retired upstream in March 2026; 4.15.1 (controller 1.15.1) is its final release.
-    Chart("ingress-nginx", "ingress-nginx", "https://kubernetes.github.io/ingress-nginx", "4.15.1"),
+    # Envoy Gateway replaces ingress-nginx (retired upstream in 2026; runbooks/migrating-ingress-to-gateway.md).
+    # v1.9.0 compiles in Gateway API v1.6.1 and supports Kubernetes 1.33-1.36 (site/content/en/news/releases/
+    # matrix.md); its crds subchart installs the Gateway API v1.6.1 CRDs, ListenerSet v1 included
+    # (charts/gateway-helm/charts/crds/crds/gatewayapi-crds.yaml); docs/gateway.md says why this one.
+    Chart("gateway-helm", "gateway-helm", "oci://docker.io/envoyproxy", "v1.9.0"),
     Chart("kyverno", "kyverno", "https://kyverno.github.io/kyverno/", "3.9.0"),  # Kyverno 1.19.0
     Chart(
         "kube-prometheus-stack", "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts", "85.1.2"

@@ -45,7 +45,7 @@ class AnalyticsArgs:
     namespace: pulumi.Input[str]
     shared_catalogs: Sequence[SharedCatalog] = ()
     waits_for: Sequence[pulumi.Resource] = ()
-    """Platform releases the services need first (the ingress controller, the operators)."""
+    """Platform releases the services need first (the gateway controller, the operators)."""
 
 
 def _in_namespace(manifest: Mapping[str, Any], namespace: pulumi.Input[str]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ OPERATOR_ANNOTATION = "govcloud.go.th/database-operator"
 class PlatformDependencies:
     database_operator_release: pulumi.Input[str]
     """``<chart>-<version>`` of the CloudNativePG operator release."""
-    ingress_controller_release: pulumi.Input[str]
+    gateway_controller_release: pulumi.Input[str]
+    """``<chart>-<version>`` of the Envoy Gateway release (the Gateway API CRDs tenants' routes use)."""
     waits_for: tuple[pulumi.Resource, ...] = field(default_factory=tuple)
     """Platform resources in the same stack to wait for (empty in a sharded tenant stack)."""
     open_data_portal: tuple[pulumi.Resource, ...] = field(default_factory=tuple)

@@ -1,8 +1,9 @@
 """``govcloud:site:SitePlatform`` — what every tenant relies on, installed once per site.
 
-Platform namespaces with Pod Security and default deny; cert-manager with the site's issuer; the
-ingress controller; the CloudNativePG and Spark operators; Kyverno with the baseline cluster policies;
-monitoring; the site's encrypted StorageClass; the audit-log bucket under compliance-mode object lock.
+Platform namespaces with Pod Security and default deny; cert-manager with the site's issuers; Envoy
+Gateway with the public and internal Gateways (``govcloud.manifests.gateway``); the CloudNativePG and
+Spark operators; Kyverno with the baseline cluster policies; monitoring; the site's encrypted StorageClass;
+the audit-log bucket under compliance-mode object lock.
 Chart versions are pinned in ``govcloud.charts``; repositories can be mirrors (air-gapped sites).
 """
 
@@ -20,11 +21,12 @@ from govcloud.components.opendata import OpenDataPortal, OpenDataPortalArgs
 from govcloud.components.storage import StorageKeys, connection
 from govcloud.contract.stack import StackDefinition
 from govcloud.manifests.admission import admission_policies
+from govcloud.manifests.gateway import platform_gateway_objects
 from govcloud.manifests.helm_values import render_values
 from govcloud.manifests.platform import (
     CERT_MANAGER,
     DATABASE_OPERATOR,
-    INGRESS,
+    GATEWAY,
     KYVERNO,
     MONITORING,
     OPEN_DATA,
@@ -51,7 +53,7 @@ KYVERNO_POLICIES = ("kyverno/tenant-baseline.yaml.j2", "kyverno/require-govcloud
 #: Platform service -> (chart key, namespace).
 RELEASES: dict[str, tuple[str, PlatformNamespace]] = {
     "cert-manager": ("cert-manager", CERT_MANAGER),
-    "ingress-nginx": ("ingress-nginx", INGRESS),
+    "envoy-gateway": ("gateway-helm", GATEWAY),
     "cloudnative-pg": ("cloudnative-pg", DATABASE_OPERATOR),
     "plugin-barman-cloud": ("plugin-barman-cloud", DATABASE_OPERATOR),
     "spark-operator": ("spark-operator", SPARK_OPERATOR),
@@ -65,8 +67,9 @@ RELEASE_ORDER: dict[str, tuple[str, ...]] = {
     # monitoring.podMonitorEnabled renders a PodMonitor (cloudnative-pg/charts cloudnative-pg-v0.29.0
     # charts/cloudnative-pg/templates/podmonitor.yaml); kube-prometheus-stack installs its CRD.
     "cloudnative-pg": ("monitoring",),
-    # prometheus.servicemonitor.enabled renders a ServiceMonitor.
-    "cert-manager": ("monitoring",),
+    # prometheus.servicemonitor.enabled renders a ServiceMonitor; with gatewayAPI.enabled cert-manager needs the
+    # Gateway API CRDs at start-up, which the Envoy Gateway chart installs (its crds subchart, v1.6.1).
+    "cert-manager": ("monitoring", "envoy-gateway"),
     # Renders cert-manager Certificates and Issuers (cloudnative-pg/charts plugin-barman-cloud-v0.7.0
     # charts/plugin-barman-cloud/templates/*certificate*.yaml), and serves the operator it runs beside.
     "plugin-barman-cloud": ("cert-manager", "cloudnative-pg"),
@@ -106,7 +109,7 @@ class SitePlatformArgs:
 
 
 class SitePlatform(pulumi.ComponentResource):
-    """Exposes the releases tenant resources must wait for (``database_operator``, ``ingress_controller``)."""
+    """Exposes the releases tenant resources must wait for (``database_operator``, ``gateway_controller``)."""
 
     releases: dict[str, pulumi.Resource]
     """Each a ``helm.v3.Release``, or a ``SkippedRelease`` where the site turns releases off."""
@@ -149,6 +152,14 @@ class SitePlatform(pulumi.ComponentResource):
             cluster_issuer(site),
             pulumi.ResourceOptions(parent=self, depends_on=[self.releases["cert-manager"]]),
         )
+        # The GatewayClass, both Gateways and the public ACME issuer: after the releases that serve their kinds.
+        routing = [self.releases["envoy-gateway"], self.releases["cert-manager"]]
+        for obj in platform_gateway_objects(site):
+            declare(
+                f"platform-{obj['kind'].lower()}-{obj['metadata']['name']}",
+                obj,
+                pulumi.ResourceOptions(parent=self, depends_on=[namespaces[GATEWAY.name], *routing]),
+            )
         for policy in kyverno_policies():
             declare(
                 f"platform-{policy['metadata']['name']}",  # type: ignore[index]
@@ -175,15 +186,24 @@ class SitePlatform(pulumi.ComponentResource):
     def custom_resource_releases(self) -> tuple[pulumi.Resource, ...]:
         """The releases whose CRDs tenant and portal objects use: CNPG (Cluster, ScheduledBackup, Database),
         the Barman Cloud plugin (ObjectStore), kube-prometheus-stack (PodMonitor), the Superset operator
-        (Superset) and Kyverno (ClusterPolicy). In one stack, those objects ``depend_on`` these."""
+        (Superset), Kyverno (ClusterPolicy), Envoy Gateway (the Gateway API CRDs: ListenerSet, HTTPRoute) and
+        cert-manager (Certificate). In one stack, those objects ``depend_on`` these."""
         return tuple(
             self.releases[s]
-            for s in ("cloudnative-pg", "plugin-barman-cloud", "monitoring", "superset-operator", "kyverno")
+            for s in (
+                "cloudnative-pg",
+                "plugin-barman-cloud",
+                "monitoring",
+                "superset-operator",
+                "kyverno",
+                "envoy-gateway",
+                "cert-manager",
+            )
         )
 
     @property
-    def ingress_controller(self) -> pulumi.Resource:
-        return self.releases["ingress-nginx"]
+    def gateway_controller(self) -> pulumi.Resource:
+        return self.releases["envoy-gateway"]
 
 
 def release_order() -> list[str]:

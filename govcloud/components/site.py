@@ -46,7 +46,7 @@ def platform_exports() -> dict[str, str]:
     """What a platform stack exports for its tenant stacks."""
     return {
         "databaseOperator": release_chart("cloudnative-pg"),
-        "ingressController": release_chart("ingress-nginx"),
+        "gatewayController": release_chart("envoy-gateway"),
     }
 
 
@@ -84,8 +84,8 @@ class Site(pulumi.ComponentResource):
             exports = platform_exports()
             dependencies = PlatformDependencies(
                 exports["databaseOperator"],
-                exports["ingressController"],
-                (*self.platform.custom_resource_releases, self.platform.ingress_controller),
+                exports["gatewayController"],
+                (*self.platform.custom_resource_releases, self.platform.gateway_controller),
                 (self.platform.open_data_portal.web,),
             )
         else:
@@ -93,7 +93,7 @@ class Site(pulumi.ComponentResource):
             platform = args.platform_stack.require_output(PLATFORM_EXPORT)
             dependencies = PlatformDependencies(
                 platform.apply(lambda p: str(p["databaseOperator"])),
-                platform.apply(lambda p: str(p["ingressController"])),
+                platform.apply(lambda p: str(p["gatewayController"])),
             )
         wanted = set(args.tenants) if args.tenants is not None else None
         self.tenants = {

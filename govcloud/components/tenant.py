@@ -15,6 +15,7 @@ from govcloud.components.storage import StorageKeys, TenantStorage, TenantStorag
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.analytics import SharedCatalog
+from govcloud.manifests.gateway import tenant_gateway_objects
 from govcloud.manifests.namespace import tenant_namespace
 from govcloud.manifests.network import tenant_network_policies
 from govcloud.manifests.opendata import organization_job
@@ -58,6 +59,13 @@ class Tenant(pulumi.ComponentResource):
         for obj in tenant_rbac(request, site.identity_provider.groups_prefix):
             declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, in_namespace)
         declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
+        # Its ListenerSets, certificates and HTTPRoutes (govcloud.manifests.gateway): after the platform releases
+        # that serve their kinds (one stack; a sharded platform stack is deployed first).
+        published = pulumi.ResourceOptions(
+            parent=self, depends_on=[namespace, *(args.platform.waits_for if args.platform is not None else ())]
+        )
+        for obj in tenant_gateway_objects(request, site):
+            declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, published)
         analytics = request.spec.analytics
         if any(s.enabled for s in (analytics.jupyterhub, analytics.trino, analytics.superset, analytics.spark)):
             Analytics(

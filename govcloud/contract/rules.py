@@ -240,6 +240,7 @@ def site_networks(site: SiteConfig) -> list[tuple[str, str]]:
         (site.object_store.cidr, "the object store's network (reached through the platform's allowance)"),
         (site.identity_provider.cidr, "the identity provider's network (reached through the platform's allowance)"),
         (site.kubernetes_api.cidr, "the Kubernetes API server's network"),
+        (site.nodes.cidr, "the cluster nodes' network (kubelets, node exporters, control plane)"),
     ]
     networks += [(cidr, "one of the site's platform networks") for cidr in site.platform_networks]
     return networks
@@ -248,7 +249,6 @@ def site_networks(site: SiteConfig) -> list[tuple[str, str]]:
 def site_reserved_names(site: SiteConfig) -> dict[str, str]:
     """Names the site config itself gives namespaces, plus its extra reserved list: no tenant may take one."""
     names = {name: "a namespace this site reserves (govcloud:reservedNames)" for name in site.reserved_names}
-    names[site.ingress.namespace] = "the site's ingress controller namespace"
     names[site.cluster_dns.namespace] = "the site's cluster DNS namespace"
     return names
 
@@ -291,14 +291,17 @@ def _site_rules(tenant: TenantRequest, site: SiteConfig) -> Iterable[Violation]:
         yield (("metadata", "name"), f"'{tenant.name}' is reserved: it is {reserved[tenant.name]}")
     yield from _egress_site_rules(tenant, site)
     yield from _group_site_rules(tenant, site)
-    secret = spec.classification is Classification.SECRET
+    # Secret tenants and the site's internal-only classifications attach only to the internal Gateway
+    # (govcloud.manifests.gateway), so their names live under the internal domain only.
+    secret = spec.classification is Classification.SECRET or spec.classification.value in site.gateways.internal_only
     for index, host in enumerate(spec.network.ingress.hostnames):
         internal = host.endswith("." + site.internal_domain)
         public = host.endswith("." + site.domain)
         if secret and not internal:
             yield (
                 ("spec", "network", "ingress", "hostnames", index),
-                f"secret tenants may only use hostnames under the internal domain {site.internal_domain}",
+                f"{spec.classification.value} tenants may only use hostnames under the internal domain "
+                f"{site.internal_domain} (internal Gateway only)",
             )
         elif not (internal or public):
             yield (

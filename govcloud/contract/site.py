@@ -13,6 +13,8 @@ from govcloud.contract.fields import DNS_LABEL, ContractModel, Hostname
 from govcloud.contract.vocabulary import NATIONAL_SITE, PROVINCES
 
 CONFIG_NAMESPACE = "govcloud"
+GATEWAY_NAMESPACE = "envoy-gateway-system"
+"""Where Envoy Gateway, both Gateways and their Envoy data-plane pods run (a platform namespace)."""
 DEFAULT_KUBERNETES_VERSION = "1.36"
 """A version every pinned operator supports: CloudNativePG 1.30 supports Kubernetes 1.34-1.36
 (cloudnative-pg docs/src/supported_releases.md at v1.30.0); the real control plane in the tests runs it too."""
@@ -109,9 +111,45 @@ class IdentityProvider(ContractModel):
     """The API server's ``--oidc-groups-prefix``: RoleBinding subjects must carry it to match."""
 
 
-class IngressController(ContractModel):
-    class_name: DnsLabel = "nginx"
-    namespace: DnsLabel = "ingress-nginx"
+def _ip_address(value: str) -> str:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValueError(f"'{value}' must be an IP address such as 203.0.113.10") from None
+    return value
+
+
+IpAddress = Annotated[str, AfterValidator(_ip_address)]
+
+
+class GatewayEndpoint(ContractModel):
+    """One Gateway (public or internal): the addresses clients reach it on (docs/gateway.md)."""
+
+    addresses: Annotated[list[IpAddress], Field(max_length=16)] = []
+    """Given external addresses, written to ``Gateway.spec.addresses`` (type ``IPAddress``); Envoy Gateway
+    sets them as its Service's ``externalIPs``. Empty: whatever the service type yields (a load balancer's
+    address, or every node's port). Nothing waits for an address either way."""
+
+
+class Gateways(ContractModel):
+    """The site's entry points (``govcloud:gateways``): Envoy Gateway with a public and an internal Gateway.
+
+    Replaces ``govcloud:ingress`` (ingress-nginx, retired upstream in 2026; see
+    runbooks/migrating-ingress-to-gateway.md)."""
+
+    class_name: DnsLabel = "govcloud"
+    """The GatewayClass govcloud declares for Envoy Gateway."""
+    service_type: Literal["LoadBalancer", "NodePort"] = "LoadBalancer"
+    """How the Envoy Services are exposed: ``LoadBalancer`` where the site has a load-balancer implementation,
+    ``NodePort`` where it has none (an external balancer or DNS points at the nodes)."""
+    public: GatewayEndpoint = GatewayEndpoint()
+    """Names under ``govcloud:domain``."""
+    internal: GatewayEndpoint = GatewayEndpoint()
+    """Names under ``govcloud:internalDomain``."""
+    internal_only: list[Literal["public", "internal", "confidential"]] = []
+    """Classifications, besides ``secret`` (always), whose tenants attach only to the internal Gateway."""
+
+
 
 
 class ClusterDns(ContractModel):
@@ -127,10 +165,49 @@ class StorageClassSpec(ContractModel):
     """Provisioner parameters; they must switch encryption at rest on (e.g. Ceph RBD ``encrypted: "true"``)."""
 
 
+class AcmeIssuer(ContractModel):
+    """An ACME CA the site reaches (e.g. Let's Encrypt): HTTP-01 challenges answered through the public Gateway."""
+
+    server: HttpsUrl
+    """The CA's ACME directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory."""
+    email: Annotated[str, Field(pattern=r"^[^@\s,]+@[A-Za-z0-9.-]+$", max_length=254)]
+    """The account's contact: expiry and incident notices from the CA go there."""
+
+
+class ExistingIssuer(ContractModel):
+    """A cert-manager ClusterIssuer the site already runs for a publicly trusted CA (air-gapped sites: the CA's
+    own issuer, or an ACME server inside the government network that a public CA operates)."""
+
+    name: DnsLabel
+    """The issuer's name (it must exist: govcloud does not declare it)."""
+    group: Annotated[str, Field(pattern=r"^[a-z0-9.-]+$", max_length=253)] = "cert-manager.io"
+    """Its API group: ``cert-manager.io``, or an external issuer's group."""
+    kind: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]+$", max_length=63)] = "ClusterIssuer"
+    """Its kind; cluster-scoped, since tenants' Certificates in every namespace use it."""
+
+
+class PublicIssuer(ContractModel):
+    """Where public names' certificates come from: exactly one of ``acme`` or ``issuer``."""
+
+    acme: AcmeIssuer | None = None
+    issuer: ExistingIssuer | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PublicIssuer:
+        if (self.acme is None) == (self.issuer is None):
+            raise ValueError("set exactly one of acme (a reachable ACME CA) or issuer (a publicly trusted CA's issuer)")
+        return self
+
+
 class Certificates(ContractModel):
-    """cert-manager's site issuer: the government CA whose key pair is in a Secret in cert-manager."""
+    """cert-manager's site issuer: the government CA whose key pair is in a Secret in cert-manager.
+
+    Internal names get certificates from it; public names from ``publicIssuer``. Without one (a dev site),
+    public names fall back to the site CA and get no HSTS; the policy pack refuses that in production
+    (GC-TLS-001, docs/gateway.md)."""
 
     ca_secret_name: DnsLabel = "govcloud-site-ca"
+    public_issuer: PublicIssuer | None = None
 
 
 class AuditLog(ContractModel):
@@ -153,7 +230,8 @@ class SiteConfig(ContractModel):
     """The site's encrypted StorageClass; every volume is provisioned on it."""
     object_store: ObjectStore = ObjectStore()
     identity_provider: IdentityProvider
-    ingress: IngressController = IngressController()
+    gateways: Gateways = Gateways()
+    """The public and internal Gateways (Envoy Gateway): service type, addresses, internal-only classifications."""
     cluster_dns: ClusterDns = ClusterDns()
     kubernetes_api: KubernetesApi = KubernetesApi()
     storage_class_spec: StorageClassSpec | None = None

@@ -8,6 +8,8 @@ Kubernetes 1.30), so no webhook has to be up for them to hold:
   raw configuration (``server-alias``, ``*-snippet``).
 * ``govcloud-tenant-route-hosts``: the same for Gateway API ``HTTPRoute`` and ``GRPCRoute`` objects, which
   must name their hostnames.
+* ``govcloud-tenant-listener-hosts``: the same for ``ListenerSet`` listeners (every listener names an approved
+  hostname), the second wall behind the Gateways' ``allowedListeners`` (``govcloud.manifests.gateway``).
 * ``govcloud-tenant-web-label``: a tenant principal — a member of one of the tenant's identity-provider
   groups, or a service account of the tenant's namespace — may not create or update a workload whose pods
   carry ``govcloud.go.th/web``, the label the ingress controller's allowance selects. Only govcloud's own
@@ -16,7 +18,7 @@ Kubernetes 1.30), so no webhook has to be up for them to hold:
 How one policy serves hundreds of tenants: each tenant's approved hostnames and its groups are annotations
 on its Namespace, which govcloud writes and no tenant role may change (``govcloud.manifests.rbac`` grants
 nothing on namespaces; ``tests/program/test_isolation.py`` proves it for every group). The CEL reads them
-through ``namespaceObject``. So a site has three policies and three bindings whatever its size, and a
+through ``namespaceObject``. So a site has four policies and four bindings whatever its size, and a
 tenant's change of hostnames is a change of its own Namespace only.
 
 Upstream facts (checked, kubernetes/website ``content/en/docs/reference/using-api/cel.md`` and
@@ -169,6 +171,26 @@ def route_hosts_policy() -> dict[str, Any]:
     )
 
 
+LISTENER_HOSTS_POLICY = "govcloud-tenant-listener-hosts"
+
+
+def listener_hosts_policy() -> dict[str, Any]:
+    """Gateway API ``ListenerSet`` (govcloud.manifests.gateway): every listener names an approved host (no
+    catch-all listener), so a set in a tenant namespace can never claim another tenant's or the platform's
+    name, whoever writes it. The Gateway's ``allowedListeners`` is the first wall; this is the second."""
+    return _policy(
+        LISTENER_HOSTS_POLICY,
+        [_rule("gateway.networking.k8s.io", "listenersets")],
+        [_HOSTS],
+        [
+            {
+                "expression": "object.spec.listeners.all(l, has(l.hostname) && l.hostname in variables.hosts)",
+                "messageExpression": "'ListenerSet ' + " + _HOSTS_MESSAGE,
+            }
+        ],
+    )
+
+
 #: Where a workload kind keeps the labels its pods get (CEL paths below ``object``), beside its own metadata.
 _POD_LABEL_HOLDERS = (
     ("spec", "template", "metadata"),  # Deployment, StatefulSet, ReplicaSet, DaemonSet, Job, ReplicationController
@@ -235,6 +257,6 @@ def admission_policies(site: SiteConfig) -> list[dict[str, Any]]:
             "tenant host and label rules need 1.30 or newer"
         )
     objects: list[dict[str, Any]] = []
-    for policy in (ingress_hosts_policy(), route_hosts_policy(), web_label_policy()):
+    for policy in (ingress_hosts_policy(), route_hosts_policy(), listener_hosts_policy(), web_label_policy()):
         objects += [policy, _binding(policy["metadata"]["name"])]
     return objects

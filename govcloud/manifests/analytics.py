@@ -364,8 +364,6 @@ def jupyterhub_values(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         extra_config=extra_config,
         singleuser_env=singleuser_env,
         base_url=JUPYTERHUB_BASE_URL,
-        host=host,
-        ingress_class=site.ingress.class_name,
         callback_url=f"https://{host}{JUPYTERHUB_BASE_URL}hub/oauth_callback" if host else None,
         client_id=oidc_client_id(site, request, "jupyterhub"),
         secret_ref={"name": oidc_secret(request, "jupyterhub"), "key": OIDC_SECRET_KEY},
@@ -697,9 +695,6 @@ def trino_values(request: TenantRequest, site: SiteConfig, shared: Sequence[Shar
             "seccompProfile": {"type": "RuntimeDefault"},
         },
         container_security_context=_RESTRICTED_CONTAINER,
-        host=host,
-        ingress_class=site.ingress.class_name,
-        ui_paths=list(TRINO_UI_PATHS),
     )
 
 
@@ -796,8 +791,6 @@ def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any
             '--uri "$GOVCLOUD_DATA_URI"',
         ],
         task_env=[{"name": "GOVCLOUD_DATA_NAME", "value": data_name}, data_uri],
-        host=host,
-        ingress_class=site.ingress.class_name,
     )
 
 

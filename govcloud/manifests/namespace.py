@@ -7,6 +7,7 @@ from typing import Any
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.admission import tenant_admission_annotations
+from govcloud.manifests.gateway import gateway_namespace_labels
 from govcloud.naming import namespace_name, tenant_annotations, tenant_labels
 
 PSA_LEVEL = "restricted"
@@ -28,7 +29,12 @@ def tenant_namespace(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
         "kind": "Namespace",
         "metadata": {
             "name": namespace_name(tenant),
-            "labels": {**tenant_labels(tenant), **pod_security_labels(site.kubernetes_version)},
+            # The gateway labels let the tenant's ListenerSets attach to the Gateways it is approved for.
+            "labels": {
+                **tenant_labels(tenant),
+                **pod_security_labels(site.kubernetes_version),
+                **gateway_namespace_labels(tenant, site),
+            },
             # Hostnames and groups the admission policies read (tenants cannot edit their Namespace).
             "annotations": {**tenant_annotations(tenant), **tenant_admission_annotations(tenant, site)},
         },

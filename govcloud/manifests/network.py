@@ -82,16 +82,13 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
                 "egress": [{"to": [{"podSelector": {}}]}],
             },
         ),
-        _policy(
-            tenant,
-            "allow-ingress-controller",
-            {
-                "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [in_namespace(site.ingress.namespace)]}],
-            },
-        ),
     ]
+    # Envoy Gateway's data-plane pods to the tenant's web pods, on their ports only (govcloud.manifests.gateway;
+    # imported here because that module builds on this one).
+    from govcloud.manifests.gateway import tenant_gateway_policy
+
+    gateway = tenant_gateway_policy(tenant, site)
+    policies += [gateway] if gateway is not None else []
     if spec.storage is not None or spec.database is not None:
         store = site.object_store
         policies.append(

@@ -30,7 +30,8 @@ from govcloud.manifests.database import (
     cnpg_pod_monitor,
     cnpg_scheduled_backup,
 )
-from govcloud.manifests.platform import OPEN_DATA, PLATFORM_LABEL
+from govcloud.manifests.gateway import portal_gateway_objects
+from govcloud.manifests.platform import CKAN_WEB_PORT, OPEN_DATA, PLATFORM_LABEL
 from govcloud.naming import MANAGED_BY, label, portal_backup_bucket_name
 
 NAMESPACE = OPEN_DATA.name
@@ -39,7 +40,7 @@ CKAN_IMAGE_TAG = "2.11.4-govcloud.1"
 """govcloud's own image (images/ckan: ckan/ckan-base 2.11.4 plus ckanext-scheming), built by the site's pipeline."""
 SOLR_IMAGE = "ckan/ckan-solr:2.11-solr9"
 REDIS_IMAGE = "redis:7.4-alpine"
-CKAN_PORT = 5000
+CKAN_PORT = CKAN_WEB_PORT
 CKAN_UID, CKAN_GID = 503, 502
 """The base image's ``ckan`` user and ``ckan-sys`` group (ckan/ckan-docker-base ckan-2.11/Dockerfile)."""
 SOLR_UID = 8983
@@ -301,7 +302,7 @@ def ckan_deployment(site: SiteConfig) -> dict[str, Any]:
 
 
 def portal_objects(site: SiteConfig) -> list[dict[str, Any]]:
-    """CKAN web, Solr, Redis, their Services, the dataset schema and the portal's Ingress."""
+    """CKAN web, Solr, Redis, their Services, the dataset schema; the portal's ListenerSet, certificate, routes."""
     ckan = ckan_deployment(site)
     # Redis is CKAN's cache and job queue, not a store: no persistence, an emptyDir for its working directory.
     redis = _deployment(
@@ -338,32 +339,8 @@ def portal_objects(site: SiteConfig) -> list[dict[str, Any]]:
         _service("ckan-solr", 8983),
         redis,
         _service("ckan-redis", 6379),
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "Ingress",
-            "metadata": {
-                **portal_metadata("ckan"),
-                "annotations": {"cert-manager.io/cluster-issuer": "govcloud-site-issuer"},
-            },
-            "spec": {
-                "ingressClassName": site.ingress.class_name,
-                "tls": [{"hosts": [site.domain], "secretName": "ckan-tls"}],
-                "rules": [
-                    {
-                        "host": site.domain,
-                        "http": {
-                            "paths": [
-                                {
-                                    "path": "/",
-                                    "pathType": "Prefix",
-                                    "backend": {"service": {"name": "ckan", "port": {"number": CKAN_PORT}}},
-                                }
-                            ]
-                        },
-                    }
-                ],
-            },
-        },
+        # Published on the public Gateway with a publicly trusted certificate (govcloud.manifests.gateway).
+        *portal_gateway_objects(site, OPEN_DATA.name, portal_metadata("ckan")["labels"], CKAN_PORT),
     ]
 
 

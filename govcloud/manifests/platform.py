@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from govcloud.contract.site import SiteConfig
+from govcloud.contract.site import GATEWAY_NAMESPACE, SiteConfig
+from govcloud.manifests.gateway import (
+    ENVOY_LISTEN_PORTS,
+    ENVOY_PROXY_LABELS,
+    GATEWAY_LABELS,
+    PUBLIC,
+    from_gateway,
+)
 from govcloud.manifests.namespace import pod_security_labels
 from govcloud.manifests.network import WEB_LABEL, in_namespace, network_policy, tcp
 from govcloud.naming import MANAGED_BY, label
@@ -27,7 +34,9 @@ class PlatformNamespace:
 
 
 CERT_MANAGER = PlatformNamespace("cert-manager", "restricted", 10250)
-INGRESS = PlatformNamespace("ingress-nginx", "baseline", 8443)
+GATEWAY = PlatformNamespace(GATEWAY_NAMESPACE, "baseline", 9443)
+"""Envoy Gateway's controller (topology-injector webhook on 9443, charts/gateway-helm templates at v1.9.0), both
+Gateways and the Envoy data-plane pods it creates beside itself."""
 DATABASE_OPERATOR = PlatformNamespace("cnpg-system", "restricted", 9443)
 SPARK_OPERATOR = PlatformNamespace("spark-operator", "restricted", 9443)
 KYVERNO = PlatformNamespace("kyverno", "restricted", 9443)
@@ -37,10 +46,13 @@ MONITORING = PlatformNamespace("monitoring", "privileged", 10250)
 """Node exporters need the host's network and process namespaces: the one privileged platform namespace."""
 OPEN_DATA = PlatformNamespace("ckan", "restricted")
 SUPERSET_OPERATOR = PlatformNamespace("superset-operator", "restricted", 9443)
+CKAN_WEB_PORT = 5000
+CKAN_WEB_POD = {"app.kubernetes.io/name": "ckan"}
+"""The portal's CKAN container port (``govcloud.manifests.opendata.CKAN_PORT``): what the Envoy pods reach."""
 
 PLATFORM_NAMESPACES = (
     CERT_MANAGER,
-    INGRESS,
+    GATEWAY,
     DATABASE_OPERATOR,
     SPARK_OPERATOR,
     SUPERSET_OPERATOR,
@@ -48,8 +60,9 @@ PLATFORM_NAMESPACES = (
     MONITORING,
     OPEN_DATA,
 )
-METRICS_PORTS = (9187, 9100, 9090, 8080, 10254, 9402)
-"""CNPG instances, node exporter, Prometheus, kube-state-metrics, ingress-nginx, cert-manager (9402)."""
+METRICS_PORTS = (9187, 9100, 9090, 8080, 19001, 9402)
+"""CNPG instances, node exporter, Prometheus, kube-state-metrics, Envoy Gateway and its Envoy pods (19001),
+cert-manager (9402)."""
 NODE_METRICS_PORTS = (10250, 9100, 2381, 10257, 10259, 10249)
 """On the nodes: kubelet and cAdvisor, node exporter (host network), etcd metrics, kube-controller-manager,
 kube-scheduler, kube-proxy: the targets kube-prometheus-stack's default ServiceMonitors scrape."""
@@ -68,6 +81,8 @@ def platform_namespace(namespace: PlatformNamespace, site: SiteConfig) -> dict[s
     labels = {key: (namespace.pod_security if value == "restricted" else value) for key, value in labels.items()}
     metadata = _metadata(namespace.name)
     metadata["labels"] |= labels
+    if namespace is OPEN_DATA:  # the portal's ListenerSet attaches to the public Gateway
+        metadata["labels"][GATEWAY_LABELS[PUBLIC]] = "true"
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata}
 
 
@@ -119,27 +134,30 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                 },
             )
         )
-    if namespace is INGRESS:
+    if namespace is GATEWAY:
+        envoy = {"matchLabels": dict(ENVOY_PROXY_LABELS)}
         policies += [
-            # The site's public entry point: every source may reach the controller on HTTP(S) only.
+            # The site's entry points: every source may reach the Envoy pods on the ports Envoy Gateway
+            # listens on for listener ports 80 and 443 (shifted by 10000), and on nothing else.
             _policy(
                 name,
                 "allow-public-http",
                 {
-                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                    "podSelector": envoy,
                     "policyTypes": ["Ingress"],
-                    "ingress": [{"ports": tcp(80, 443)}],
+                    "ingress": [{"ports": tcp(*ENVOY_LISTEN_PORTS)}],
                 },
             ),
+            # Envoy to the web pods of tenants (whose own allow-gateway policy names the ports) and the portal.
             _policy(
                 name,
                 "allow-to-web-backends",
                 {
-                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                    "podSelector": envoy,
                     "policyTypes": ["Egress"],
                     "egress": [
                         {"to": [{**_TENANTS, "podSelector": {"matchLabels": {WEB_LABEL: "true"}}}]},
-                        {"to": [in_namespace(OPEN_DATA.name), in_namespace(MONITORING.name)]},
+                        {"to": [{**in_namespace(OPEN_DATA.name), "podSelector": {"matchLabels": CKAN_WEB_POD}}]},
                     ],
                 },
             ),
@@ -182,7 +200,6 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                             "ports": tcp(COREDNS_METRICS_PORT),
                         },
                     ],
-                    "ingress": [{"from": [in_namespace(INGRESS.name)]}],
                 },
             )
         )
@@ -196,7 +213,7 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                     "podSelector": {},
                     "policyTypes": ["Ingress", "Egress"],
                     "ingress": [
-                        {"from": [in_namespace(INGRESS.name)]},
+                        {"from": [from_gateway()], "ports": tcp(CKAN_WEB_PORT)},
                         {"from": [in_namespace(DATABASE_OPERATOR.name)], "ports": tcp(8000, 5432)},
                     ],
                     "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": tcp(store.port)}],

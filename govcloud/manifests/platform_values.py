@@ -25,6 +25,7 @@ from typing import Any
 
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import StackDefinition
+from govcloud.manifests.gateway import gateway_values
 from govcloud.manifests.platform import MONITORING, TENANT_LABEL
 
 
@@ -34,19 +35,19 @@ def platform_values(chart: str, definition: StackDefinition) -> dict[str, Any]:
     values: dict[str, dict[str, Any]] = {
         # prometheus.enabled alone only adds prometheus.io annotations, which kube-prometheus-stack does not
         # read; the ServiceMonitor is what it scrapes (cert-manager v1.21.0 deploy/charts/cert-manager/values.yaml).
+        # config.gatewayAPI.enabled: the ACME HTTP-01 solver answers through Gateway API routes
+        # (cert-manager v1.21.0 pkg/apis/config/controller/v1alpha1/types.go GatewayAPIConfig). Its ListenerSet
+        # shim stays off (alpha feature gate ListenerSets): govcloud declares every Certificate itself.
         "cert-manager": {
             "crds": {"enabled": True},
             "prometheus": {"enabled": True, "servicemonitor": {"enabled": True}},
+            "config": {
+                "apiVersion": "controller.config.cert-manager.io/v1alpha1",
+                "kind": "ControllerConfiguration",
+                "gatewayAPI": {"enabled": True},
+            },
         },
-        "ingress-nginx": {
-            "controller": {
-                "ingressClassResource": {"name": site.ingress.class_name, "default": True},
-                "ingressClass": site.ingress.class_name,
-                "metrics": {"enabled": True},
-                "config": {"ssl-protocols": "TLSv1.2 TLSv1.3", "hsts": "true", "enable-ocsp": "true"},
-                "allowSnippetAnnotations": False,
-            }
-        },
+        "gateway-helm": gateway_values(site),
         "cloudnative-pg": {"monitoring": {"podMonitorEnabled": True}, "config": {"clusterWide": True}},
         "spark-operator": {
             "spark": {

@@ -12,7 +12,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from govcloud.analysis.isolation import cross_tenant_rules
-from govcloud.manifests.admission import INGRESS_HOSTS_POLICY, ROUTE_HOSTS_POLICY, WEB_LABEL_POLICY
+from govcloud.manifests.admission import (
+    INGRESS_HOSTS_POLICY,
+    LISTENER_HOSTS_POLICY,
+    ROUTE_HOSTS_POLICY,
+    WEB_LABEL_POLICY,
+)
+from govcloud.manifests.gateway import https_listener_problems
 from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
@@ -116,6 +122,9 @@ PLATFORM_OWNED = frozenset(
         ("networking.k8s.io", "networkpolicies"),
         ("gateway.networking.k8s.io", "httproutes"),
         ("gateway.networking.k8s.io", "grpcroutes"),
+        ("gateway.networking.k8s.io", "listenersets"),
+        ("gateway.networking.k8s.io", "gateways"),
+        ("cert-manager.io", "certificates"),
         ("", "namespaces"),
         ("", "resourcequotas"),
         ("", "limitranges"),
@@ -154,12 +163,35 @@ def _admission_policies_present(resources: Sequence[ResourceView]) -> Iterator[t
         for r in resources
         if r.kind in ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")
     }
-    for name in (INGRESS_HOSTS_POLICY, ROUTE_HOSTS_POLICY, WEB_LABEL_POLICY):
+    for name in (INGRESS_HOSTS_POLICY, ROUTE_HOSTS_POLICY, LISTENER_HOSTS_POLICY, WEB_LABEL_POLICY):
         binding = declared.get(("ValidatingAdmissionPolicyBinding", name))
         if ("ValidatingAdmissionPolicy", name) not in declared or binding is None:
             yield platform[0].urn, f"the admission policy {name} and its binding are not declared"
         elif "Deny" not in (binding.inputs.get("spec", {}).get("validationActions") or []):
             yield binding.urn, f"the binding of {name} does not deny"
+
+
+def _listener_problems(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str, str]]:
+    """(urn of the Gateway or ListenerSet, problem code, message) for every HTTPS listener's certificate."""
+    views = [r for r in resources if r.kind in ("Gateway", "ListenerSet", "Certificate")]
+    urns = {(r.kind, r.metadata.get("namespace"), r.metadata.get("name")): r.urn for r in views}
+    for problem in https_listener_problems(dict(r.inputs) for r in views):
+        kind = "ListenerSet" if problem.listener_set else "Gateway"
+        yield urns.get((kind, problem.namespace, problem.owner), ""), problem.code, problem.message
+
+
+def _https_listeners_certified(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    """Every HTTPS listener serves a Secret that a declared Certificate writes for exactly its hostname."""
+    for urn, code, message in _listener_problems(resources):
+        if code != "untrusted":
+            yield urn, message
+
+
+def _public_names_publicly_trusted(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
+    """A name on the public Gateway has a certificate from the site's publicly trusted issuer, not the site CA."""
+    for urn, code, message in _listener_problems(resources):
+        if code == "untrusted":
+            yield urn, message
 
 
 def _quotas_present(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]]:
@@ -375,10 +407,33 @@ POLICIES: tuple[Policy, ...] = (
         stack_check=_admission_policies_present,
     ),
     Policy(
+        id="GC-TLS-001",
+        name="every-listener-certified",
+        description="Every HTTPS listener of a Gateway or ListenerSet serves a Secret that a declared cert-manager "
+        "Certificate writes for exactly that hostname.",
+        rationale="A listener without its own certificate falls back to whatever the proxy has, or to none: "
+        "clients learn to click through warnings (issue 14).",
+        controls=("ISO 27001 A.8.24", "NCSA baseline: encryption in transit", "PDPA s.37(1)"),
+        enforcement=Enforcement.MANDATORY,
+        stack_check=_https_listeners_certified,
+    ),
+    Policy(
+        id="GC-TLS-002",
+        name="public-names-publicly-trusted",
+        description="A name on the public Gateway gets its certificate from the site's publicly trusted issuer "
+        "(govcloud:certificates.publicIssuer), not the site CA.",
+        rationale="Public clients do not trust the government CA; a portal on it teaches citizens to accept "
+        "any certificate. Without a trusted certificate there is no HSTS either (issue 14).",
+        controls=("ISO 27001 A.8.24", "NCSA baseline: encryption in transit"),
+        enforcement=Enforcement.ADVISORY,
+        stack_check=_public_names_publicly_trusted,
+    ),
+    Policy(
         id="GC-NET-002",
         name="no-external-services",
         description="No Service of type LoadBalancer or NodePort.",
-        rationale="Tenant web UIs are published only through the site's ingress controller.",
+        rationale="Tenant web UIs are published only through the site's Gateways (Envoy Gateway creates its own "
+        "Services from the site's gateways settings, outside any plan).",
         controls=("CIS Kubernetes 5.7", "ISO 27001 A.8.20"),
         enforcement=Enforcement.MANDATORY,
         resource_check=_no_external_services,

@@ -71,7 +71,7 @@ def test_three_policies_each_bound_to_every_tenant_namespace(national: StackDefi
                 "namespaceSelector": {"matchExpressions": [{"key": "govcloud.go.th/tenant", "operator": "Exists"}]}
             },
         }
-    assert len(objects) == 6, "one policy set per site, whatever the number of tenants"
+    assert len(objects) == 8, "one policy set per site (four policies, four bindings), whatever the number of tenants"
 
 
 def _covered(policy: dict[str, object]) -> set[tuple[str, str]]:

@@ -16,7 +16,12 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from govcloud.manifests.admission import ingress_hosts_policy, route_hosts_policy, web_label_policy
+from govcloud.manifests.admission import (
+    ingress_hosts_policy,
+    listener_hosts_policy,
+    route_hosts_policy,
+    web_label_policy,
+)
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.crossguard import crossguard_policies
 from govcloud.policy.framework import Policy, ResourceView, evaluate
@@ -147,7 +152,7 @@ def _admission(site_objects: list[dict[str, Any]]) -> list[ResourceView]:
 
 def admission_objects() -> list[ResourceView]:
     objects = []
-    for policy in (ingress_hosts_policy(), route_hosts_policy(), web_label_policy()):
+    for policy in (ingress_hosts_policy(), route_hosts_policy(), listener_hosts_policy(), web_label_policy()):
         name = policy["metadata"]["name"]
         binding = {"kind": "ValidatingAdmissionPolicyBinding", "metadata": {"name": name}}
         objects += [policy, {**binding, "spec": {"policyName": name, "validationActions": ["Deny"]}}]
@@ -160,7 +165,48 @@ PUBLISHING_ROLE = k8s(
     {"rules": [{"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": ["create", "get"]}]},
 )
 
+# A tenant's public listener and the Certificate that serves it (govcloud.manifests.gateway).
+LISTENERS = k8s(
+    "ListenerSet",
+    "govcloud-public",
+    {
+        "spec": {
+            "parentRef": {"name": "public"},
+            "listeners": [
+                {
+                    "name": "https-0",
+                    "hostname": "nso.data.go.th",
+                    "protocol": "HTTPS",
+                    "tls": {"certificateRefs": [{"name": "nso.data.go.th-tls"}]},
+                }
+            ],
+        }
+    },
+)
+CERTIFICATE = k8s(
+    "Certificate",
+    "nso.data.go.th",
+    {
+        "spec": {
+            "secretName": "nso.data.go.th-tls",
+            "dnsNames": ["nso.data.go.th"],
+            "issuerRef": {"kind": "ClusterIssuer", "name": "govcloud-public-issuer"},
+        }
+    },
+)
+
 VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
+    ("GC-TLS-001", [*COMPLIANT, LISTENERS], "Secret nso.data.go.th-tls is written by no cert-manager Certificate"),
+    (
+        "GC-TLS-001",
+        [*COMPLIANT, LISTENERS, with_inputs(CERTIFICATE, "spec.dnsNames", ["hdc.data.go.th"])],
+        "does not name nso.data.go.th",
+    ),
+    (
+        "GC-TLS-002",
+        [*COMPLIANT, LISTENERS, with_inputs(CERTIFICATE, "spec.issuerRef.name", "govcloud-site-issuer")],
+        "certificate from the site CA",
+    ),
     ("GC-DATA-001", swap(CLUSTER, replace(CLUSTER, protect=False)), "not protected"),
     ("GC-DATA-001", swap(BUCKET, replace(BUCKET, retain_on_delete=False)), "not retained on delete"),
     ("GC-DATA-002", swap(BUCKET, with_inputs(BUCKET, "versioning", False)), "versioning is not enabled"),
@@ -258,6 +304,7 @@ VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
 def test_the_compliant_platform_passes_every_policy() -> None:
     assert evaluate(POLICIES, COMPLIANT) == []
     assert evaluate(POLICIES, [*COMPLIANT, *MOPH]) == [], "two isolated tenants are compliant"
+    assert evaluate(POLICIES, [*COMPLIANT, LISTENERS, CERTIFICATE]) == [], "a listener with its own certificate"
     assert evaluate(POLICIES, [*COMPLIANT, PLATFORM_NAMESPACE, *admission_objects()]) == []
 
 
