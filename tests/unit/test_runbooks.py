@@ -35,6 +35,7 @@ EXPECTED_RUNBOOKS = (
     "rotating-storage-credentials.md",
     "responding-to-public-bucket-finding.md",
     "sharing-agreement-lifecycle.md",
+    "migrating-ingress-to-gateway.md",
 )
 REQUIRED_SECTIONS = ("When to use", "Steps", "Verify", "Escalate")
 SHELL_LANGUAGES = frozenset({"", "sh", "bash", "shell", "console"})
