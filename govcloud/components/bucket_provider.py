@@ -62,6 +62,7 @@ BUCKET_INPUT_KEYS: Final = (
     "tags",
     "object_lock",
     "object_lock_days",
+    "noncurrent_expire_days",
     *CONNECTION_KEYS,
 )
 BUCKET_OUTPUT_KEYS: Final = (
@@ -187,6 +188,7 @@ def spec_from_props(props: Mapping[str, Any], name: str | None = None) -> Bucket
         tags={str(k): str(v) for k, v in tags.items()},
         object_lock=_flag(props, "object_lock", False),
         object_lock_days=_opt_int(props.get("object_lock_days")),
+        noncurrent_expire_days=_opt_int(props.get("noncurrent_expire_days")),
     )
 
 
@@ -201,6 +203,7 @@ def bucket_props(spec: BucketSpec, conn: S3Connection) -> dict[str, Any]:
         "tags": dict(spec.tags),
         "object_lock": spec.object_lock,
         "object_lock_days": spec.object_lock_days,
+        "noncurrent_expire_days": spec.noncurrent_expire_days,
         **connection_props(conn),
     }
 
@@ -217,6 +220,7 @@ def _normalized_bucket_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
         "tags": {str(k): str(v) for k, v in tags.items()},
         "object_lock": _flag(props, "object_lock", False),
         "object_lock_days": _opt_int(props.get("object_lock_days")),
+        "noncurrent_expire_days": _opt_int(props.get("noncurrent_expire_days")),
         **connection_props(connection_from_props(props)),
     }
 
@@ -234,6 +238,7 @@ def _desired_spec(props: Mapping[str, Any]) -> BucketSpec:
         tags=n["tags"],
         object_lock=n["object_lock"],
         object_lock_days=n["object_lock_days"] if n["object_lock"] else None,
+        noncurrent_expire_days=n["noncurrent_expire_days"],
     )
 
 
@@ -310,6 +315,10 @@ class BucketProvider(dyn.ResourceProvider):
             "tags": dict(state.tags),
             "object_lock": state.object_lock,
             "object_lock_days": state.object_lock_days if state.object_lock else None,
+            # Prior versions expiring with the objects is what ``expire_after_days`` alone asks for.
+            "noncurrent_expire_days": None
+            if state.noncurrent_expire_days == state.lifecycle_days
+            else state.noncurrent_expire_days,
         }
         return dyn.ReadResult(id_, {**actual, **_observed(spec, state)})
 
@@ -354,6 +363,7 @@ class Bucket(dyn.Resource, module=DYNAMIC_MODULE, name="Bucket"):
     lock_versioning: pulumi.Output[bool]
     public_read_principal_arn: pulumi.Output[str | None]
     expire_after_days: pulumi.Output[int | None]
+    noncurrent_expire_days: pulumi.Output[int | None]
     tags: pulumi.Output[dict[str, str]]
     encryption: pulumi.Output[str | None]
     versioning_status: pulumi.Output[str | None]

@@ -64,6 +64,7 @@ class OpenDataPortal(pulumi.ComponentResource):
             BucketSpec(
                 name=opendata.portal_backup_bucket(site),
                 lock_versioning=True,
+                noncurrent_expire_days=opendata.PORTAL_RETENTION_DAYS,  # kept as long as the backups, then gone
                 tags={
                     MANAGED_BY[0]: MANAGED_BY[1],
                     label("zone"): opendata.PORTAL_BACKUP_ZONE,

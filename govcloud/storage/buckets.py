@@ -152,6 +152,15 @@ class BucketSpec:
     tags: Mapping[str, str] = field(default_factory=dict)
     object_lock: bool = False
     object_lock_days: int | None = None
+    noncurrent_expire_days: int | None = None
+    """Prior versions expire this long after they stop being current, current objects never (the backup
+    bucket: the database operator deletes backups past their retention, and their versions go after it).
+    With ``expire_after_days`` set, prior versions expire after those days unless this says otherwise."""
+
+    @property
+    def noncurrent_days(self) -> int | None:
+        """When prior versions expire, if ever."""
+        return self.noncurrent_expire_days or self.expire_after_days
 
     def __post_init__(self) -> None:
         _check_bucket_name(self.name)
@@ -166,6 +175,8 @@ class BucketSpec:
                 raise ValueError(f"{self.name}: object_lock_days must be at least 1")
         if self.expire_after_days is not None and self.expire_after_days < 1:
             raise ValueError(f"{self.name}: expire_after_days must be at least 1")
+        if self.noncurrent_expire_days is not None and self.noncurrent_expire_days < 1:
+            raise ValueError(f"{self.name}: noncurrent_expire_days must be at least 1")
         if self.public_read_principal_arn is not None:
             _check_principal_arn(self.public_read_principal_arn)
         # A private copy, so a caller mutating its dict later cannot change a frozen spec.
@@ -569,8 +580,9 @@ def _expiry_days(rules: Sequence[Mapping[str, Any]]) -> tuple[int | None, int | 
     """Expiry of the first enabled whole-bucket rule (ours is the only one govcloud writes)."""
     for rule in rules:
         whole_bucket = not rule.get("Prefix") and not rule.get("Filter", {}).get("Prefix")
-        if rule.get("Status") == "Enabled" and whole_bucket and "Expiration" in rule:
-            days = rule["Expiration"].get("Days")
+        expiring = "Expiration" in rule or "NoncurrentVersionExpiration" in rule
+        if rule.get("Status") == "Enabled" and whole_bucket and expiring:
+            days = rule.get("Expiration", {}).get("Days")
             noncurrent = rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
             return (int(days) if days else None), (int(noncurrent) if noncurrent else None)
     return None, None
@@ -598,11 +610,9 @@ def diff_bucket(spec: BucketSpec, state: BucketState | None) -> list[str]:
         have = f"{state.lifecycle_days} days" if state.lifecycle_days else "absent"
         want = f"{spec.expire_after_days} days" if spec.expire_after_days else "none"
         drift.append(f"lifecycle expiry is {have}, want {want}")
-    elif spec.expire_after_days and state.noncurrent_expire_days != spec.expire_after_days:
-        drift.append(
-            f"noncurrent-version expiry is {state.noncurrent_expire_days or 'absent'}, "
-            f"want {spec.expire_after_days} days"
-        )
+    elif state.noncurrent_expire_days != spec.noncurrent_days:
+        want = f"{spec.noncurrent_days} days" if spec.noncurrent_days else "none"
+        drift.append(f"noncurrent-version expiry is {state.noncurrent_expire_days or 'absent'}, want {want}")
     for key, value in sorted(spec.tags.items()):
         if key not in state.tags:
             drift.append(f"tag {key} is missing, want {value!r}")
@@ -733,18 +743,15 @@ def _converge(client: S3Client, spec: BucketSpec, state: BucketState) -> None:
     if _policy_drift(spec, state.policy):
         policy = bucket_policy(name, spec.public_read_principal_arn, partition=_partition_of(client))
         client.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
-    if spec.expire_after_days is None:
-        if state.lifecycle_days is not None:
+    if spec.expire_after_days is None and spec.noncurrent_days is None:
+        if state.lifecycle_days is not None or state.noncurrent_expire_days is not None:
             client.delete_bucket_lifecycle(Bucket=name)
-    elif (state.lifecycle_days, state.noncurrent_expire_days) != (spec.expire_after_days,) * 2:
-        days = spec.expire_after_days
-        rule = {
-            "ID": LIFECYCLE_RULE_ID,
-            "Filter": {"Prefix": ""},
-            "Status": "Enabled",
-            "Expiration": {"Days": days},
-            "NoncurrentVersionExpiration": {"NoncurrentDays": days},
-        }
+    elif (state.lifecycle_days, state.noncurrent_expire_days) != (spec.expire_after_days, spec.noncurrent_days):
+        rule: dict[str, Any] = {"ID": LIFECYCLE_RULE_ID, "Filter": {"Prefix": ""}, "Status": "Enabled"}
+        if spec.expire_after_days is not None:
+            rule["Expiration"] = {"Days": spec.expire_after_days}
+        if spec.noncurrent_days is not None:
+            rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": spec.noncurrent_days}
         client.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [rule]})
     if dict(spec.tags) != state.tags:
         if spec.tags:

@@ -71,6 +71,9 @@ def tenant_buckets(tenant: TenantRequest, site: SiteConfig) -> TenantBuckets:
             name=bucket_name(site, tenant.name, BACKUP_ZONE),
             versioning=True,
             lock_versioning=True,
+            # Backups are "kept N days": the operator deletes older ones, and their prior versions (which
+            # versioning keeps, and no identity may delete) expire N days later — kept, then really gone.
+            noncurrent_expire_days=spec.database.backup.retention_days,
             tags={**_tags(tenant, site), "govcloud.go.th/zone": BACKUP_ZONE},
         )
     return TenantBuckets(zones, backup)
