@@ -11,7 +11,9 @@ import pytest
 
 from govcloud.analysis.netpol import Cluster, External, Pod
 from govcloud.analysis.rbac import Rbac
+from govcloud.contract.site import GATEWAY_NAMESPACE
 from govcloud.contract.stack import load_stack
+from govcloud.manifests.gateway import ENVOY_PROXY_LABELS, web_ports
 from govcloud.manifests.network import WEB_LABEL
 from govcloud.synth.diff import Action, diff_plans
 from govcloud.synth.engine import synthesize
@@ -75,7 +77,7 @@ def _cluster(plan: dict[str, Any]) -> Cluster:
         r["inputs"]["metadata"]["name"]: r["inputs"]["metadata"].get("labels", {})
         for r in resources_of(plan, "Namespace")
     }
-    for platform in ("kube-system", "ingress-nginx", "cnpg-system", "monitoring"):
+    for platform in ("kube-system", "cnpg-system", "monitoring"):
         namespaces.setdefault(platform, {})
     return Cluster(namespaces, [r["inputs"] for r in resources_of(plan, "NetworkPolicy")])
 
@@ -91,7 +93,8 @@ def test_reachability_of_every_example_tenant(stack: str) -> None:
     site = definition.site
     cluster = _cluster(plan)
     dns = Pod(site.cluster_dns.namespace, dict(site.cluster_dns.pod_labels), name="coredns")
-    ingress_controller = Pod(site.ingress.namespace, {"app.kubernetes.io/name": "ingress-nginx"}, name="controller")
+    envoy = Pod(GATEWAY_NAMESPACE, dict(ENVOY_PROXY_LABELS), name="envoy")  # Envoy Gateway's data plane
+    gateway_controller = Pod(GATEWAY_NAMESPACE, {"app.kubernetes.io/name": "gateway-helm"}, name="envoy-gateway")
     store = External(_host_in(site.object_store.cidr))
     for tenant in definition.tenants:
         me = Pod(tenant.name, {"app": "notebook"}, name="worker")
@@ -101,8 +104,12 @@ def test_reachability_of_every_example_tenant(stack: str) -> None:
         assert not cluster.can_connect(me, dns, 80)
         assert not cluster.can_connect(me, External("8.8.8.8"), 443)
         assert not cluster.can_connect(me, External("1.1.1.1"), 53, "UDP")
-        assert cluster.can_connect(ingress_controller, web, 8000)
-        assert not cluster.can_connect(ingress_controller, me, 8000)
+        ports = web_ports(tenant) if tenant.spec.network.ingress.hostnames else []
+        for port in ports:  # the Envoy pods reach the web pods on their ports only
+            assert cluster.can_connect(envoy, web, port), cluster.explain(envoy, web, port)
+            assert not cluster.can_connect(envoy, me, port)
+            assert not cluster.can_connect(gateway_controller, web, port)
+        assert not cluster.can_connect(envoy, web, 5432)
         needs_store = tenant.spec.storage is not None or tenant.spec.database is not None
         assert cluster.can_connect(me, store, site.object_store.port) is needs_store
         for egress in tenant.spec.network.egress:
@@ -129,7 +136,8 @@ def test_only_the_database_operator_and_monitoring_reach_database_pods(national_
 
 def test_no_tenant_network_policy_ever_allows_the_whole_internet(example_plan: dict[str, Any]) -> None:
     tenant_policies = [
-        p for p in resources_of(example_plan, "NetworkPolicy")
+        p
+        for p in resources_of(example_plan, "NetworkPolicy")
         if "govcloud.go.th/tenant" in p["inputs"]["metadata"].get("labels", {})
     ]
     assert tenant_policies
@@ -200,7 +208,8 @@ def test_no_cluster_wide_roles_or_bindings_for_tenants(example_plan: dict[str, A
             assert {s["kind"] for s in inputs["subjects"]} == {"Group"}
         else:  # the Spark driver's own account, in its own namespace
             assert {(s["kind"], s["namespace"]) for s in inputs["subjects"]} == {
-                ("ServiceAccount", inputs["metadata"]["namespace"])}
+                ("ServiceAccount", inputs["metadata"]["namespace"])
+            }
 
 
 def test_default_service_account_mounts_no_token(national_plan: dict[str, Any]) -> None:

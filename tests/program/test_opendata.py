@@ -56,8 +56,12 @@ def test_dataset_schema_carries_the_thai_government_data_catalog_fields(national
     assert list(CLASSIFICATIONS.values()) == [c["value"] for c in fields["data_classification"]["choices"]]
 
 
-def test_the_portal_is_published_through_the_ingress_controller_only(national_plan: dict[str, Any]) -> None:
-    (ingress,) = resources_of(national_plan, "Ingress", "ckan")
-    assert ingress["inputs"]["spec"]["rules"][0]["host"] == "data.go.th"
+def test_the_portal_is_published_through_the_public_gateway_only(national_plan: dict[str, Any]) -> None:
+    assert resources_of(national_plan, "Ingress", "ckan") == []
+    (listeners,) = resources_of(national_plan, "ListenerSet", "ckan")
+    assert listeners["inputs"]["spec"]["parentRef"]["name"] == "public"
+    assert {li["hostname"] for li in listeners["inputs"]["spec"]["listeners"]} == {"data.go.th"}
+    (certificate,) = resources_of(national_plan, "Certificate", "ckan")
+    assert certificate["inputs"]["spec"]["issuerRef"]["name"] == "govcloud-public-issuer", "publicly trusted"
     for service in resources_of(national_plan, "Service", "ckan"):
         assert service["inputs"]["spec"]["type"] == "ClusterIP"

@@ -60,6 +60,7 @@ def test_tenant_namespace_labels_and_annotations(national_plan: dict[str, Any]) 
         "govcloud.go.th/classification": "confidential",
         "govcloud.go.th/cost-center": "MDES-NSO-2569-001",
         "app.kubernetes.io/managed-by": "govcloud",
+        "govcloud.go.th/gateway-public": "true",  # its ListenerSet may attach to the public Gateway
     }
     assert metadata["annotations"]["govcloud.go.th/agency-name-th"] == "สำนักงานสถิติแห่งชาติ"
     assert metadata["annotations"]["govcloud.go.th/agency-name-en"] == "National Statistical Office"
@@ -75,7 +76,11 @@ def test_the_example_stacks_pass_the_policy_pack(example_plan: dict[str, Any]) -
     mandatory = [v for v in example_plan["policyViolations"] if v["enforcement"] == "mandatory"]
     assert mandatory == []
     advisory = {(v["policy"], example_plan["stack"]) for v in example_plan["policyViolations"]}
-    assert advisory <= {("GC-DATA-003 object-store-over-tls", "dev")}, "only dev's plain-HTTP store is advised on"
+    # dev: a plain-HTTP store, and public names on the site CA (no publicIssuer, so no HSTS either).
+    assert advisory <= {
+        ("GC-DATA-003 object-store-over-tls", "dev"),
+        ("GC-TLS-002 public-names-publicly-trusted", "dev"),
+    }
 
 
 def test_manifests_one_file_per_kubernetes_object(tmp_path: Path, national_plan: dict[str, Any]) -> None:
@@ -123,9 +128,10 @@ def test_removing_a_tenant_file_removes_only_its_tenant(tmp_path: Path) -> None:
 def test_tenant_resources_wait_for_the_platform_they_need(national_plan: dict[str, Any]) -> None:
     by_name = {r["name"]: r for r in national_plan["resources"]}
     operator = by_name["platform-cloudnative-pg"]["urn"]
-    ingress = by_name["platform-ingress-nginx"]["urn"]
+    gateway = by_name["platform-envoy-gateway"]["urn"]
     assert operator in by_name["nso-database-cluster"]["dependsOn"], "the operator is installed before a Cluster"
-    assert ingress in by_name["nso-jupyterhub"]["dependsOn"], "the ingress class exists before an Ingress"
+    assert gateway in by_name["nso-httproute-nso-jupyterhub"]["dependsOn"], "the route's CRD exists before a route"
+    assert gateway in by_name["nso-listenerset-govcloud-public"]["dependsOn"]
 
 
 #: How pulumi-kubernetes spells the API group in its type tokens, written out rather than derived: the core

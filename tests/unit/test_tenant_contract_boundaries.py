@@ -123,7 +123,8 @@ def test_egress_to_kubelet_and_etcd_ports_is_refused(tmp_path: Path, port: int) 
 
 RESERVED = [
     "rook-ceph", "velero", "vault", "keycloak", "argocd", "istio-system", "calico-system", "tigera-operator",
-    "cilium", "kube-public", "default", "monitoring", "cert-manager", "cnpg-system", "ingress-nginx", "envoy-gateway-system", "ckan",
+    "cilium", "kube-public", "default", "monitoring", "cert-manager", "cnpg-system", "ingress-nginx", "ckan",
+    "envoy-gateway-system",
 ]  # fmt: skip
 
 
@@ -141,7 +142,8 @@ def test_namespaces_the_site_names_and_its_extra_list_are_reserved(tmp_path: Pat
             "reservedNames": ["backup-ops"],
         }
     )
-    for name, fragment in [("coredns", "cluster DNS"), ("backup-ops", "reserves"), ("envoy-gateway-system", "reserved")]:
+    reserved = [("coredns", "cluster DNS"), ("backup-ops", "reserves"), ("envoy-gateway-system", "reserved")]
+    for name, fragment in reserved:
         found = messages(tmp_path, tenant(name, "XX"), site=site)
         assert any(m.startswith("metadata.name:") and fragment in m for m in found), (name, found)
 
