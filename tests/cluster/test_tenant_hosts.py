@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -154,10 +155,17 @@ def test_a_tenant_cannot_label_its_pods_for_the_ingress_controller(deployed: Dep
     if engineers:
         engineer = deployed.kube.acting_as("hostile-engineer@agency.go.th", engineers)
         _refused(lambda: engineer.create(_deployment(namespace, {WEB_LABEL: "yes"}), dry_run=True), WEB_LABEL)
-    account = deployed.kube.acting_as(
-        f"system:serviceaccount:{namespace}:spark", [f"system:serviceaccounts:{namespace}"]
-    )
-    _refused(lambda: account.create(_pod(namespace, {WEB_LABEL: "true"}), dry_run=True), WEB_LABEL)
+    # The one service account a tenant namespace binds to pod creation: Spark's driver, where Spark is on.
+    drivers = {
+        str(b["metadata"]["namespace"])
+        for b in deployed.of_kind("RoleBinding")
+        if b["metadata"]["name"] == "spark-driver"
+    }
+    for spark in sorted(drivers):
+        account = deployed.kube.acting_as(f"system:serviceaccount:{spark}:spark", [f"system:serviceaccounts:{spark}"])
+        labelled = _pod(spark, {WEB_LABEL: "true"})
+        _refused(partial(account.create, labelled, dry_run=True), WEB_LABEL)
+        account.create(_pod(spark, {"spark-role": "driver"}), dry_run=True)  # control: its ordinary pods
     admin.create(_pod(namespace, {"app": "mine"}), dry_run=True)  # control: the same pod without the label
     deployed.kube.create(_pod(namespace, {WEB_LABEL: "true"}), dry_run=True)  # control: govcloud's own identity
 
