@@ -33,6 +33,10 @@ export GOFLAGS="${GOFLAGS:-} -trimpath"
 
 link() { ln -sfn "$1" "$tools/bin/$(basename "$1")"; }
 
+# One build at a time per cache: a second run waits, then finds the outputs there.
+exec 9>"$tools/.20-pulumi.lock"
+flock 9
+
 # --- the CLI and the Python SDK's scripts ---------------------------------------------------------------------
 cli_dir="$tools/pulumi-$PULUMI_VERSION"
 if [ ! -x "$cli_dir/bin/pulumi" ]; then
