@@ -799,12 +799,41 @@ def _iam_missing(error: ClientError) -> bool:
     return _error_code(error) == "NoSuchEntity"
 
 
-def user_tags(iam: IamClient, user_name: str) -> dict[str, str]:
-    """The IAM user's tags (all pages)."""
+_UNSUPPORTED_CODES: Final = frozenset({"NotImplemented", "InvalidAction", "MethodNotAllowed", "UnsupportedOperation"})
+"""How a store says it lacks an IAM action: Ceph RGW's IAM API (Squid) has CreateUser and GetUser but no
+TagUser or ListUserTags (docs.ceph.com/en/latest/radosgw/iam/, "Feature Support": only roles have tags)."""
+
+
+def _unsupported(error: ClientError) -> bool:
+    return _error_code(error) in _UNSUPPORTED_CODES or _status(error) in (405, 501)
+
+
+def user_tags(iam: IamClient, user_name: str) -> dict[str, str] | None:
+    """The IAM user's tags (all pages); None when the store keeps no user tags at all."""
     tags: dict[str, str] = {}
-    for page in iam.get_paginator("list_user_tags").paginate(UserName=user_name):
-        tags.update({str(t["Key"]): str(t["Value"]) for t in page.get("Tags", [])})
+    try:
+        for page in iam.get_paginator("list_user_tags").paginate(UserName=user_name):
+            tags.update({str(t["Key"]): str(t["Value"]) for t in page.get("Tags", [])})
+    except ClientError as error:
+        if _unsupported(error):
+            return None
+        raise
     return tags
+
+
+def _create_user(iam: IamClient, user_name: str, tags: Mapping[str, str]) -> dict[str, Any]:
+    """Create the user with its owner tags; without them on a store that has no user tags."""
+    if tags:
+        try:
+            user: dict[str, Any] = iam.create_user(
+                UserName=user_name, Tags=[{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+            )["User"]
+            return user
+        except ClientError as error:
+            if not _unsupported(error):
+                raise
+    created: dict[str, Any] = iam.create_user(UserName=user_name)["User"]
+    return created
 
 
 def ensure_storage_identity(
@@ -833,16 +862,23 @@ def ensure_storage_identity(
     except ClientError as error:
         if not _iam_missing(error):
             raise
-        extra = {"Tags": [{"Key": k, "Value": v} for k, v in sorted(wanted.items())]} if wanted else {}
-        user = iam.create_user(UserName=user_name, **extra)["User"]
+        user = _create_user(iam, user_name, wanted)
         created = True
     if not created:
         found = user_tags(iam, user_name)
-        if claim:
-            _check_owner("IAM user", user_name, wanted, found)
-        missing = {k: v for k, v in wanted.items() if found.get(k) != v}
-        if missing:
-            iam.tag_user(UserName=user_name, Tags=[{"Key": k, "Value": v} for k, v in sorted(missing.items())])
+        if found is None:
+            if claim:  # no tags to prove ownership: an existing user is never adopted on such a store
+                raise AdoptionRefusedError(
+                    f"IAM user {user_name!r} already exists and this store keeps no user tags to prove it is "
+                    "ours; it is left untouched. If it really is this tenant's, import it deliberately "
+                    "(pulumi import) after checking who created it"
+                )
+        else:
+            if claim:
+                _check_owner("IAM user", user_name, wanted, found)
+            missing = {k: v for k, v in wanted.items() if found.get(k) != v}
+            if missing:
+                iam.tag_user(UserName=user_name, Tags=[{"Key": k, "Value": v} for k, v in sorted(missing.items())])
     iam.put_user_policy(
         UserName=user_name, PolicyName=IDENTITY_POLICY_NAME, PolicyDocument=json.dumps(policy)
     )

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from govcloud.components.bucket_provider import (
     BucketProvider,
@@ -27,6 +28,7 @@ from govcloud.storage.buckets import (
     S3Client,
     S3Connection,
     ensure_bucket,
+    ensure_storage_identity,
     iam_client,
     read_bucket,
     user_tags,
@@ -119,3 +121,46 @@ def test_an_untagged_bucket_is_not_adopted_but_one_already_in_state_is_converged
 
     converged = ensure_bucket(s3, _spec(REVENUE))  # an update: the stack already records this bucket
     assert converged.tags == {**REVENUE, "govcloud.go.th/zone": "backup"}
+
+
+class NoUserTags:
+    """An IAM client like Ceph RGW's (Squid): users, keys and policies, but no user tags at all."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    @staticmethod
+    def _refuse(operation: str) -> ClientError:
+        return ClientError({"Error": {"Code": "NotImplemented", "Message": "not implemented"}}, operation)
+
+    def get_paginator(self, operation: str) -> Any:
+        if operation == "list_user_tags":
+            raise self._refuse("ListUserTags")
+        return self._inner.get_paginator(operation)
+
+    def create_user(self, **kwargs: Any) -> Any:
+        if "Tags" in kwargs:
+            raise self._refuse("CreateUser")
+        return self._inner.create_user(**kwargs)
+
+    def tag_user(self, **kwargs: Any) -> Any:
+        raise self._refuse("TagUser")
+
+
+def test_on_a_store_without_user_tags_a_new_user_is_made_and_an_existing_one_never_adopted(
+    conn: S3Connection,
+) -> None:
+    iam = iam_client(conn)
+    rgw = NoUserTags(iam)
+    created = ensure_storage_identity(rgw, "govcloud-national-prod-nso", ["national-nso-raw"], tags=REVENUE, claim=True)
+    assert created.created and iam.list_user_policies(UserName="govcloud-national-prod-nso")["PolicyNames"]
+    converged = ensure_storage_identity(rgw, "govcloud-national-prod-nso", ["national-nso-raw"], tags=REVENUE)
+    assert not converged.created, "an update converges without tags"
+
+    iam.create_user(UserName=VICTIM_USER)
+    with pytest.raises(AdoptionRefusedError, match="keeps no user tags"):
+        ensure_storage_identity(rgw, VICTIM_USER, [VICTIM_BUCKET], tags=REVENUE, claim=True)
+    assert iam.list_user_policies(UserName=VICTIM_USER)["PolicyNames"] == []
