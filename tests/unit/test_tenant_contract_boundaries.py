@@ -254,3 +254,21 @@ def test_stack_config_that_would_adopt_existing_objects_is_refused(tmp_path: Pat
     assert "adopt existing cluster objects" in found[0].message
     config.write_text("config:\n  govcloud:site: national\n  kubernetes:upsertExistingObjects: false\n", "utf-8")
     assert adoption_problems(config) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("metadata.name", "nso\n"),
+        ("spec.costCenter", "MDES-NSO-1\n"),
+        ("spec.agency.code", "NSO\n"),
+        ("spec.contacts.owner.email", "somchai.j@nso.go.th\n"),
+        ("spec.network.ingress.hostnames", ["nso.data.go.th\n"]),
+        ("spec.access", {"admins": ["nso-admins\n"]}),
+    ],
+)
+def test_an_identifier_with_a_trailing_newline_is_refused(tmp_path: Path, path: str, value: Any) -> None:
+    """Python's ``$`` matches before a final newline; every identifier is checked with a full match."""
+    field = path.split(".")[-1]
+    found = messages(tmp_path, with_path(BASE, path, value))
+    assert any(field in m.split(":", 1)[0] for m in found), found
