@@ -420,13 +420,28 @@ AlreadyExists instead of being adopted; this provider setting would bring adopti
 release v4.29.0, #2926). A tenant namespace named like an existing one must never be taken over."""
 
 
-def adoption_problems(config_file: Path) -> list[Problem]:
-    """Refuse stack config that would make the Kubernetes provider adopt existing objects."""
+UPSERT_ENV = "PULUMI_K8S_UPSERT_EXISTING_OBJECTS"
+
+
+def adoption_problems(config_file: Path, environ: Mapping[str, str] | None = None) -> list[Problem]:
+    """Refuse stack config (or a provider environment variable) that would adopt existing cluster objects."""
+    env = os.environ if environ is None else environ
+    found = []
+    if env.get(UPSERT_ENV, "").lower() in ("true", "1", "yes"):
+        found.append(
+            Problem(
+                "(environment)",
+                1,
+                UPSERT_ENV,
+                "would let `pulumi up` adopt existing cluster objects (a tenant namespace named like an existing "
+                "one would take it over); unset it",
+            )
+        )
     try:
         doc, config = read_stack_config(config_file)
     except (ContractError, OSError):
-        return []  # a missing or broken stack file is reported where the site config is read
-    return [
+        return found  # a missing or broken stack file is reported where the site config is read
+    return found + [
         Problem(
             doc.display_name,
             doc.line_of(("config", key)),

@@ -272,3 +272,13 @@ def test_an_identifier_with_a_trailing_newline_is_refused(tmp_path: Path, path: 
     field = path.split(".")[-1]
     found = messages(tmp_path, with_path(BASE, path, value))
     assert any(field in m.split(":", 1)[0] for m in found), found
+
+
+def test_the_provider_environment_variable_that_would_adopt_objects_is_refused(tmp_path: Path) -> None:
+    from govcloud.contract.stack import UPSERT_ENV, adoption_problems
+
+    config = tmp_path / "Pulumi.x.yaml"
+    config.write_text("config:\n  govcloud:site: national\n", "utf-8")
+    found = adoption_problems(config, {UPSERT_ENV: "true"})
+    assert [str(p).split(": ")[0:2] for p in found] == [["(environment):1", UPSERT_ENV]]
+    assert adoption_problems(config, {UPSERT_ENV: "false"}) == []
