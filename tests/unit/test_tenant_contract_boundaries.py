@@ -282,3 +282,17 @@ def test_the_provider_environment_variable_that_would_adopt_objects_is_refused(t
     found = adoption_problems(config, {UPSERT_ENV: "true"})
     assert [str(p).split(": ")[0:2] for p in found] == [["(environment):1", UPSERT_ENV]]
     assert adoption_problems(config, {UPSERT_ENV: "false"}) == []
+
+
+def test_a_derived_name_taken_twice_is_a_located_problem_even_if_a_naming_rule_regressed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: were a naming function ever to collide, validation still stops the stack."""
+    import govcloud.naming as naming
+
+    monkeypatch.setattr(naming, "storage_identity_name", lambda site, tenant: "govcloud-national-prod-shared")
+    found = problems(tmp_path, BASE, MOPH)
+    assert {(Path(p.file).name, p.field) for p in found} == {("moph.yaml", "metadata.name")}
+    text = "\n".join(p.message for p in found)
+    assert "derives the workload identity 'govcloud-national-prod-shared', which tenant 'nso'" in text
+    assert "backup identity 'govcloud-national-prod-shared-backup'" in text
