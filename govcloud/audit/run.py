@@ -11,10 +11,11 @@ from kubernetes.client import ApiClient
 
 from govcloud.audit.expected import ExpectedState, expected_state
 from govcloud.audit.findings import Finding, Severity
+from govcloud.audit.gateway_side import audit_gateways
 from govcloud.audit.kubernetes_side import BACKUP_GRACE, audit_kubernetes
 from govcloud.audit.storage_side import audit_storage, storage_owners
 from govcloud.storage.buckets import IamClient, S3Client
-from govcloud.synth.plan import plan_digest
+from govcloud.synth.plan import kubernetes_objects, plan_digest
 
 KUBERNETES: Final = "kubernetes"
 STORAGE: Final = "storage"
@@ -98,6 +99,11 @@ def run_audit(
         report = audit_kubernetes(expected, kube, now=now, grace=backup_grace, progress=progress)
         findings += report.findings
         scanned.update(report.scanned)
+        # The entry points (issue 14): every HTTPS listener the plan declares has a valid, Ready certificate.
+        gateway_findings, listeners = audit_gateways(kubernetes_objects(plan.get("resources") or []), kube)
+        findings += gateway_findings
+        if listeners:
+            scanned["https listeners"] = listeners
     if s3 is None:
         skipped.append(STORAGE)
     else:

@@ -1,0 +1,135 @@
+"""The audit of the site's entry points (issue 14): every HTTPS listener has a valid certificate, live.
+
+For each namespace where the plan declares Gateway API listeners (a Gateway or a tenant's ListenerSet), the
+live Gateways, ListenerSets and cert-manager Certificates of that namespace are listed and checked with the
+same rule the policy pack applies to the plan (``govcloud.manifests.gateway.https_listener_problems``), plus
+what only the live cluster knows: whether each Certificate is Ready, and whether each Gateway is Programmed.
+
+Findings:
+
+* ``AUD-TLS-001`` (high): an HTTPS listener without a valid certificate: no Certificate writes its Secret,
+  the Certificate does not name the listener's hostname, or it is not Ready (expired, failed, never issued).
+* ``AUD-TLS-002`` (medium): a public name served with a certificate from the site CA, which public clients
+  do not trust.
+* ``AUD-GW-001`` (medium): a declared Gateway that is missing or not Programmed (no address assigned, or the
+  controller refused it): names on it are not served.
+
+Only namespaces the plan publishes from are listed, so an audit of a plan without Gateway API objects makes
+no request for them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from kubernetes.client import ApiClient, CustomObjectsApi
+from kubernetes.client.exceptions import ApiException
+
+from govcloud.audit.findings import Finding, Severity
+from govcloud.manifests.gateway import GROUP, https_listener_problems
+from govcloud.naming import label
+
+KINDS: Final = {
+    "Gateway": (GROUP, "v1", "gateways"),
+    "ListenerSet": (GROUP, "v1", "listenersets"),
+    "Certificate": ("cert-manager.io", "v1", "certificates"),
+}
+CODES: Final = {
+    "missing": ("AUD-TLS-001", Severity.HIGH),
+    "mismatch": ("AUD-TLS-001", Severity.HIGH),
+    "not-ready": ("AUD-TLS-001", Severity.HIGH),
+    "untrusted": ("AUD-TLS-002", Severity.MEDIUM),
+}
+
+
+def _programmed(gateway: Mapping[str, Any]) -> bool:
+    conditions = (gateway.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Programmed" and c.get("status") == "True" for c in conditions)
+
+
+def _list(custom: CustomObjectsApi, kind: str, namespace: str) -> list[dict[str, Any]]:
+    group, version, plural = KINDS[kind]
+    try:
+        response = custom.list_namespaced_custom_object(group, version, namespace, plural, _preload_content=False)
+    except ApiException as error:
+        if error.status == 404:  # the API is not served: every declared object of it is missing
+            return []
+        raise
+    data: bytes = response.data  # type: ignore[attr-defined]  # urllib3 response (_preload_content=False)
+    return [dict(item) for item in json.loads(data).get("items") or []]
+
+
+def audit_gateways(declared: Iterable[Mapping[str, Any]], api: ApiClient) -> tuple[list[Finding], int]:
+    """(findings, listeners checked) for the namespaces where ``declared`` (plan objects) has listeners."""
+    declared = [d for d in declared if d.get("kind") in KINDS]
+    namespaces = sorted({str(d["metadata"].get("namespace")) for d in declared if d["kind"] != "Certificate"})
+    custom = CustomObjectsApi(api)
+    live: list[dict[str, Any]] = []
+    for namespace in namespaces:
+        for kind in KINDS:
+            live += [{**item, "kind": kind} for item in _list(custom, kind, namespace)]
+    findings: list[Finding] = []
+    tenant_label = label("tenant")
+
+    def tenant_of(namespace: str) -> str | None:
+        owner = next((d for d in declared if d["metadata"].get("namespace") == namespace), None)
+        labels = (owner or {}).get("metadata", {}).get("labels") or {}
+        return labels.get(tenant_label)
+
+    live_gateways = {
+        (o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in live if o["kind"] == "Gateway"
+    }
+    for gateway in (d for d in declared if d["kind"] == "Gateway"):
+        key = (gateway["metadata"].get("namespace"), gateway["metadata"].get("name"))
+        found = live_gateways.get(key)
+        if found is None or not _programmed(found):
+            findings.append(
+                Finding(
+                    "AUD-GW-001",
+                    Severity.MEDIUM,
+                    None,
+                    f"Gateway {key[0]}/{key[1]}",
+                    f"Gateway {key[0]}/{key[1]} is {'missing' if found is None else 'not Programmed'}: "
+                    "the names on it are not served",
+                    {"status": (found or {}).get("status")},
+                )
+            )
+    # Listeners the plan declares must exist live: a deleted ListenerSet is a finding too.
+    live_sets = {
+        (o["metadata"].get("namespace"), o["metadata"].get("name")) for o in live if o["kind"] == "ListenerSet"
+    }
+    for listener_set in (d for d in declared if d["kind"] == "ListenerSet"):
+        key = (listener_set["metadata"].get("namespace"), listener_set["metadata"].get("name"))
+        if key not in live_sets:
+            findings.append(
+                Finding(
+                    "AUD-TLS-001",
+                    Severity.HIGH,
+                    tenant_of(str(key[0])),
+                    f"ListenerSet {key[0]}/{key[1]}",
+                    f"ListenerSet {key[0]}/{key[1]} is declared but missing: its names are not served",
+                    {"hostnames": [li.get("hostname") for li in listener_set["spec"].get("listeners") or []]},
+                )
+            )
+    checked = 0
+    for owner in live:
+        if owner["kind"] in ("Gateway", "ListenerSet"):
+            checked += sum(
+                1 for li in (owner.get("spec") or {}).get("listeners") or [] if li.get("protocol") == "HTTPS"
+            )
+    for problem in https_listener_problems(live):
+        code, severity = CODES[problem.code]
+        kind = "ListenerSet" if problem.listener_set else "Gateway"
+        findings.append(
+            Finding(
+                code,
+                severity,
+                tenant_of(problem.namespace),
+                f"{kind} {problem.namespace}/{problem.owner}",
+                problem.message,
+                {"listener": problem.listener, "hostname": problem.hostname, "problem": problem.code},
+            )
+        )
+    return findings, checked
