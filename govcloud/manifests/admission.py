@@ -198,8 +198,12 @@ _POD_LABEL_HOLDERS = (
     ("template", "metadata"),  # PodTemplate
     ("spec", "driver"),  # SparkApplication: the operator copies driver/executor labels onto the pods
     ("spec", "executor"),
+    ("spec", "driver", "template", "metadata"),  # ... and their pod templates (spark-operator v2.5 CRD)
+    ("spec", "executor", "template", "metadata"),
     ("spec", "template", "driver"),  # ScheduledSparkApplication
     ("spec", "template", "executor"),
+    ("spec", "template", "driver", "template", "metadata"),
+    ("spec", "template", "executor", "template", "metadata"),
 )
 
 

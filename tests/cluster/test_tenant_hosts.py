@@ -166,6 +166,44 @@ def test_a_tenant_cannot_label_its_pods_for_the_ingress_controller(deployed: Dep
         labelled = _pod(spark, {WEB_LABEL: "true"})
         _refused(partial(account.create, labelled, dry_run=True), WEB_LABEL)
         account.create(_pod(spark, {"spark-role": "driver"}), dry_run=True)  # control: its ordinary pods
+    cronjob = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "hostile-web", "namespace": namespace},
+        "spec": {
+            "schedule": "0 * * * *",
+            "jobTemplate": {
+                "spec": {
+                    "template": {
+                        "metadata": {"labels": {WEB_LABEL: "true"}},
+                        "spec": {**_pod(namespace, {})["spec"], "restartPolicy": "Never"},
+                    }
+                }
+            },
+        },
+    }
+    _refused(partial(admin.create, cronjob, dry_run=True), WEB_LABEL)
+    for where in ("labels", "template"):
+        driver: dict[str, Any] = (
+            {"labels": {WEB_LABEL: "true"}}
+            if where == "labels"
+            else {"template": {"metadata": {"labels": {WEB_LABEL: "true"}}}}
+        )
+        application = {
+            "apiVersion": "sparkoperator.k8s.io/v1beta2",
+            "kind": "SparkApplication",
+            "metadata": {"name": "hostile-web", "namespace": namespace},
+            "spec": {
+                "type": "Python",
+                "sparkVersion": "4.0.0",
+                "mainApplicationFile": "local:///app.py",
+                "driver": {"serviceAccount": "spark", **driver},
+                "executor": {"instances": 1},
+            },
+        }
+        _refused(partial(admin.create, application, dry_run=True), WEB_LABEL)
+        plain = {**application, "spec": {**application["spec"], "driver": {"serviceAccount": "spark"}}}  # type: ignore[dict-item]
+        admin.create(plain, dry_run=True)  # control: the CRD admits the application without the label
     admin.create(_pod(namespace, {"app": "mine"}), dry_run=True)  # control: the same pod without the label
     deployed.kube.create(_pod(namespace, {WEB_LABEL: "true"}), dry_run=True)  # control: govcloud's own identity
 
