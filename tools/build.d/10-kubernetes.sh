@@ -48,7 +48,7 @@ build_etcd() {
       go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
       go build -trimpath -ldflags='-s -w' -o "$dest/bin/etcd" go.etcd.io/etcd/server/v3
     )
-    "$dest/bin/etcd" --version | head -1
+    local said; said=$("$dest/bin/etcd" --version); echo "tools: ${said%%$'\n'*}"
     touch "$dest/.built"
   fi
   link etcd "$dest/bin/etcd"
@@ -93,7 +93,7 @@ build_kubernetes() {
       done
       go build -trimpath -ldflags="$ld" -o "$dest/bin/" "${pkgs[@]}"
     )
-    "$dest/bin/kubectl" version --client | head -1
+    local said; said=$("$dest/bin/kubectl" version --client); echo "tools: kubectl ${said%%$'\n'*}"
     touch "$dest/.built"
   fi
   for c in "${commands[@]}"; do link "$c" "$dest/bin/$c"; done
