@@ -207,3 +207,111 @@ CKAN_SYSADMIN_ENV = Fact(
     "ckan-2.11/setup/prerun.py (create_sysadmin)",
     "cc0887ea (2026-02-10)",
 )
+
+
+# -- Envoy Gateway (envoyproxy/gateway, tag v1.9.0), Gateway API v1.6.1, cert-manager v1.21.0 (issue 14) ------
+
+ENVOY_GATEWAY_GATEWAY_API = Fact(
+    "v1.6.1",
+    "envoyproxy/gateway",
+    "go.mod (sigs.k8s.io/gateway-api); site/content/en/news/releases/matrix.md",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_KUBERNETES = Fact(
+    ("1.33", "1.34", "1.35", "1.36"),
+    "envoyproxy/gateway",
+    "site/content/en/news/releases/matrix.md (v1.9 row)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_CHART = Fact(
+    "oci://docker.io/envoyproxy/gateway-helm",
+    "envoyproxy/gateway",
+    "site/content/en/latest/install/install-helm.md (published at oci://docker.io/envoyproxy/gateway-helm)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_CONTROLLER_NAME = Fact(
+    "gateway.envoyproxy.io/gatewayclass-controller",
+    "envoyproxy/gateway",
+    "charts/gateway-helm/values.tmpl.yaml (config.envoyGateway.gateway.controllerName)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_DEFAULT_ENVOY_PROXY = Fact(
+    "envoyProxy",
+    "envoyproxy/gateway",
+    "api/v1alpha1/envoygateway_types.go (EnvoyGatewaySpec.EnvoyProxy: default EnvoyProxySpec for every fleet)",
+    "v1.9.0",
+)
+ENVOY_PROXY_SERVICE_TYPES = Fact(
+    ("ClusterIP", "LoadBalancer", "NodePort"),
+    "envoyproxy/gateway",
+    "api/v1alpha1/shared_types.go (KubernetesServiceSpec.Type, default LoadBalancer)",
+    "v1.9.0",
+)
+ENVOY_PROXY_POD_LABELS = Fact(
+    {
+        "app.kubernetes.io/name": "envoy",
+        "app.kubernetes.io/component": "proxy",
+        "app.kubernetes.io/managed-by": "envoy-gateway",
+    },
+    "envoyproxy/gateway",
+    "internal/infrastructure/kubernetes/proxy/resource.go (EnvoyAppLabel)",
+    "v1.9.0",
+)
+ENVOY_WELL_KNOWN_PORT_SHIFT = Fact(
+    10000,
+    "envoyproxy/gateway",
+    "internal/gatewayapi/translator.go (wellKnownPortShift, below minEphemeralPort 1024)",
+    "v1.9.0",
+)
+ENVOY_STATS_PORT = Fact(19001, "envoyproxy/gateway", "internal/xds/bootstrap/bootstrap.go (EnvoyStatsPort)", "v1.9.0")
+ENVOY_GATEWAY_WEBHOOK_PORT = Fact(
+    9443, "envoyproxy/gateway", "charts/gateway-helm/templates/envoy-gateway-service.yaml (webhook port)", "v1.9.0"
+)
+ENVOY_GATEWAY_ADDRESSES_AS_EXTERNAL_IPS = Fact(
+    "IPAddress",
+    "envoyproxy/gateway",
+    "site/content/en/latest/tasks/traffic/gateway-address.md (Gateway.spec.addresses: the Service's External IPs)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_LISTENER_SET_SINCE = Fact(
+    "v1.8.0",
+    "envoyproxy/gateway",
+    "release-notes/v1.8.0.yaml (ListenerSet informer, Gateway API v1.5.1); release-notes/v1.9.0.yaml",
+    "v1.9.0",
+)
+GATEWAY_API_MAX_LISTENERS = Fact(
+    64,
+    "kubernetes-sigs/gateway-api",
+    "config/crd/standard/gateway.networking.k8s.io_gateways.yaml and _listenersets.yaml (spec.listeners maxItems)",
+    "v1.6.1",
+)
+CERT_MANAGER_LISTENER_SET_GATE = Fact(
+    ("ListenerSets", False, "Alpha"),
+    "cert-manager/cert-manager",
+    "internal/controller/feature/features.go (ListenerSets: Default false, PreRelease Alpha)",
+    "v1.21.0",
+)
+CERT_MANAGER_GATEWAY_API_CONFIG = Fact(
+    ("gatewayAPI", "enabled"),
+    "cert-manager/cert-manager",
+    "pkg/apis/config/controller/v1alpha1/types.go (ControllerConfiguration.GatewayAPIConfig.Enabled)",
+    "v1.21.0",
+)
+CERT_MANAGER_HTTP01_ROUTE_NAMESPACE = Fact(
+    "the Challenge's namespace, parentRefs copied as given",
+    "cert-manager/cert-manager",
+    "pkg/issuer/acme/http/httproute.go (HTTPRoutes(ch.Namespace).Create; ParentRefs from the solver)",
+    "v1.21.0",
+)
+SUPERSET_OPERATOR_WEB_SERVICE = Fact(
+    ("-web-server", 8088),
+    "apache/superset-kubernetes-operator",
+    "internal/common/names.go (SuffixWebServer, PortWebServer)",
+    "v0.2.0",
+)
+JUPYTERHUB_PROXY_PUBLIC = Fact(
+    ("proxy-public", 80, "http"),
+    "jupyterhub/zero-to-jupyterhub-k8s",
+    "jupyterhub/templates/proxy/service.yaml (port 80, targetPort http: the proxy's 8000)",
+    "05839d78 (main)",
+)
