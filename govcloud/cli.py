@@ -249,6 +249,22 @@ def today_with_warning(today: str | None) -> str:
     return day.isoformat()
 
 
+def _upcoming_agreements(project: Path, stack: str, day: str, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Agreements of the working tree that are new against the base, or not yet started: a future start
+    changes no resource today, so the review lists it rather than show nothing."""
+    import datetime as dt
+
+    from govcloud.agreements import timeline
+
+    definition = load_stack(project / "stacks", stack, day)
+    known = {s["name"]: s["status"] for s in base.get("sharing", [])}
+    return [
+        entry.as_json()
+        for entry in timeline(definition, (), dt.date.fromisoformat(day))
+        if entry.next_date is not None and (entry.name not in known or entry.status == "pending")
+    ]
+
+
 def _wide(width: int) -> Console:
     """The terminal as it is; piped or captured output gets a console wide enough that no name is cut."""
     return out if out.is_terminal else Console(highlight=False, width=max(160, width))
@@ -331,6 +347,7 @@ def diff(
                 raise typer.Exit(EXIT_INVALID) from None
             before, old_policies = base_plan.plan, base_plan.policies
             parties = agreement_providers(project / "stacks", stack)
+            upcoming = _upcoming_agreements(project, stack, day, before)
             title = f"{stack}: {base} ({base_plan.commit[:12]}) → working tree, today {day}"
             meta = {"stack": stack, "base": base, "baseCommit": base_plan.commit, "today": day}
         else:
@@ -343,7 +360,7 @@ def diff(
                 before, after = read_plan(old), read_plan(new)
             except (OSError, json.JSONDecodeError) as error:
                 _usage(f"cannot read plan: {error}")
-            old_policies, parties = identity_policies(before.get("resources", [])), {}
+            old_policies, parties, upcoming = identity_policies(before.get("resources", [])), {}, []
             title = f"{old} → {new}"
             meta = {"old": str(old), "new": str(new)}
         result = diff_plans(
@@ -358,9 +375,10 @@ def diff(
             _diff_table(result, title)
     else:
         if output_format is DiffFormat.json:
-            text = json.dumps(as_json(result, meta), indent=2, ensure_ascii=False, default=str) + "\n"
+            document = as_json(result, {**meta, "upcomingAgreements": upcoming})
+            text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
         else:
-            text = as_markdown(result, title, allowed=allow_data_migration)
+            text = as_markdown(result, title, allowed=allow_data_migration, upcoming=upcoming)
         if out_file is not None:
             out_file.parent.mkdir(parents=True, exist_ok=True)
             out_file.write_text(text, "utf-8")

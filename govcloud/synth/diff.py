@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -306,8 +306,14 @@ def as_json(result: PlanDiff, meta: Mapping[str, Any] | None = None) -> dict[str
 _SYMBOL = {Action.ADD: "+ add", Action.CHANGE: "~ change", Action.REPLACE: "± replace", Action.REMOVE: "- remove"}
 
 
-def as_markdown(result: PlanDiff, title: str, *, allowed: bool = False) -> str:
-    """A Markdown review for a merge request: data at risk first, then every change with old → new values."""
+def as_markdown(
+    result: PlanDiff, title: str, *, allowed: bool = False, upcoming: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """A Markdown review for a merge request: data at risk first, then every change with old → new values.
+
+    ``upcoming`` lists agreements of the change that start or end later (``govcloud.agreements.Entry.as_json``):
+    they change no resource today, so without this a future start would review as nothing at all.
+    """
     lines = [f"## {title}", "", f"**{result.summary()}**", ""]
     if result.risky:
         verdict = "acknowledged with --allow-data-migration" if allowed else "the review fails until acknowledged"
@@ -330,6 +336,17 @@ def as_markdown(result: PlanDiff, title: str, *, allowed: bool = False) -> str:
     if companions:
         lines += ["### Expected companion changes (no need to escalate)", ""]
         lines += [f"- `{c.name}` ({c.type.rsplit(':', 1)[-1]}): expected with {c.companion}" for c in companions]
+        lines.append("")
+    if upcoming:
+        lines += ["### Agreements that start or end later (applied on that day by the scheduled job)", "",
+                  "| agreement | provider → consumer | from | until | next |", "|---|---|---|---|---|"]  # fmt: skip
+        for entry in upcoming:
+            provider = entry["provider"]
+            lines.append(
+                f"| `{entry['name']}` | {provider['tenant']}/{provider['zone']}/{_short(provider['prefix'])} → "
+                f"{entry['consumer']} | {entry['validFrom']} | {entry['validUntil']} | "
+                f"{entry['nextEvent']} {entry['nextDate']} |"
+            )
         lines.append("")
     if result.changes:
         lines += ["### Changes", "", "| action | type | name | values |", "|---|---|---|---|"]

@@ -7,6 +7,9 @@ Facts about upstream formats the rules rely on:
 * CloudNativePG ``spec.backup.retentionPolicy`` is ``^[1-9][0-9]*[dwm]$`` (days, weeks, months) and
   ``spec.imageName`` is ``<image>:<tag>[@sha256:...]`` — cloudnative-pg/cloudnative-pg
   ``api/v1/cluster_types.go`` (commit 78b3ecc2, ``BackupConfiguration.RetentionPolicy``, ``ImageName``).
+  With the Barman Cloud plugin the retention moves to the ``ObjectStore``'s ``spec.retentionPolicy``, same
+  pattern — cloudnative-pg/plugin-barman-cloud ``api/v1/objectstore_types.go`` (commit 009a66e7), and the
+  Cluster names the plugin in ``spec.plugins`` with ``isWALArchiver``.
 * Deleting a specific object version needs ``s3:DeleteObjectVersion``; ``s3:PutLifecycleConfiguration``
   can expire versions and ``s3:PutBucketVersioning`` can suspend versioning — AWS S3 User Guide,
   "Actions, resources and condition keys for Amazon S3" (the store speaks the same IAM vocabulary).
@@ -25,6 +28,7 @@ from govcloud.safety import is_data_bearing
 BUCKET = "pulumi-python:dynamic/govcloud:Bucket"
 IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
+OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
 PVC = "kubernetes:core/v1:PersistentVolumeClaim"
 CLASSIFICATION_LABEL = "govcloud.go.th/classification"
 
@@ -133,19 +137,32 @@ def _bucket_risks(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Risk]:
             yield Risk("DATA-VERSIONING", f"inputs.{key}", True, new.get(key), f"{key} is switched off")
 
 
+def _retention_risks(field: str, old_policy: Any, new_policy: Any) -> Iterator[Risk]:
+    before, after = retention_days(old_policy), retention_days(new_policy)
+    if before is not None and (after is None or after < before):
+        kept = after if after is not None else "an unknown number of"
+        yield Risk(
+            "DATA-BACKUP-RETENTION", field, old_policy, new_policy, f"backups are kept {kept} days instead of {before}"
+        )
+
+
+def _archives_wal(spec: Any) -> bool:
+    """Backups are configured in the Cluster itself, or through a WAL-archiving plugin (Barman Cloud)."""
+    plugins = _get(spec, "plugins")
+    return bool(_get(spec, "backup")) or any(
+        isinstance(p, dict) and p.get("isWALArchiver") for p in (plugins if isinstance(plugins, list) else [])
+    )
+
+
 def _cluster_risks(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Risk]:
     old_backup, new_backup = _get(old, "spec", "backup"), _get(new, "spec", "backup")
-    if old_backup and not new_backup:
-        yield Risk("DATA-BACKUP-RETENTION", "inputs.spec.backup", "configured", None, "backups are no longer taken")
-    before = retention_days(_get(old_backup, "retentionPolicy"))
-    after = retention_days(_get(new_backup, "retentionPolicy"))
-    if new_backup and before is not None and (after is None or after < before):
-        yield Risk(
-            "DATA-BACKUP-RETENTION",
+    if _archives_wal(_get(old, "spec")) and not _archives_wal(_get(new, "spec")):
+        yield Risk("DATA-BACKUP-RETENTION", "inputs.spec", "backups configured", None, "backups are no longer taken")
+    if new_backup:
+        yield from _retention_risks(
             "inputs.spec.backup.retentionPolicy",
             _get(old_backup, "retentionPolicy"),
             _get(new_backup, "retentionPolicy"),
-            f"backups are kept {after if after is not None else 'an unknown number of'} days instead of {before}",
         )
     old_major, new_major = (
         postgres_major(_get(old, "spec", "imageName")),
@@ -197,9 +214,16 @@ def _volume_risks(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Risk]:
         )
 
 
+def _object_store_risks(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Risk]:
+    yield from _retention_risks(
+        "inputs.spec.retentionPolicy", _get(old, "spec", "retentionPolicy"), _get(new, "spec", "retentionPolicy")
+    )
+
+
 _RULES: Mapping[str, Callable[[dict[str, Any], dict[str, Any]], Iterator[Risk]]] = {
     BUCKET: _bucket_risks,
     CLUSTER: _cluster_risks,
+    OBJECT_STORE: _object_store_risks,
     PVC: _volume_risks,
 }
 
@@ -266,6 +290,9 @@ def classify(
                     "removes a data-bearing resource; it is protected, so `pulumi up` will stop here",
                 )
             )
+        elif resource.get("type") == OBJECT_STORE:
+            reason = "removes a database's backup store: its backups are no longer taken"
+            risks.append(Risk("DATA-BACKUP-RETENTION", "(resource)", resource.get("name"), None, reason))
         return risks
     if new_policy is not None:
         risks.extend(_policy_risks(old_policy, new_policy))

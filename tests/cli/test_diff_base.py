@@ -72,9 +72,8 @@ def test_a_chart_pin_and_a_backup_cut_are_both_reviewed(repo: Path) -> None:
         review = json.loads(refused.stdout)
         trino = [c for c in review["changes"] if c["name"] == "nso-trino"]
         assert trino and {"path": "inputs.version", "old": version, "new": "99.0.0"} in trino[0]["values"]
-        (database,) = [c for c in review["changes"] if c["risks"]]
-        assert database["risks"][0]["code"] == "DATA-BACKUP-RETENTION"
-        assert (database["risks"][0]["old"], database["risks"][0]["new"]) == ("30d", "7d")
+        risks = {(r["code"], r["old"], r["new"]) for c in review["changes"] for r in c["risks"]}
+        assert risks == {("DATA-BACKUP-RETENTION", "30d", "7d"), ("DATA-EXPIRY", 30, 7)}  # backups, their versions
         assert "DATA AT RISK DATA-BACKUP-RETENTION" in refused.stderr
 
         markdown = repo / "review.md"
@@ -150,3 +149,24 @@ def test_onboarding_an_open_data_tenant_names_its_companion_changes(repo: Path) 
         _git(repo, "checkout", "-q", "-f", "main")
         for path, text in kept.items():
             path.write_text(text, "utf-8")
+
+
+def test_an_agreement_that_starts_later_is_listed_in_the_review(repo: Path) -> None:
+    sharing = repo / "stacks" / "national-prod" / "sharing"
+    source = (sharing / "moph-to-nso-health-stats.yaml").read_text("utf-8")
+    future = sharing / "moph-to-nso-health-stats-2027.yaml"
+    future.write_text(
+        source.replace("name: moph-to-nso-health-stats", "name: moph-to-nso-health-stats-2027")
+        .replace("validFrom: 2026-01-01", "validFrom: 2027-01-01")
+        .replace("validUntil: 2027-12-31", "validUntil: 2028-12-31"),
+        "utf-8",
+    )
+    try:
+        review = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY,
+                          "--format", "markdown")  # fmt: skip
+        assert review.returncode == 0, review.stderr
+        assert "0 to add 0 to change 0 to replace 0 to remove" in review.stdout  # nothing changes today…
+        assert "| `moph-to-nso-health-stats-2027` |" in review.stdout  # …but the review says what will
+        assert "starts 2027-01-01" in review.stdout
+    finally:
+        future.unlink()

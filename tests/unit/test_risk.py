@@ -16,6 +16,7 @@ from govcloud.synth.risk import (
     CLUSTER,
     IDENTITY,
     MIN_INSTANCES,
+    OBJECT_STORE,
     PVC,
     RISK_CODES,
     classify,
@@ -121,6 +122,22 @@ def test_fewer_backup_days_are_at_risk(old: str, new: str | None, at_risk: bool)
 )
 def test_a_postgres_major_downgrade_is_at_risk(old: str, new: str, at_risk: bool) -> None:
     assert codes(cluster(image=old), cluster(image=new)) == (["DATA-PG-DOWNGRADE"] if at_risk else [])
+
+
+def test_fewer_backup_days_in_the_barman_cloud_object_store_are_at_risk() -> None:
+    def store(retention: str) -> dict[str, Any]:
+        return _resource(OBJECT_STORE, "nso-database-object-store", {"spec": {"retentionPolicy": retention}})
+
+    assert codes(store("30d"), store("7d")) == ["DATA-BACKUP-RETENTION"]
+    assert codes(store("30d"), store("60d")) == []
+    assert codes(store("30d"), None) == ["DATA-BACKUP-RETENTION"]  # the backup store itself goes
+
+
+def test_a_cluster_that_stops_archiving_wal_is_at_risk() -> None:
+    archiving = cluster(retention=None)
+    archiving["inputs"]["spec"]["plugins"] = [{"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": True}]
+    assert codes(archiving, cluster(retention=None)) == ["DATA-BACKUP-RETENTION"]
+    assert codes(archiving, archiving) == []
 
 
 def test_shrinking_database_storage_is_at_risk() -> None:
