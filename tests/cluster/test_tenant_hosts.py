@@ -215,3 +215,21 @@ def test_a_tenant_cannot_rewrite_what_the_policies_read(deployed: Deployment) ->
             "v1", "Namespace", namespace, {"metadata": {"annotations": {"govcloud.go.th/hostnames": PORTAL_HOST}}}
         )
     assert refused.value.status == 403
+
+
+def test_the_policies_type_check_cleanly_against_every_kind_they_match(deployed: Deployment) -> None:
+    """The control plane type-checks each policy's CEL against the schemas of the kinds it matches and
+    reports problems in ``status.typeChecking`` (validating-admission-policy.md, "Type checking")."""
+    names = [str(p["metadata"]["name"]) for p in deployed.of_kind("ValidatingAdmissionPolicy")]
+    assert names
+    deadline = time.monotonic() + 60
+    pending = set(names)
+    while pending and time.monotonic() < deadline:
+        for name in sorted(pending):
+            live = deployed.kube.get("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", name) or {}
+            status = live.get("status") or {}
+            if status.get("observedGeneration") == live.get("metadata", {}).get("generation"):
+                assert (status.get("typeChecking") or {}).get("expressionWarnings") in (None, []), (name, status)
+                pending.discard(name)
+        time.sleep(1)
+    assert not pending, f"no type-checking status after 60s for {sorted(pending)}"
