@@ -30,6 +30,13 @@ _WORKLOADS = [
 ]
 _INGRESS_READ = {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": READ}
 """Publishing is the platform's: govcloud declares each Ingress on the tenant's approved hostnames."""
+_ROUTES_READ = {
+    "apiGroups": ["gateway.networking.k8s.io", "cert-manager.io"],
+    "resources": ["httproutes", "listenersets", "certificates"],
+    "verbs": READ,
+}
+"""The tenant's ListenerSets, routes and certificates (govcloud.manifests.gateway): read, so admins and engineers
+see why a name does not answer; written only by the platform (policy GC-IAM-002)."""
 _STATUS_ONLY = [
     {"apiGroups": [""], "resources": ["pods", "services", "persistentvolumeclaims", "events"]},
     {"apiGroups": ["apps"], "resources": ["deployments", "statefulsets"]},
@@ -68,6 +75,7 @@ def role_rules(role: str) -> list[dict[str, Any]]:
             _PLATFORM_OWNED_READ,
             _NETPOL_READ,
             _INGRESS_READ,
+            _ROUTES_READ,
             _DATABASE_READ,
             _DATABASE_BACKUP,
             {**_SPARK, "verbs": WRITE},
@@ -80,6 +88,7 @@ def role_rules(role: str) -> list[dict[str, Any]]:
             {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]},
             _PLATFORM_OWNED_READ,
             _INGRESS_READ,
+            _ROUTES_READ,
             _DATABASE_READ,
             {**_SPARK, "verbs": WRITE},
         ]
