@@ -205,7 +205,7 @@ def _print_totals(document: dict[str, Any]) -> None:
     protected = Counter(r["type"] for r in document["resources"] if r["protect"])
     for resource_type, count in sorted(counts.items()):
         table.add_row(resource_type, str(count), str(protected.get(resource_type, 0)))
-    out.print(table)
+    _wide(max(map(len, counts), default=0) + 40).print(table)
 
 
 def _print_policy(violations: Sequence[Any]) -> None:
@@ -215,12 +215,14 @@ def _print_policy(violations: Sequence[Any]) -> None:
     if not violations:
         return
     table = Table(title="Policy violations")
-    for column in ("enforcement", "policy", "resource", "message"):
-        table.add_column(column)
+    for column in ("enforcement", "policy", "resource"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("message", overflow="fold")
     for v in violations:
         style = "red" if v.enforcement == "mandatory" else "yellow"
         table.add_row(f"[{style}]{v.enforcement}[/]", v.policy, v.urn.rsplit("::", 1)[-1], v.message)
-    out.print(table)
+    widest = max((len(v.policy) + len(v.urn.rsplit("::", 1)[-1]) for v in violations), default=0)
+    _wide(widest + 100).print(table)
 
 
 class DiffFormat(str, Enum):
@@ -442,7 +444,7 @@ def stacks(
             plan.role, f"tenant {plan.tenant}"
         )
         table.add_row(plan.name, what, f"{path.name}: {state}")
-    out.print(table)
+    _wide(max((len(p.name) for p in plans), default=0) * 2 + 80).print(table)
     known = {p.name for p in plans}
     prefix = f"Pulumi.{stack}."
     for stale in sorted(stacks_dir.glob(f"{prefix}*.yaml")):
