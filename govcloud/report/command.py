@@ -160,7 +160,8 @@ def report(
 ) -> None:
     """Write the auditors' report: isolation, encryption, backup, quotas, controls and data sharing."""
     from govcloud import console as cli  # the shared exit codes and consoles
-    from govcloud.contract.stack import load_stack, resolve_today
+    from govcloud.cli import today_with_warning
+    from govcloud.contract.stack import load_stack
     from govcloud.report.model import build_report
     from govcloud.report.render import write_report
 
@@ -168,7 +169,7 @@ def report(
     with cli._guard():
         if not (project / "stacks").is_dir():
             raise ValueError(f"{project} has no stacks/ folder; run from the govcloud project or pass --project")
-        day = resolve_today(today)
+        day = dt.date.fromisoformat(today_with_warning(today))  # an exported GOVCLOUD_TODAY is announced
         definition = load_stack(project / "stacks", stack, day)
         document = load_plan(plan, stack) if plan is not None else synthesized_plan(project, stack, day)
         audit, skipped = load_findings(findings) if findings is not None else (None, [])
