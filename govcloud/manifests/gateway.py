@@ -77,6 +77,10 @@ MAX_HOSTNAMES_PER_GATEWAY = MAX_LISTENERS // 2
 SITE_ISSUER = "govcloud-site-issuer"
 PUBLIC_ISSUER = "govcloud-public-issuer"
 ACME_ACCOUNT_SECRET = "govcloud-public-acme-account"
+ACME_SOLVER_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
+ACME_SOLVER_PORT = 8089
+"""cert-manager's HTTP-01 solver pods, created in the Certificate's namespace, and their port
+(pkg/apis/acme/v1/types.go ``SolverIdentificationLabelKey``; pkg/issuer/acme/http/http.go, v1.21.0)."""
 HSTS_HEADER = "Strict-Transport-Security"
 HSTS_VALUE = "max-age=31536000"
 SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
@@ -420,19 +424,48 @@ def from_gateway() -> dict[str, Any]:
     return {**in_namespace(GATEWAY_NAMESPACE), "podSelector": {"matchLabels": dict(ENVOY_PROXY_LABELS)}}
 
 
-def tenant_gateway_policy(request: TenantRequest, site: SiteConfig) -> dict[str, Any] | None:
-    """Envoy's pods may reach the tenant's web pods, on the ports of its published services only."""
-    ports = web_ports(request)
-    if not tenant_hosts(request, site) or not ports:
-        return None
+def uses_acme(site: SiteConfig) -> bool:
+    public = site.certificates.public_issuer
+    return public is not None and public.acme is not None
+
+
+def acme_solver_policy(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Envoy's pods may reach cert-manager's HTTP-01 solver pods of this namespace, on the solver port only."""
     return network_policy(
-        tenant_metadata(request, "allow-gateway"),
+        metadata,
         {
-            "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
+            "podSelector": {"matchLabels": dict(ACME_SOLVER_LABELS)},
             "policyTypes": ["Ingress"],
-            "ingress": [{"from": [from_gateway()], "ports": tcp(*ports)}],
+            "ingress": [{"from": [from_gateway()], "ports": tcp(ACME_SOLVER_PORT)}],
         },
     )
+
+
+def tenant_gateway_policies(request: TenantRequest, site: SiteConfig) -> list[dict[str, Any]]:
+    """Envoy's pods may reach the tenant's web pods on the ports of its published services only, and, where
+    its public names are issued by ACME, the HTTP-01 solver pods cert-manager runs in its namespace."""
+    hosts = tenant_hosts(request, site)
+    policies: list[dict[str, Any]] = []
+    ports = web_ports(request)
+    if hosts and ports:
+        policies.append(
+            network_policy(
+                tenant_metadata(request, "allow-gateway"),
+                {
+                    "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [{"from": [from_gateway()], "ports": tcp(*ports)}],
+                },
+            )
+        )
+    if PUBLIC in hosts and uses_acme(site):
+        policies.append(acme_solver_policy(tenant_metadata(request, "allow-acme-solver")))
+    return policies
+
+
+def tenant_gateway_policy(request: TenantRequest, site: SiteConfig) -> dict[str, Any] | None:
+    """The ``allow-gateway`` policy alone (None when the tenant publishes nothing)."""
+    return next((p for p in tenant_gateway_policies(request, site) if p["metadata"]["name"] == "allow-gateway"), None)
 
 
 # -- Checks shared by the policy pack (the plan) and the audit (the live cluster) ----------------------

@@ -85,10 +85,9 @@ def tenant_network_policies(tenant: TenantRequest, site: SiteConfig) -> list[dic
     ]
     # Envoy Gateway's data-plane pods to the tenant's web pods, on their ports only (govcloud.manifests.gateway;
     # imported here because that module builds on this one).
-    from govcloud.manifests.gateway import tenant_gateway_policy
+    from govcloud.manifests.gateway import tenant_gateway_policies
 
-    gateway = tenant_gateway_policy(tenant, site)
-    policies += [gateway] if gateway is not None else []
+    policies += tenant_gateway_policies(tenant, site)
     if spec.storage is not None or spec.database is not None:
         store = site.object_store
         policies.append(

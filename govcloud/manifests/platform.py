@@ -11,11 +11,15 @@ from typing import Any
 
 from govcloud.contract.site import GATEWAY_NAMESPACE, SiteConfig
 from govcloud.manifests.gateway import (
+    ACME_SOLVER_LABELS,
+    ACME_SOLVER_PORT,
     ENVOY_LISTEN_PORTS,
     ENVOY_PROXY_LABELS,
     GATEWAY_LABELS,
     PUBLIC,
+    acme_solver_policy,
     from_gateway,
+    uses_acme,
 )
 from govcloud.manifests.namespace import pod_security_labels
 from govcloud.manifests.network import WEB_LABEL, in_namespace, network_policy, tcp
@@ -158,6 +162,17 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                     "egress": [
                         {"to": [{**_TENANTS, "podSelector": {"matchLabels": {WEB_LABEL: "true"}}}]},
                         {"to": [{**in_namespace(OPEN_DATA.name), "podSelector": {"matchLabels": CKAN_WEB_POD}}]},
+                        # cert-manager's HTTP-01 solver pods, in the namespace of each ACME Certificate.
+                        {
+                            "to": [
+                                {**_TENANTS, "podSelector": {"matchLabels": dict(ACME_SOLVER_LABELS)}},
+                                {
+                                    **in_namespace(OPEN_DATA.name),
+                                    "podSelector": {"matchLabels": dict(ACME_SOLVER_LABELS)},
+                                },
+                            ],
+                            "ports": tcp(ACME_SOLVER_PORT),
+                        },
                     ],
                 },
             ),
@@ -205,6 +220,8 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
         )
     elif namespace is OPEN_DATA:
         store = site.object_store
+        if uses_acme(site):  # the portal's ACME certificate: Envoy reaches the HTTP-01 solver pods
+            policies.append(acme_solver_policy(_metadata("allow-acme-solver", name)))
         policies.append(
             _policy(
                 name,

@@ -158,3 +158,34 @@ def test_the_switch_replaces_routing_objects_never_data() -> None:
     routing = {"Ingress", "Release", "HTTPRoute", "NetworkPolicy", "Superset", "Namespace", "ValidatingAdmission"}
     removed = [c for c in result.changes if c.action is Action.REMOVE]
     assert all(any(k in c.type for k in routing) for c in removed), [c.type for c in removed]
+
+
+def test_network_policies_follow_the_gateway_path() -> None:
+    """Envoy's pods reach web pods on their ports, the ACME solvers of public names, the portal; nothing else."""
+    from govcloud.analysis.netpol import Cluster, External, Pod
+    from govcloud.contract.site import GATEWAY_NAMESPACE
+    from govcloud.manifests.gateway import ACME_SOLVER_LABELS, ENVOY_PROXY_LABELS
+    from govcloud.manifests.network import WEB_LABEL
+    from tests.program.conftest import resources_of
+
+    plan = synthesized("national-prod")[1]
+    namespaces = {
+        r["inputs"]["metadata"]["name"]: r["inputs"]["metadata"].get("labels", {})
+        for r in resources_of(plan, "Namespace")
+    }
+    cluster = Cluster(namespaces, [r["inputs"] for r in resources_of(plan, "NetworkPolicy")])
+    envoy = Pod(GATEWAY_NAMESPACE, dict(ENVOY_PROXY_LABELS), name="envoy")
+    controller = Pod(GATEWAY_NAMESPACE, {"app.kubernetes.io/name": "gateway-helm"}, name="envoy-gateway")
+    citizen = External("198.51.100.7")
+    assert cluster.can_connect(citizen, envoy, 10443) and cluster.can_connect(citizen, envoy, 10080)
+    assert not cluster.can_connect(citizen, envoy, 19000), "Envoy's admin port stays closed"
+    assert not cluster.can_connect(citizen, controller, 10443)
+    web = Pod("nso", {WEB_LABEL: "true"}, name="web")
+    assert cluster.can_connect(envoy, web, 8000) and not cluster.can_connect(envoy, web, 5432)
+    assert not cluster.can_connect(controller, web, 8000), "only the data plane, not the whole namespace"
+    for namespace, reachable in (("nso", True), ("ckan", True), ("revenue", False)):  # revenue: internal only
+        solver = Pod(namespace, dict(ACME_SOLVER_LABELS), name="cm-acme-http-solver")
+        assert cluster.can_connect(envoy, solver, 8089) is reachable, namespace
+        assert not cluster.can_connect(envoy, solver, 8000)
+    assert cluster.can_connect(envoy, Pod("ckan", {"app.kubernetes.io/name": "ckan"}, name="ckan"), 5000)
+    assert not cluster.can_connect(envoy, Pod("ckan", {"app.kubernetes.io/name": "ckan-solr"}, name="solr"), 8983)
