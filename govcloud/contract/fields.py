@@ -25,8 +25,34 @@ SYSTEM_GROUP_PREFIX = "system:"
 """Kubernetes' own groups (``system:masters``, ``system:authenticated``...): never a tenant's access group."""
 
 
+_TITLE_WORDS = {
+    "ckan": "CKAN",
+    "dpo": "DPO",
+    "th": "(Thai)",
+    "en": "(English)",
+    "api": "API",
+    "dns": "DNS",
+    "cidr": "CIDR",
+    "cidrs": "CIDRs",
+    "ca": "CA",
+    "acme": "ACME",
+    "url": "URL",
+    "id": "ID",
+}
+
+
+def title_of(name: str) -> str:
+    """A schema title editors show: ``ckan_organization`` or ``OpenData`` -> "CKAN organization", "Open data"."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().split("_")
+    text = " ".join(_TITLE_WORDS.get(word, word) for word in words if word)
+    return text[:1].upper() + text[1:]
+
+
 class ContractModel(BaseModel):
-    """Base of every contract model: camelCase keys as written in YAML, nothing unknown, immutable."""
+    """Base of every contract model: camelCase keys as written in YAML, nothing unknown, immutable.
+
+    Every field carries a ``description`` (what the agency gets, the rule, the unit): the published JSON Schemas
+    and docs/tenant-contract.md are generated from it, and a test refuses a field without one."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -34,6 +60,9 @@ class ContractModel(BaseModel):
         populate_by_name=True,
         frozen=True,
         str_strip_whitespace=False,
+        use_attribute_docstrings=True,
+        field_title_generator=lambda name, _info: title_of(name),
+        model_title_generator=lambda model: title_of(model.__name__),
     )
 
 

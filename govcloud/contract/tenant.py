@@ -119,147 +119,279 @@ TenantName = Annotated[
 
 
 class Metadata(ContractModel):
-    name: TenantName
+    """Identifies the tenant; every name govcloud derives (namespace, buckets, identities) starts from it."""
+
+    name: TenantName = Field(
+        description="The tenant's name: its namespace, and the stem of its buckets, identities and Trino catalogs. "
+        "3-20 lowercase letters, digits or single hyphens, starting with a letter; equal to the file name; "
+        "not a system, operator or platform namespace, not an environment or starting with one (dev-...), "
+        "not ending with a purpose govcloud appends (-backup, -raw, -ckan...)."
+    )
 
 
 class Agency(ContractModel):
-    code: Annotated[str, AfterValidator(_agency_code)]
-    name_th: Annotated[str, AfterValidator(_thai_name)]
-    name_en: Annotated[str, AfterValidator(_english_name)]
-    ministry: Ministry
-    province: Annotated[str, AfterValidator(_province)] | None = None
+    """The government agency that owns the tenant, as the auditors' report names it."""
+
+    code: Annotated[str, AfterValidator(_agency_code)] = Field(
+        description="The agency's short code, e.g. NSO: 2-16 capital letters, digits or hyphens; unique in the "
+        "stack. Becomes the namespace's agency label and the report's row."
+    )
+    name_th: Annotated[str, AfterValidator(_thai_name)] = Field(
+        description="The agency's official name in Thai script, as the Thai report prints it."
+    )
+    name_en: Annotated[str, AfterValidator(_english_name)] = Field(
+        description="The agency's official name in English (printable ASCII), as the English report prints it."
+    )
+    ministry: Ministry = Field(
+        description="The ministry the agency belongs to (IND: independent state agencies); the auditors' report "
+        "groups capacity by it."
+    )
+    province: Annotated[str, AfterValidator(_province)] | None = Field(
+        default=None,
+        description="For a provincial agency, its ISO 3166-2:TH province code (TH-10 Bangkok ... TH-96); "
+        "informational, shown in the report.",
+    )
 
 
 class Contact(ContractModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: Email
+    """A person the platform reaches about this tenant."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="Full name, 1-200 characters.")
+    email: Email = Field(description="An address under go.th, or.th, ac.th or mi.th.")
 
 
 class Contacts(ContractModel):
-    owner: Contact
-    security: Contact
-    dpo: Contact | None = None
+    """Who answers for the tenant: the owner approves changes, security handles incidents."""
+
+    owner: Contact = Field(description="The data owner: approves the tenant's changes and agreements.")
+    security: Contact = Field(description="The security contact: receives incident and audit notices.")
+    dpo: Contact | None = Field(
+        default=None,
+        description="The data protection officer (PDPA); required when personalData is not none.",
+    )
 
 
 class QuotaOverride(ContractModel):
     """Overrides of the tier preset; each at most twice the preset."""
 
-    cpu: Quantity | None = None
-    memory: Quantity | None = None
-    storage: Quantity | None = None
-    pods: Annotated[StrictInt, Field(ge=1)] | None = None
+    cpu: Quantity | None = Field(
+        default=None,
+        description="CPU cores for all the tenant's pods together (ResourceQuota requests.cpu/limits.cpu), e.g. 48 "
+        "or 500m; at most twice the tier's. Absent: the tier's.",
+    )
+    memory: Quantity | None = Field(
+        default=None,
+        description="Memory for all pods together (ResourceQuota requests.memory/limits.memory), e.g. 192Gi; at "
+        "most twice the tier's. Absent: the tier's.",
+    )
+    storage: Quantity | None = Field(
+        default=None,
+        description="The tenant's storage budget, e.g. 3Ti: caps its volumes (ResourceQuota requests.storage), and "
+        "database storage plus storage.quota must fit it; at most twice the tier's. Absent: the tier's.",
+    )
+    pods: Annotated[StrictInt, Field(ge=1)] | None = Field(
+        default=None,
+        description="Pods at once (ResourceQuota pods), at least 1, at most twice the tier's. Absent: the tier's.",
+    )
 
 
 class Access(ContractModel):
     """Identity-provider groups per role; at least one admin group."""
 
-    admins: Annotated[list[GroupName], Field(min_length=1)]
-    engineers: list[GroupName] = []
-    analysts: list[GroupName] = []
-    viewers: list[GroupName] = []
+    admins: Annotated[list[GroupName], Field(min_length=1)] = Field(
+        description="Groups bound to the admin role: run workloads, read secrets; in Trino, administer the "
+        "tenant's lake catalogs. At least one; each group belongs to one tenant; no system: group."
+    )
+    engineers: list[GroupName] = Field(
+        default=[],
+        description="Groups bound to the engineer role: build pipelines (workloads, config, secrets); in Trino, "
+        "write the tenant's zones.",
+    )
+    analysts: list[GroupName] = Field(
+        default=[],
+        description="Groups bound to the analyst role: read workloads and logs, run Spark jobs, never read "
+        "secrets; in Trino, read.",
+    )
+    viewers: list[GroupName] = Field(
+        default=[],
+        description="Groups bound to the viewer role: see that things run; no data.",
+    )
 
 
 class Backup(ContractModel):
-    schedule: BackupCron = "0 2 * * *"
-    """At most hourly: one fixed minute (WAL archiving gives point-in-time recovery in between)."""
-    retention_days: Annotated[StrictInt, Field(ge=7, le=3650)] = 30
+    """Scheduled base backups of the database to its own backup bucket (WAL is archived continuously)."""
+
+    schedule: BackupCron = Field(
+        default="0 2 * * *",
+        description="When base backups run: standard 5-field cron, at most hourly (one fixed minute; WAL "
+        "archiving gives point-in-time recovery in between), day of week 0-6.",
+    )
+    retention_days: Annotated[StrictInt, Field(ge=7, le=3650)] = Field(
+        default=30,
+        description="Days backups and archived WAL are kept (the recovery window), 7-3650; the backup bucket "
+        "expires older versions after it.",
+    )
 
 
 class Database(ContractModel):
-    version: Annotated[StrictInt, Field(ge=14, le=17)]
-    instances: Annotated[StrictInt, Field(ge=1, le=9)] = 1
-    storage: Quantity
-    backup: Backup = Backup()
+    """A PostgreSQL cluster (CloudNativePG), TLS only, continuously archived to its own backup bucket."""
+
+    version: Annotated[StrictInt, Field(ge=14, le=17)] = Field(description="PostgreSQL major version, 14-17.")
+    instances: Annotated[StrictInt, Field(ge=1, le=9)] = Field(
+        default=1,
+        description="PostgreSQL instances (one primary, the rest replicas), 1-9; confidential needs 2, secret 3.",
+    )
+    storage: Quantity = Field(
+        description="Volume size of each instance, e.g. 200Gi; it also sets each instance's CPU and memory "
+        "(docs/tenant-contract.md, Size)."
+    )
+    backup: Backup = Field(default=Backup(), description="Base-backup schedule and retention.")
 
 
 class Storage(ContractModel):
-    zones: Annotated[list[Zone], Field(min_length=1)]
-    quota: Quantity
-    retention_days: dict[Zone, Annotated[StrictInt, Field(ge=1, le=36500)]] = {}
+    """The tenant's object-storage lake: one encrypted, versioned, private, TLS-only bucket per zone."""
+
+    zones: Annotated[list[Zone], Field(min_length=1)] = Field(
+        description="Lake zones, each at most once; each becomes a bucket <site>[-<env>]-<tenant>-<zone>. "
+        "published exists exactly when openData is enabled."
+    )
+    quota: Quantity = Field(
+        description="Approved object storage for all the zones together, e.g. 2Ti; with database storage it must "
+        "fit quota.storage. Shown in the auditors' report; the store does not enforce it."
+    )
+    retention_days: dict[Zone, Annotated[StrictInt, Field(ge=1, le=36500)]] = Field(
+        default={},
+        description="Per listed zone, days after which objects expire (1-36500); zones not named keep objects.",
+    )
 
 
 class JupyterHub(ContractModel):
-    enabled: StrictBool = False
-    max_users: Annotated[StrictInt, Field(ge=1, le=1000)] = 10
+    """Notebooks for the tenant's users, signed in through the site's identity provider."""
+
+    enabled: StrictBool = Field(default=False, description="Deploy the tenant's JupyterHub.")
+    max_users: Annotated[StrictInt, Field(ge=1, le=1000)] = Field(
+        default=10,
+        description="Users at once, 1-1000; each gets 0.5 CPU, 2Gi and a 10Gi home volume, within the quota.",
+    )
 
 
 class Superset(ContractModel):
-    enabled: StrictBool = False
+    """Dashboards; keeps its metadata in the tenant's database."""
+
+    enabled: StrictBool = Field(default=False, description="Deploy the tenant's Superset; requires database.")
 
 
 class Trino(ContractModel):
-    enabled: StrictBool = False
-    workers: Annotated[StrictInt, Field(ge=1, le=100)] = 1
+    """SQL over the tenant's zones and its sharing agreements' catalogs."""
+
+    enabled: StrictBool = Field(default=False, description="Deploy the tenant's Trino.")
+    workers: Annotated[StrictInt, Field(ge=1, le=100)] = Field(
+        default=1, description="Trino workers, 1-100; each takes 2 CPU and 8Gi of the quota."
+    )
 
 
 class Spark(ContractModel):
-    enabled: StrictBool = False
-    max_executors: Annotated[StrictInt, Field(ge=0, le=1000)] = 0
+    """Spark jobs run by the operator in the tenant's namespace."""
+
+    enabled: StrictBool = Field(default=False, description="Let the tenant run SparkApplications.")
+    max_executors: Annotated[StrictInt, Field(ge=0, le=1000)] = Field(
+        default=0, description="Executors per application, 0-1000; at least 1 when enabled."
+    )
 
 
 class Analytics(ContractModel):
-    jupyterhub: JupyterHub = JupyterHub()
-    superset: Superset = Superset()
-    trino: Trino = Trino()
-    spark: Spark = Spark()
+    """The analysis services the tenant enables; each must fit the quota."""
+
+    jupyterhub: JupyterHub = Field(default=JupyterHub(), description="Notebooks.")
+    superset: Superset = Field(default=Superset(), description="Dashboards.")
+    trino: Trino = Field(default=Trino(), description="SQL engine.")
+    spark: Spark = Field(default=Spark(), description="Spark jobs.")
 
 
 class Egress(ContractModel):
-    cidr: Cidr
-    ports: Annotated[list[Port], Field(min_length=1)]
+    """One external network the tenant's pods may reach, on the listed ports."""
+
+    cidr: Cidr = Field(
+        description="An external network, /16 or narrower (IPv6 /48), without host bits: never loopback, "
+        "link-local, multicast, NAT64, the cluster's ranges or the site's own networks."
+    )
+    ports: Annotated[list[Port], Field(min_length=1)] = Field(
+        description="TCP ports 1-65535, each once; the cluster's control-plane ports are refused."
+    )
 
 
 class Ingress(ContractModel):
-    hostnames: list[Hostname] = []
+    """The names the tenant's web UIs are published on."""
+
+    hostnames: list[Hostname] = Field(
+        default=[],
+        description="Lowercase DNS names (no wildcards) under the site's public or internal domain, unique in "
+        "the stack; each gets a listener and a certificate. Secret tenants: internal names only.",
+    )
 
 
 class Network(ContractModel):
-    egress: list[Egress] = []
-    ingress: Ingress = Ingress()
+    """What the tenant reaches outside its namespace, and how it is reached."""
+
+    egress: list[Egress] = Field(
+        default=[], description="External networks the tenant's pods may reach; nothing else is open."
+    )
+    ingress: Ingress = Field(default=Ingress(), description="Published web UI names.")
 
 
 class OpenData(ContractModel):
-    enabled: StrictBool = False
+    """Publishing on the site's open-data portal (CKAN), from the tenant's published zone."""
+
+    enabled: StrictBool = Field(
+        default=False,
+        description="Publish: the portal may read the published zone (and nothing else); public or internal only.",
+    )
     ckan_organization: (
-        Annotated[
-            str,
-            AfterValidator(_ckan_name),
-            WithJsonSchema(
-                {
-                    "type": "string",
-                    "pattern": "^[a-z0-9_-]{2,100}$",
-                    "description": "The CKAN organization's name (never its id), unique in the site",
-                }
-            ),
-        ]
+        Annotated[str, AfterValidator(_ckan_name), WithJsonSchema({"type": "string", "pattern": "^[a-z0-9_-]{2,100}$"})]
         | None
-    ) = None
+    ) = Field(
+        default=None,
+        description="The CKAN organization's name (never its id): 2-100 lowercase letters, digits, '-' or '_'; "
+        "unique in the site; required when enabled.",
+    )
 
 
 class TenantSpec(ContractModel):
-    agency: Agency
-    contacts: Contacts
-    site: Annotated[str, AfterValidator(_site)]
-    tier: Tier
-    classification: Classification
-    personal_data: PersonalData
-    cost_center: LabelValue
-    quota: QuotaOverride = QuotaOverride()
-    access: Access
-    database: Database | None = None
-    storage: Storage | None = None
-    analytics: Analytics = Analytics()
-    network: Network = Network()
-    open_data: OpenData = OpenData()
+    """What the agency asks for."""
+
+    agency: Agency = Field(description="The agency that owns the tenant.")
+    contacts: Contacts = Field(description="Who answers for the tenant.")
+    site: Annotated[str, AfterValidator(_site)] = Field(
+        description="national, or the province code of the provincial site; equal to the stack's site."
+    )
+    tier: Tier = Field(description="Size preset: the quota's CPU, memory, storage and pods (see the tier table).")
+    classification: Classification = Field(
+        description="The most sensitive data the tenant holds: public, internal, confidential or secret (national "
+        "site, internal names, 3 database instances, no open data). Top secret is not permitted."
+    )
+    personal_data: PersonalData = Field(
+        description="Personal data held under the PDPA: none, personal, or sensitive (section 26; needs "
+        "confidential or secret). Anything but none requires a DPO."
+    )
+    cost_center: LabelValue = Field(
+        description="The agency's budget code, 1-63 label characters; becomes the namespace's cost-center label."
+    )
+    quota: QuotaOverride = Field(default=QuotaOverride(), description="Overrides of the tier's quota.")
+    access: Access = Field(description="Identity-provider groups per role.")
+    database: Database | None = Field(default=None, description="A PostgreSQL cluster; absent: none.")
+    storage: Storage | None = Field(default=None, description="Object-storage zones; absent: no buckets.")
+    analytics: Analytics = Field(default=Analytics(), description="Analysis services.")
+    network: Network = Field(default=Network(), description="Egress networks and published names.")
+    open_data: OpenData = Field(default=OpenData(), description="Publishing on the open-data portal.")
 
 
 class TenantRequest(ContractModel):
     """One agency's tenant, as requested in ``stacks/<stack>/tenants/<name>.yaml``."""
 
-    api_version: Literal["govcloud/v1"]
-    kind: Literal["TenantRequest"]
-    metadata: Metadata
-    spec: TenantSpec
+    api_version: Literal["govcloud/v1"] = Field(description="The contract's version: govcloud/v1.")
+    kind: Literal["TenantRequest"] = Field(description="TenantRequest.")
+    metadata: Metadata = Field(description="The tenant's name.")
+    spec: TenantSpec = Field(description="What the agency asks for.")
 
     @property
     def name(self) -> str:
