@@ -733,15 +733,46 @@ def superset_roles_mapping(request: TenantRequest) -> dict[str, list[str]]:
     return mapping
 
 
+SUPERSET_TRINO_CA_DIR = "/etc/govcloud/trino-ca"
+"""Where Superset's pods see the CA that signed Trino's serving certificate: only the ``ca.crt`` key of the
+cert-manager Secret is projected (cert-manager writes ``ca.crt`` for CA issuers), never ``tls.key``."""
+SUPERSET_DATABASE_OAUTH2_PATH = "/api/v1/database/oauth2/"
+"""Superset's callback for per-user database OAuth2 (apache/superset PR 29109 and PR 30081, which made Trino
+``supports_oauth2``; the default redirect is ``url_for("DatabaseRestApi.oauth2")``)."""
+
+
 def _superset_data_source(request: TenantRequest, site: SiteConfig) -> tuple[str, dict[str, Any]]:
-    """Superset's one pre-registered connection: read-only Trino if enabled, else the read-only database role."""
+    """Superset's one pre-registered connection: the tenant's Trino as each signed-in user, else the read-only role.
+
+    Trino authenticates every client with the user's own JWT (issue 10), so the URI names no user: Superset
+    impersonates the signed-in user with that user's OAuth2 token (``impersonate_user``, set by the image's
+    ``register_database.py``), and Trino's access rules apply to that user's groups.
+    """
     spec = request.spec
     if spec.analytics.trino.enabled:
         zones = [z for z in (spec.storage.zones if spec.storage else []) if z is not Zone.ARCHIVE]
         catalog = (Zone.CURATED.value if Zone.CURATED in zones else zones[0].value) if zones else "postgresql"
-        uri = f"trino://superset@{release_name(request, 'trino')}.{namespace_name(request)}.svc:{TRINO_PORT}/{catalog}"
-        return "trino", {"name": "GOVCLOUD_DATA_URI", "value": uri}
+        host = f"{release_name(request, 'trino')}.{namespace_name(request)}.svc"
+        return "trino", {"name": "GOVCLOUD_DATA_URI", "value": f"trino://{host}:{TRINO_HTTPS_PORT}/{catalog}"}
     return "postgresql", _env_from_secret("GOVCLOUD_DATA_URI", database_readonly_secret(request), "uri")
+
+
+def _superset_trino_oauth2(request: TenantRequest, site: SiteConfig) -> dict[str, str] | None:
+    """Settings for Superset's per-user OAuth2 to Trino (its ``DATABASE_OAUTH2_CLIENTS["Trino"]``), or None.
+
+    Superset's own identity-provider client is reused: its tokens must carry Trino's client as audience, which
+    platform operations configure at the identity provider (docs/analytics.md). Without a hostname there is no
+    browser to run the OAuth2 dance in, so there is nothing to configure.
+    """
+    host = web_host(request)
+    if not (request.spec.analytics.trino.enabled and host):
+        return None
+    endpoints = _oidc_endpoints(site)
+    return {
+        "authorizationRequestUri": endpoints["authorize"],
+        "tokenRequestUri": endpoints["token"],
+        "redirectUri": f"https://{host}{SUPERSET_DATABASE_OAUTH2_PATH}",
+    }
 
 
 def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any]:
@@ -755,8 +786,14 @@ def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         "groupsClaim": site.identity_provider.groups_claim,
         "issuerUrl": site.identity_provider.issuer_url.rstrip("/"),
         "rolesMapping": superset_roles_mapping(request),
+        "trinoOAuth2": _superset_trino_oauth2(request, site),
     }
     labels = tenant_labels(request)
+    trino = request.spec.analytics.trino.enabled
+    ca_only = {"secretName": trino_tls_secret(request), "items": [{"key": "ca.crt", "path": "ca.crt"}]}
+    ca_volumes = [{"name": "trino-ca", "secret": ca_only}] if trino else []
+    ca_mounts = [{"name": "trino-ca", "mountPath": SUPERSET_TRINO_CA_DIR, "readOnly": True}] if trino else []
+    ca_env = [{"name": "GOVCLOUD_TRINO_CA", "value": f"{SUPERSET_TRINO_CA_DIR}/ca.crt"}] if trino else []
     return render_values(
         "analytics/superset.yaml.j2",
         metadata=tenant_metadata(request, release_name(request, "superset")),
@@ -772,7 +809,10 @@ def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         env=[
             {"name": "GOVCLOUD_SUPERSET_SETTINGS", "value": json.dumps(settings, sort_keys=True)},
             _env_from_secret("OIDC_CLIENT_SECRET", oidc_secret(request, "superset"), OIDC_SECRET_KEY),
+            *ca_env,
         ],
+        volumes=ca_volumes,
+        volume_mounts=ca_mounts,
         labels={**labels, OIDC_CLIENT_LABEL: "true"},
         web_labels={**labels, OIDC_CLIENT_LABEL: "true", **({WEB_LABEL: "true"} if host else {})},
         pod_security_context={
@@ -787,10 +827,13 @@ def superset_resource(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         init_command=[
             "sh",
             "-c",
-            'superset init && superset set-database-uri --database_name "$GOVCLOUD_DATA_NAME" '
-            '--uri "$GOVCLOUD_DATA_URI"',
+            "superset init && python /app/govcloud/register_database.py",
         ],
-        task_env=[{"name": "GOVCLOUD_DATA_NAME", "value": data_name}, data_uri],
+        task_env=[
+            {"name": "GOVCLOUD_DATA_NAME", "value": data_name},
+            data_uri,
+            {"name": "GOVCLOUD_DATA_PER_USER", "value": "true" if data_name == "trino" else "false"},
+        ],
     )
 
 

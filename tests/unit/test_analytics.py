@@ -478,7 +478,13 @@ def test_superset_uses_the_tenant_database_and_references_only(national: StackDe
         }
         for env in [*spec["podTemplate"]["container"]["env"], *spec["lifecycle"]["podTemplate"]["container"]["env"]]:
             if "value" in env:
-                assert env["name"] in ("GOVCLOUD_SUPERSET_SETTINGS", "GOVCLOUD_DATA_NAME", "GOVCLOUD_DATA_URI")
+                assert env["name"] in (
+                    "GOVCLOUD_SUPERSET_SETTINGS",
+                    "GOVCLOUD_DATA_NAME",
+                    "GOVCLOUD_DATA_URI",
+                    "GOVCLOUD_DATA_PER_USER",
+                    "GOVCLOUD_TRINO_CA",
+                )
         assert spec["podTemplate"]["container"]["securityContext"]["runAsNonRoot"] is True
 
 
@@ -512,10 +518,107 @@ def test_superset_reads_through_trino_if_enabled_else_the_readonly_role(national
 
     nso = source("nso")
     assert nso["GOVCLOUD_DATA_NAME"]["value"] == "trino"
-    assert nso["GOVCLOUD_DATA_URI"]["value"] == "trino://superset@nso-trino.nso.svc:8080/curated"
+    # HTTPS only (Trino authenticates every client) and no fixed user: Superset queries as the signed-in user.
+    assert nso["GOVCLOUD_DATA_URI"]["value"] == "trino://nso-trino.nso.svc:8443/curated"
+    assert nso["GOVCLOUD_DATA_PER_USER"]["value"] == "true"
     doae = source("doae")  # no Trino
     assert doae["GOVCLOUD_DATA_NAME"]["value"] == "postgresql"
     assert doae["GOVCLOUD_DATA_URI"]["valueFrom"]["secretKeyRef"] == {"name": "doae-pg-readonly", "key": "uri"}
+    assert doae["GOVCLOUD_DATA_PER_USER"]["value"] == "false"
+
+
+def test_superset_queries_trino_with_each_users_own_token(national: StackDefinition) -> None:
+    """Per-user database OAuth2 (apache/superset PR 29109 and PR 30081, where the Trino engine spec became
+    ``supports_oauth2`` under the engine name "Trino"); HTTPS with the site CA that signed Trino's certificate."""
+    (nso,) = [t for t in national.tenants if t.name == "nso"]
+    spec = analytics.superset_resource(nso, national.site)["spec"]
+    env = {e["name"]: e for e in spec["podTemplate"]["container"]["env"]}
+    settings = json.loads(env["GOVCLOUD_SUPERSET_SETTINGS"]["value"])
+    host = nso.spec.network.ingress.hostnames[0]
+    assert settings["trinoOAuth2"] == {
+        "authorizationRequestUri": "https://sso.gdcc.go.th/realms/govcloud/protocol/openid-connect/auth",
+        "tokenRequestUri": "https://sso.gdcc.go.th/realms/govcloud/protocol/openid-connect/token",
+        "redirectUri": f"https://{host}/api/v1/database/oauth2/",
+    }
+    # Only the CA certificate of the cert-manager Secret is projected into Superset's pods, never tls.key.
+    assert spec["podTemplate"]["volumes"] == [
+        {"name": "trino-ca", "secret": {"secretName": "nso-trino-tls", "items": [{"key": "ca.crt", "path": "ca.crt"}]}}
+    ]
+    assert spec["podTemplate"]["container"]["volumeMounts"] == [
+        {"name": "trino-ca", "mountPath": "/etc/govcloud/trino-ca", "readOnly": True}
+    ]
+    assert env["GOVCLOUD_TRINO_CA"]["value"] == "/etc/govcloud/trino-ca/ca.crt"
+    register = "superset init && python /app/govcloud/register_database.py"
+    assert spec["lifecycle"]["init"]["command"] == ["sh", "-c", register]
+    config = spec["config"]
+    namespace: dict[str, Any] = {}
+    # The config is plain Python: run it with stand-ins for Superset's imports and the pod's environment.
+    fake_modules = {
+        "flask_appbuilder": type("M", (), {})(),
+        "flask_appbuilder.security": type("M", (), {})(),
+        "flask_appbuilder.security.manager": type("M", (), {"AUTH_OAUTH": 4})(),
+        "superset": type("M", (), {})(),
+        "superset.security": type("M", (), {"SupersetSecurityManager": object})(),
+    }
+    import os
+    import sys
+
+    saved = {k: sys.modules.get(k) for k in fake_modules}
+    sys.modules.update(fake_modules)  # type: ignore[arg-type]
+    old_env = dict(os.environ)
+    os.environ.update(
+        {
+            "GOVCLOUD_SUPERSET_SETTINGS": env["GOVCLOUD_SUPERSET_SETTINGS"]["value"],
+            "OIDC_CLIENT_SECRET": "client-secret-from-the-secret",
+            "GOVCLOUD_TRINO_CA": "/etc/govcloud/trino-ca/ca.crt",
+        }
+    )
+    try:
+        exec(compile(config, "superset_config.py", "exec"), namespace)
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+        for key, module in saved.items():
+            if module is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = module
+    assert namespace["DATABASE_OAUTH2_CLIENTS"] == {
+        "Trino": {
+            "id": "govcloud-national-prod-nso-superset",
+            "secret": "client-secret-from-the-secret",
+            "scope": "openid profile",
+            "redirect_uri": f"https://{host}/api/v1/database/oauth2/",
+            "authorization_request_uri": "https://sso.gdcc.go.th/realms/govcloud/protocol/openid-connect/auth",
+            "token_request_uri": "https://sso.gdcc.go.th/realms/govcloud/protocol/openid-connect/token",
+        }
+    }
+
+    class Url:
+        def __init__(self, backend: str) -> None:
+            self.backend = backend
+
+        def get_backend_name(self) -> str:
+            return self.backend
+
+    # The mutator reads the CA path when it runs, as it does in the pod.
+    os.environ["GOVCLOUD_TRINO_CA"] = "/etc/govcloud/trino-ca/ca.crt"
+    try:
+        mutate = namespace["DB_CONNECTION_MUTATOR"]
+        _, trino_params = mutate(Url("trino"), {}, "somchai", None, None)
+        _, pg_params = mutate(Url("postgresql"), {}, "somchai", None, None)
+    finally:
+        os.environ.pop("GOVCLOUD_TRINO_CA", None)
+    assert trino_params == {"connect_args": {"http_scheme": "https", "verify": "/etc/govcloud/trino-ca/ca.crt"}}
+    assert pg_params == {}
+
+
+def test_superset_without_trino_has_no_trino_oauth2_or_ca(national: StackDefinition) -> None:
+    (doae,) = [t for t in national.tenants if t.name == "doae"]
+    spec = analytics.superset_resource(doae, national.site)["spec"]
+    env = {e["name"]: e for e in spec["podTemplate"]["container"]["env"]}
+    assert json.loads(env["GOVCLOUD_SUPERSET_SETTINGS"]["value"])["trinoOAuth2"] is None
+    assert spec["podTemplate"]["volumes"] == [] and "GOVCLOUD_TRINO_CA" not in env
 
 
 def test_superset_web_label_only_with_a_hostname(national: StackDefinition) -> None:
