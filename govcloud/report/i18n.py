@@ -473,8 +473,52 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "th": "ไม่มี Service ประเภท LoadBalancer หรือ NodePort",
     },
     "policy.GC-NET-002.rationale": {
-        "en": "Tenant web UIs are published only through the site's ingress controller.",
-        "th": "หน้าเว็บของหน่วยงานเผยแพร่ได้ผ่านตัวควบคุมขาเข้า (ingress controller) ของศูนย์ข้อมูลเท่านั้น",
+        "en": (
+            "Tenant web UIs are published only through the site's Gateways (Envoy Gateway creates its "
+            "own Services from the site's gateways settings, outside any plan)."
+        ),
+        "th": (
+            "หน้าเว็บของหน่วยงานเผยแพร่ได้ผ่าน Gateway ของศูนย์ข้อมูลเท่านั้น (Envoy Gateway สร้าง "
+            "Service ของตนเองจากการตั้งค่า gateways ของศูนย์ ซึ่งอยู่นอกแผนใด ๆ)"
+        ),
+    },
+    "policy.GC-TLS-001.description": {
+        "en": (
+            "Every HTTPS listener of a Gateway or ListenerSet serves a Secret that a declared "
+            "cert-manager Certificate writes for exactly that hostname."
+        ),
+        "th": (
+            "ตัวรับฟัง HTTPS ทุกตัวของ Gateway หรือ ListenerSet ใช้ Secret ที่ Certificate ของ "
+            "cert-manager ซึ่งประกาศไว้สร้างขึ้นสำหรับชื่อโฮสต์นั้นโดยตรง"
+        ),
+    },
+    "policy.GC-TLS-001.rationale": {
+        "en": (
+            "A listener without its own certificate falls back to whatever the proxy has, or to none: "
+            "clients learn to click through warnings (issue 14)."
+        ),
+        "th": ("ตัวรับฟังที่ไม่มีใบรับรองของตนเองจะใช้ใบรับรองใดก็ได้ที่พร็อกซีมี หรือไม่มีเลย ผู้ใช้จะเคยชินกับการกดข้ามคำเตือน (issue 14)"),
+    },
+    "policy.GC-TLS-002.description": {
+        "en": (
+            "A name on the public Gateway gets its certificate from the site's publicly trusted issuer "
+            "(govcloud:certificates.publicIssuer), not the site CA."
+        ),
+        "th": (
+            "ชื่อบน Gateway สาธารณะได้รับใบรับรองจากผู้ออกใบรับรองที่สาธารณะเชื่อถือของศูนย์ "
+            "(govcloud:certificates.publicIssuer) ไม่ใช่ CA ของศูนย์"
+        ),
+    },
+    "policy.GC-TLS-002.rationale": {
+        "en": (
+            "Public clients do not trust the government CA; a portal on it teaches citizens to accept "
+            "any certificate. Without a trusted certificate there is no HSTS either (issue 14)."
+        ),
+        "th": (
+            "ผู้ใช้ทั่วไปไม่เชื่อถือ CA ของภาครัฐ พอร์ทัลที่ใช้ CA "
+            "นี้จะสอนให้ประชาชนยอมรับใบรับรองใดก็ได้ และเมื่อไม่มีใบรับรองที่เชื่อถือได้ก็จะไม่มี HSTS "
+            "ด้วย (issue 14)"
+        ),
     },
     "policy.GC-IAM-001.description": {
         "en": "No binding to cluster-admin, admin or edit, and no cluster-wide bindings for tenants.",
