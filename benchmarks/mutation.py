@@ -57,6 +57,7 @@ TARGETS: dict[str, Target] = {
         tests=(
             UNIT + "test_contract_rules.py",
             UNIT + "test_rules_clauses.py",
+            UNIT + "test_stack_clauses.py",
             UNIT + "test_loader.py",
             UNIT + "test_cron_quantity.py",
             UNIT + "test_first_run_problems.py",
