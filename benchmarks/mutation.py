@@ -49,6 +49,25 @@ class Target:
 
 
 UNIT = "tests/unit/"
+STORAGE_POLICY_FUNCTIONS = (
+    "x_bucket_policy",
+    "x_identity_policy",
+    "x_canonical_statement",
+    "x__as_sorted_list",
+    "x__statements",
+    "x__is_anonymous",
+    "x_has_tls_only_statement",
+    "x_grants_anonymous_access",
+    "x_portal_principal",
+    "x_valid_principal_arn",
+    "x__check_principal_arn",
+    "x__bucket_arn",
+    "x__check_bucket_name",
+    "x_partition_for_region",
+    "xǁReadGrantǁ",
+    "xǁBucketSpecǁ",
+)
+"""mutmut's names (``x_<function>``, ``xǁ<Class>ǁ<method>``) of the pure grant and policy code in buckets.py."""
 TARGETS: dict[str, Target] = {
     "naming": Target(
         mutate=("govcloud/naming.py",),
@@ -88,27 +107,7 @@ TARGETS: dict[str, Target] = {
     "storage": Target(
         mutate=("govcloud/storage/buckets.py", "govcloud/storage/tenant.py"),
         tests=(UNIT + "test_storage_policies.py",),
-        names=tuple(
-            f"govcloud.storage.buckets.{name}*"
-            for name in (
-                "x_bucket_policy",
-                "x_identity_policy",
-                "x_canonical_statement",
-                "x__as_sorted_list",
-                "x__statements",
-                "x__is_anonymous",
-                "x_has_tls_only_statement",
-                "x_grants_anonymous_access",
-                "x_portal_principal",
-                "x_valid_principal_arn",
-                "x__check_principal_arn",
-                "x__bucket_arn",
-                "x__check_bucket_name",
-                "x_partition_for_region",
-                "xǁReadGrantǁ",
-            )
-        )
-        + ("govcloud.storage.tenant.*",),
+        names=(*(f"govcloud.storage.buckets.{n}*" for n in STORAGE_POLICY_FUNCTIONS), "govcloud.storage.tenant.*"),
     ),
     "audit": Target(
         mutate=("govcloud/audit/*",),
