@@ -109,7 +109,8 @@ def test_synth_writes_plan_and_manifests(tmp_path: Path) -> None:
     assert (out / "manifests" / "nso" / "namespace-nso.yaml").is_file()
     assert "policy pack: 0 mandatory," in result.output
     buckets = [r for r in plan["resources"] if r["type"] == "pulumi-python:dynamic/govcloud:Bucket"]
-    assert {v["policy"].split()[0] for v in plan["policyViolations"]} == {"GC-DATA-003"}
+    # dev: a plain-HTTP object store, and public names on the site CA (no publicIssuer: no HSTS either).
+    assert {v["policy"].split()[0] for v in plan["policyViolations"]} == {"GC-DATA-003", "GC-TLS-002"}
     assert len(plan["policyViolations"]) == len(buckets), "every bucket of dev's plain-HTTP store is advised on"
     assert "GC-DATA-003" in result.output, "dev's plain-HTTP object store is advised on"
     assert "Namespace nso 🔒 protected, retained" in result.output
