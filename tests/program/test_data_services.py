@@ -156,7 +156,9 @@ def test_removing_a_tenant_plans_no_deletion_of_its_data(tmp_path: Path) -> None
     for change in data:
         assert old[change.urn]["protect"] and old[change.urn]["retainOnDelete"], change.urn
         assert change.risk is not None
-    assert {c.urn for c in result.risky} == {c.urn for c in data}
+    backup_stores = {c.urn for c in removed if c.type.endswith("barmancloud.cnpg.io/v1:ObjectStore")}
+    assert backup_stores, "the tenant's backup store goes too: its backups stop"
+    assert {c.urn for c in result.risky} == {c.urn for c in data} | backup_stores
 
     old_file, new_file = tmp_path / "old.json", tmp_path / "new.json"
     old_file.write_text(json.dumps(before), "utf-8")
