@@ -143,8 +143,8 @@ class Agency(ContractModel):
         description="The agency's official name in English (printable ASCII), as the English report prints it."
     )
     ministry: Ministry = Field(
-        description="The ministry the agency belongs to (IND: independent state agencies); the auditors' report "
-        "groups capacity by it."
+        description="The ministry the agency belongs to (IND: independent state agencies): a namespace annotation, "
+        "the CKAN organization's extra, and the report's capacity by ministry."
     )
     province: Annotated[str, AfterValidator(_province)] | None = Field(
         default=None,
