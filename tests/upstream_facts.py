@@ -315,3 +315,18 @@ JUPYTERHUB_PROXY_PUBLIC = Fact(
     "jupyterhub/templates/proxy/service.yaml (port 80, targetPort http: the proxy's 8000)",
     "05839d78 (main)",
 )
+
+# -- Backup retention (the data-risk classifier, govcloud/synth/risk.py) ------------------------------------
+
+CNPG_RETENTION_POLICY_PATTERN = Fact(
+    r"^[1-9][0-9]*[dwm]$",
+    "cloudnative-pg/cloudnative-pg",
+    "api/v1/cluster_types.go (BackupConfiguration.RetentionPolicy: kubebuilder Pattern; d, w, m)",
+    "78b3ecc2e4fd7954d2b76c9de354937df2754149",
+)
+BARMAN_OBJECT_STORE_RETENTION_PATTERN = Fact(
+    r"^[1-9][0-9]*[dwm]$",
+    "cloudnative-pg/plugin-barman-cloud",
+    "api/v1/objectstore_types.go (ObjectStoreSpec.RetentionPolicy: kubebuilder Pattern)",
+    "009a66e7827f376285c0fe8a697338343a9b9752",
+)

@@ -291,3 +291,14 @@ def test_rendered_text_that_gains_only_the_subject_is_a_companion() -> None:
         "inputs.values.accessControl.rules.rules.json", old, new.replace('"allow": true', '"allow": "all"')
     )
     assert companion_of([widened], subjects) is None
+
+
+def test_the_retention_parser_accepts_exactly_the_upstream_pattern() -> None:
+    import re
+
+    from tests.upstream_facts import BARMAN_OBJECT_STORE_RETENTION_PATTERN, CNPG_RETENTION_POLICY_PATTERN
+
+    assert CNPG_RETENTION_POLICY_PATTERN.value == BARMAN_OBJECT_STORE_RETENTION_PATTERN.value
+    for sample in ("30d", "4w", "6m", "0d", "30", "1y", "d", "007d", "12m"):
+        valid = re.fullmatch(CNPG_RETENTION_POLICY_PATTERN.value.strip("^$"), sample) is not None
+        assert (retention_days(sample) is not None) == valid, sample
