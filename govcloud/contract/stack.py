@@ -28,6 +28,7 @@ from govcloud.contract.rules import (
 )
 from govcloud.contract.sharing import DataSharingAgreement
 from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
+from govcloud.contract.sizing import analytics_violations
 from govcloud.contract.tenant import TenantRequest
 
 TODAY_ENV = "GOVCLOUD_TODAY"
@@ -334,9 +335,7 @@ def _derived_name_problems(
 
 
 def analytics_rules(tenant: TenantRequest) -> list[Violation]:
-    """Analytics sizing rules live with the analytics builders; imported here late to keep layers acyclic."""
-    from govcloud.manifests.analytics import analytics_violations
-
+    """Whether the analytics services the tenant enables fit its quota (``govcloud.contract.sizing``)."""
     return analytics_violations(tenant)
 
 

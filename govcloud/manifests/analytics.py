@@ -39,19 +39,25 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from govcloud import naming
-from govcloud.contract.quantity import parse_quantity
-from govcloud.contract.rules import Violation, effective_quota
 from govcloud.contract.site import SiteConfig
+from govcloud.contract.sizing import (
+    HUB,
+    PROXY,
+    SEAT,
+    SEAT_STORAGE_GIB,
+    SUPERSET_TASK,
+    SUPERSET_WEB,
+    TRINO_POD,
+    analytics_violations,
+)
 from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import Zone
 from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET, tenant_metadata
 from govcloud.manifests.helm_values import render_values
 from govcloud.manifests.network import OIDC_CLIENT_LABEL, WEB_LABEL
-from govcloud.manifests.quota import MAX_CONTAINER
 from govcloud.naming import bucket_name, database_cluster_name, namespace_name, tenant_labels
 
 OIDC_SECRET_KEY = "client-secret"
@@ -81,8 +87,6 @@ SITE_ISSUER = "govcloud-site-issuer"
 """The site's cert-manager ClusterIssuer (``govcloud.manifests.platform.cluster_issuer``)."""
 
 
-_MIB = 2**20
-_GIB = 2**30
 _SAFE_PREFIX = re.compile(r"^([A-Za-z0-9!_.'()-]+/)+$")
 _CATALOG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -97,118 +101,7 @@ _RESTRICTED_CONTAINER = {
 
 
 # --------------------------------------------------------------------------------------------------
-# Sizes
-
-
-@dataclass(frozen=True, order=True)
-class Resources:
-    """A container's CPU and memory, requested and limited alike."""
-
-    cpu_millis: int
-    memory_mib: int
-
-    @property
-    def cpu(self) -> str:
-        return f"{self.cpu_millis}m"
-
-    @property
-    def memory(self) -> str:
-        return f"{self.memory_mib}Mi"
-
-    def requirements(self) -> dict[str, dict[str, str]]:
-        """A Kubernetes ResourceRequirements with requests equal to limits."""
-        both = {"cpu": self.cpu, "memory": self.memory}
-        return {"requests": dict(both), "limits": dict(both)}
-
-    def fits(self, other: Resources) -> bool:
-        return self.cpu_millis >= other.cpu_millis and self.memory_mib >= other.memory_mib
-
-
-HUB = Resources(500, 1024)
-PROXY = Resources(200, 256)
-SUPERSET_WEB = Resources(1000, 2048)
-SUPERSET_TASK = Resources(500, 1024)
-SEAT = Resources(500, 2048)
-"""One JupyterHub user's server. Sizes are fixed, not shares of the quota, so a tier change never
-resizes a running service; validation checks that they fit the quota instead."""
-TRINO_POD = Resources(2000, 8192)
-MAX_POD = Resources(int(MAX_CONTAINER["cpu"] * 1000), int(MAX_CONTAINER["memory"] // _MIB))
-HUB_DB_STORAGE_GIB = 1
-SEAT_STORAGE_GIB = 10
-
-
-def seat_resources(request: TenantRequest) -> Resources:
-    """One JupyterHub seat (the same for every tenant)."""
-    return SEAT
-
-
-def seat_storage_gib(request: TenantRequest) -> int:
-    """Each seat's home volume."""
-    return SEAT_STORAGE_GIB
-
-
-def trino_pod_resources(request: TenantRequest) -> Resources:
-    """The coordinator and each worker."""
-    return TRINO_POD
-
-
-def _floor(value: Decimal) -> int:
-    return int(value.to_integral_value(rounding=ROUND_FLOOR))
-
-
-def _quota_millis_mib(request: TenantRequest) -> Resources:
-    quota = effective_quota(request)
-    return Resources(_floor(quota.cpu * 1000), _floor(quota.memory / _MIB))
-
-
-def analytics_violations(request: TenantRequest) -> list[Violation]:
-    """Requests whose analytics can't fit the tenant's quota, as contract violations (loc, message).
-
-    The builders refuse these too; the stack loader reports them first, pointing at the line.
-    """
-    analytics = request.spec.analytics
-    quota = effective_quota(request)
-    limit = _quota_millis_mib(request)
-    out: list[Violation] = []
-    if analytics.jupyterhub.enabled:
-        loc = ("spec", "analytics", "jupyterhub", "maxUsers")
-        users = analytics.jupyterhub.max_users
-        cpu = HUB.cpu_millis + PROXY.cpu_millis + users * SEAT.cpu_millis
-        memory = HUB.memory_mib + PROXY.memory_mib + users * SEAT.memory_mib
-        if cpu > limit.cpu_millis or memory > limit.memory_mib:
-            out.append(
-                (
-                    loc,
-                    f"{users} users of {SEAT.cpu} CPU and {SEAT.memory} each, plus the hub, need "
-                    f"{cpu}m CPU and {memory}Mi; the tenant quota is {quota.cpu} CPU and "
-                    f"{limit.memory_mib}Mi: lower maxUsers or raise the quota",
-                )
-            )
-        volumes = Decimal((HUB_DB_STORAGE_GIB + users * SEAT_STORAGE_GIB) * _GIB)
-        database = request.spec.database
-        if database is not None:
-            volumes += database.instances * parse_quantity(database.storage)
-        if volumes > quota.storage:
-            out.append(
-                (
-                    loc,
-                    f"{users} home volumes of {SEAT_STORAGE_GIB}Gi and the database volumes exceed the "
-                    "tenant's storage quota",
-                )
-            )
-        if users + 2 > quota.pods:
-            out.append((loc, f"needs {users + 2} pods; the tenant quota allows {quota.pods}"))
-    if analytics.trino.enabled:
-        pods = analytics.trino.workers + 1
-        if pods * TRINO_POD.cpu_millis > limit.cpu_millis or pods * TRINO_POD.memory_mib > limit.memory_mib:
-            out.append(
-                (
-                    ("spec", "analytics", "trino", "workers"),
-                    f"{analytics.trino.workers} workers and a coordinator of {TRINO_POD.cpu} CPU and "
-                    f"{TRINO_POD.memory} each do not fit the tenant quota",
-                )
-            )
-    return out
+# Sizes (the services' sizes and the rule that they fit the quota: govcloud.contract.sizing)
 
 
 def _check_fits(request: TenantRequest, section: str) -> None:
@@ -353,7 +246,7 @@ def jupyterhub_values(request: TenantRequest, site: SiteConfig) -> dict[str, Any
     _check_fits(request, "jupyterhub")
     allowed, admins = jupyterhub_groups(request)
     host = web_host(request)
-    seat = seat_resources(request)
+    seat = SEAT
     labels = tenant_labels(request)
     endpoints = _oidc_endpoints(site)
     api = site.kubernetes_api
@@ -376,7 +269,7 @@ def jupyterhub_values(request: TenantRequest, site: SiteConfig) -> dict[str, Any
         active_server_limit=request.spec.analytics.jupyterhub.max_users,
         cpu=seat.cpu_millis / 1000,
         memory=f"{seat.memory_mib}M",  # KubeSpawner's M is MiB
-        capacity=f"{seat_storage_gib(request)}Gi",
+        capacity=f"{SEAT_STORAGE_GIB}Gi",
         storage_class=site.storage_class,
         hub_resources=HUB.requirements(),
         proxy_resources=PROXY.requirements(),
@@ -640,7 +533,7 @@ def trino_values(request: TenantRequest, site: SiteConfig, shared: Sequence[Shar
     _check_fits(request, "trino")
     spec = request.spec
     host = web_host(request)
-    pod = trino_pod_resources(request)
+    pod = TRINO_POD
     heap_mib = pod.memory_mib * 3 // 4
     per_node_mib = heap_mib // 2  # plus the default 30% heap headroom, below the heap
     env: list[dict[str, Any]] = []
