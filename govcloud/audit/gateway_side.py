@@ -61,9 +61,15 @@ def _list(custom: CustomObjectsApi, kind: str, namespace: str) -> list[dict[str,
     return [dict(item) for item in json.loads(data).get("items") or []]
 
 
-def audit_gateways(declared: Iterable[Mapping[str, Any]], api: ApiClient) -> tuple[list[Finding], int]:
-    """(findings, listeners checked) for the namespaces where ``declared`` (plan objects) has listeners."""
-    declared = [d for d in declared if d.get("kind") in KINDS]
+def audit_gateways(
+    declared: Iterable[Mapping[str, Any]], api: ApiClient, missing_namespaces: Iterable[str] = ()
+) -> tuple[list[Finding], int]:
+    """(findings, listeners checked) for the namespaces where ``declared`` (plan objects) has listeners.
+
+    ``missing_namespaces`` are already reported as missing (AUD-NS-001): what they held is not reported again.
+    """
+    skip = set(missing_namespaces)
+    declared = [d for d in declared if d.get("kind") in KINDS and d["metadata"].get("namespace") not in skip]
     namespaces = sorted({str(d["metadata"].get("namespace")) for d in declared if d["kind"] != "Certificate"})
     custom = CustomObjectsApi(api)
     live: list[dict[str, Any]] = []

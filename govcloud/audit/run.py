@@ -100,7 +100,8 @@ def run_audit(
         findings += report.findings
         scanned.update(report.scanned)
         # The entry points (issue 14): every HTTPS listener the plan declares has a valid, Ready certificate.
-        gateway_findings, listeners = audit_gateways(kubernetes_objects(plan.get("resources") or []), kube)
+        missing = [f.resource.removeprefix("Namespace ") for f in report.findings if f.code == "AUD-NS-001"]
+        gateway_findings, listeners = audit_gateways(kubernetes_objects(plan.get("resources") or []), kube, missing)
         findings += gateway_findings
         if listeners:
             scanned["https listeners"] = listeners

@@ -103,3 +103,13 @@ def test_a_deleted_listener_set_is_reported(recorded_api: Callable[[str | Path],
     live = [o for o in _live(_declared()) if (o["kind"], o["metadata"]["namespace"]) != ("ListenerSet", "moph")]
     found, _ = _audit(recorded_api, tmp_path, live)
     assert found == {("AUD-TLS-001", "ListenerSet moph/govcloud-public", None)}
+
+
+def test_a_missing_namespace_is_reported_once_by_the_namespace_audit(
+    recorded_api: Callable[[str | Path], RecordedApi], tmp_path: Path
+) -> None:
+    live = [o for o in _live(_declared()) if o["metadata"]["namespace"] != "moph"]
+    api = recorded_api(_serve(tmp_path, live))
+    findings, _ = audit_gateways(_declared(), api.client(), missing_namespaces=["moph"])
+    assert findings == [], "AUD-NS-001 already says the namespace and all it held are gone"
+    assert not [r for r in api.requests if "/namespaces/moph/" in r]
