@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govcloud.contract.stack import Agreement, StackDefinition
-from govcloud.manifests.analytics import shared_catalog_name
-from govcloud.naming import bucket_name
-from govcloud.storage.buckets import ReadGrant
+from govcloud.naming import bucket_name, shared_catalog_name
+from govcloud.storage.specs import ReadGrant
 
 
 @dataclass(frozen=True)

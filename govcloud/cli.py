@@ -648,16 +648,16 @@ def state_bootstrap(
     ] = False,
 ) -> None:
     """Create the versioned, encrypted, TLS-only bucket for Pulumi state and print the login line."""
-    from govcloud.components.storage import connection
     from govcloud.naming import state_bucket_name
     from govcloud.storage.buckets import StorageError, s3_client
+    from govcloud.storage.specs import site_connection
     from govcloud.storage.state_backend import bootstrap_state_bucket
 
     project = _project(project)
     with _guard():
         site = load_site_config(StackPaths.of(project / "stacks", stack).config)
         name = bucket or state_bucket_name(site)
-        conn = connection(site)
+        conn = site_connection(site)
         try:
             url = bootstrap_state_bucket(s3_client(conn), name, conn, allow_plain_http=allow_plain_http)
         except StorageError as error:

@@ -150,7 +150,8 @@ def _kubernetes(kubeconfig: Path | None, context: str | None) -> ApiClient:
 
 def _storage(project: Path, stack: str) -> tuple[S3Client, IamClient | None]:
     """Clients for the stack's object store; credentials come from the environment, never from files."""
-    from govcloud.storage.buckets import MissingCredentialsError, S3Connection, iam_client, s3_client
+    from govcloud.storage.buckets import MissingCredentialsError, iam_client, s3_client
+    from govcloud.storage.specs import S3Connection
 
     store = load_site_config(StackPaths.of(project / "stacks", stack).config).object_store
     conn = S3Connection(endpoint_url=store.endpoint, region=store.region, addressing_style=store.addressing_style)

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from govcloud.audit.findings import Finding
-from govcloud.components.bucket_provider import spec_from_props
-from govcloud.storage.buckets import BucketSpec, ReadGrant
+from govcloud.storage.specs import BucketSpec, ReadGrant, spec_from_props
 from govcloud.synth.plan import is_kubernetes_object, owning_tenant
 
 Manifest = dict[str, Any]

@@ -30,10 +30,10 @@ from govcloud.storage.buckets import (
     grants_anonymous_access,
     has_tls_only_statement,
     identity_policy,
-    partition_for_region,
     read_bucket,
     read_storage_identity,
 )
+from govcloud.storage.specs import partition_for_region
 
 Progress = Callable[[str], None]
 

@@ -25,12 +25,9 @@ import pulumi.dynamic as dyn
 from pulumi.runtime.rpc import UNKNOWN
 
 from govcloud.storage.buckets import (
-    BucketSpec,
     BucketState,
     Credentials,
     MissingCredentialsError,
-    ReadGrant,
-    S3Connection,
     VersioningLockedError,
     create_access_key,
     credentials_from_environment,
@@ -45,6 +42,18 @@ from govcloud.storage.buckets import (
     read_bucket,
     read_storage_identity,
     s3_client,
+)
+from govcloud.storage.specs import (
+    BucketSpec,
+    ReadGrant,
+    S3Connection,
+    bucket_props,
+    connection_from_props,
+    connection_props,
+    optional_int,
+    optional_str,
+    prop_flag,
+    spec_from_props,
     valid_principal_arn,
 )
 
@@ -142,85 +151,22 @@ def _has_unknown(value: Any) -> bool:
     return bool(value == UNKNOWN)
 
 
-def _opt_int(value: Any) -> int | None:
-    # The engine ships every number as a float (protobuf Struct); days are whole numbers.
-    return None if value is None else int(value)
 
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _flag(props: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = props.get(key)
-    return default if value is None else bool(value)
-
-
-def connection_from_props(props: Mapping[str, Any]) -> S3Connection:
-    """The store connection recorded in a resource's properties."""
-    return S3Connection(
-        endpoint_url=_opt_str(props.get("endpoint_url")),
-        region=str(props.get("region") or "us-east-1"),
-        addressing_style=str(props.get("addressing_style") or "path"),
-        verify_tls=_flag(props, "verify_tls", True),
-    )
-
-
-def connection_props(conn: S3Connection) -> dict[str, Any]:
-    """A connection as plain resource properties."""
-    return {
-        "endpoint_url": conn.endpoint_url,
-        "region": conn.region,
-        "addressing_style": conn.addressing_style,
-        "verify_tls": conn.verify_tls,
-    }
-
-
-def spec_from_props(props: Mapping[str, Any], name: str | None = None) -> BucketSpec:
-    """The bucket spec a resource's properties describe (validates them too)."""
-    tags = props.get("tags") or {}
-    return BucketSpec(
-        name=str(name if name is not None else props.get("name")),
-        versioning=_flag(props, "versioning", True),
-        lock_versioning=_flag(props, "lock_versioning", False),
-        public_read_principal_arn=_opt_str(props.get("public_read_principal_arn")),
-        expire_after_days=_opt_int(props.get("expire_after_days")),
-        tags={str(k): str(v) for k, v in tags.items()},
-        object_lock=_flag(props, "object_lock", False),
-        object_lock_days=_opt_int(props.get("object_lock_days")),
-        noncurrent_expire_days=_opt_int(props.get("noncurrent_expire_days")),
-    )
-
-
-def bucket_props(spec: BucketSpec, conn: S3Connection) -> dict[str, Any]:
-    """A spec and its connection as the plain inputs of a ``Bucket`` resource."""
-    return {
-        "name": spec.name,
-        "versioning": spec.versioning,
-        "lock_versioning": spec.lock_versioning,
-        "public_read_principal_arn": spec.public_read_principal_arn,
-        "expire_after_days": spec.expire_after_days,
-        "tags": dict(spec.tags),
-        "object_lock": spec.object_lock,
-        "object_lock_days": spec.object_lock_days,
-        "noncurrent_expire_days": spec.noncurrent_expire_days,
-        **connection_props(conn),
-    }
 
 
 def _normalized_bucket_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """Inputs with defaults filled in, without validating (old state may describe a drifted bucket)."""
     tags = props.get("tags") or {}
     return {
-        "name": _opt_str(props.get("name")),
-        "versioning": _flag(props, "versioning", True),
-        "lock_versioning": _flag(props, "lock_versioning", False),
-        "public_read_principal_arn": _opt_str(props.get("public_read_principal_arn")),
-        "expire_after_days": _opt_int(props.get("expire_after_days")),
+        "name": optional_str(props.get("name")),
+        "versioning": prop_flag(props, "versioning", True),
+        "lock_versioning": prop_flag(props, "lock_versioning", False),
+        "public_read_principal_arn": optional_str(props.get("public_read_principal_arn")),
+        "expire_after_days": optional_int(props.get("expire_after_days")),
         "tags": {str(k): str(v) for k, v in tags.items()},
-        "object_lock": _flag(props, "object_lock", False),
-        "object_lock_days": _opt_int(props.get("object_lock_days")),
-        "noncurrent_expire_days": _opt_int(props.get("noncurrent_expire_days")),
+        "object_lock": prop_flag(props, "object_lock", False),
+        "object_lock_days": optional_int(props.get("object_lock_days")),
+        "noncurrent_expire_days": optional_int(props.get("noncurrent_expire_days")),
         **connection_props(connection_from_props(props)),
     }
 
@@ -256,12 +202,12 @@ def _observed(spec: BucketSpec, state: BucketState) -> dict[str, Any]:
 
 def _versioning_unlock_reason(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
     """Why an update would weaken a locked bucket's versioning, or None if it would not."""
-    if not olds or not _flag(olds, "lock_versioning", False):
+    if not olds or not prop_flag(olds, "lock_versioning", False):
         return None
     name = olds.get("name")
-    if not _flag(news, "versioning", True):
+    if not prop_flag(news, "versioning", True):
         return f"bucket {name}: versioning is locked on (lock_versioning) and may never be suspended"
-    if not _flag(news, "lock_versioning", False):
+    if not prop_flag(news, "lock_versioning", False):
         return f"bucket {name}: lock_versioning cannot be removed once set"
     return None
 
@@ -393,7 +339,7 @@ def _grants_from_props(props: Mapping[str, Any]) -> list[ReadGrant]:
 
 def _normalized_identity_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "user_name": _opt_str(props.get("user_name")),
+        "user_name": optional_str(props.get("user_name")),
         "bucket_names": sorted(str(b) for b in props.get("bucket_names") or []),
         "read_grants": sorted((g.bucket, g.prefix) for g in _grants_from_props(props)),
         "tags": _tags_from_props(props),

@@ -15,13 +15,13 @@ import pulumi
 from govcloud.components.bucket_provider import Bucket
 from govcloud.components.kubernetes import declare
 from govcloud.components.random_secret import RandomSecret
-from govcloud.components.storage import StorageKeys, connection, credentials_secret_manifest, storage_keys
+from govcloud.components.storage import StorageKeys, credentials_secret_manifest, storage_keys
 from govcloud.contract.stack import StackDefinition
 from govcloud.contract.vocabulary import Zone
 from govcloud.manifests import opendata
 from govcloud.naming import MANAGED_BY, bucket_name, label, owner_tags, portal_backup_identity_name
 from govcloud.safety import data_options
-from govcloud.storage.buckets import BucketSpec, ReadGrant
+from govcloud.storage.specs import BucketSpec, ReadGrant, site_connection
 from govcloud.storage.tenant import portal_user_name
 
 TYPE_TOKEN = "govcloud:site:OpenDataPortal"
@@ -56,7 +56,7 @@ class OpenDataPortal(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         definition = args.definition
         site = definition.site
-        conn = connection(site)
+        conn = site_connection(site)
         child = pulumi.ResourceOptions(parent=self)
         after = pulumi.ResourceOptions(parent=self, depends_on=list(args.waits_for))
         backup = Bucket(

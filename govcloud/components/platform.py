@@ -18,7 +18,7 @@ from govcloud.components.bucket_provider import Bucket
 from govcloud.components.helm import helm_release
 from govcloud.components.kubernetes import declare
 from govcloud.components.opendata import OpenDataPortal, OpenDataPortalArgs
-from govcloud.components.storage import StorageKeys, connection
+from govcloud.components.storage import StorageKeys
 from govcloud.contract.stack import StackDefinition
 from govcloud.manifests.admission import admission_policies
 from govcloud.manifests.gateway import platform_gateway_objects
@@ -45,7 +45,7 @@ from govcloud.manifests.platform_values import platform_values
 from govcloud.naming import MANAGED_BY, bucket_name, label, owner_tags
 from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES, REQUIRED_NAMESPACE_LABELS
 from govcloud.safety import data_options
-from govcloud.storage.buckets import BucketSpec
+from govcloud.storage.specs import BucketSpec, site_connection
 
 TYPE_TOKEN = "govcloud:site:SitePlatform"
 AUDIT_LOG_ZONE = "audit-log"
@@ -166,7 +166,7 @@ class SitePlatform(pulumi.ComponentResource):
                 policy,
                 pulumi.ResourceOptions(parent=self, depends_on=[self.releases["kyverno"]]),
             )
-        Bucket(f"platform-{AUDIT_LOG_ZONE}", audit_log_bucket(definition), connection(site), data_options(child))
+        Bucket(f"platform-{AUDIT_LOG_ZONE}", audit_log_bucket(definition), site_connection(site), data_options(child))
         self.open_data_portal = OpenDataPortal(
             "platform-open-data",
             OpenDataPortalArgs(

@@ -20,21 +20,11 @@ from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET, tenant_metadat
 from govcloud.manifests.database import BACKUP_ACCESS_KEY, BACKUP_SECRET_KEY
 from govcloud.naming import owner_tags, storage_identity_name
 from govcloud.safety import data_options
-from govcloud.storage.buckets import ReadGrant, S3Connection
+from govcloud.storage.specs import ReadGrant, S3Connection, site_connection
 from govcloud.storage.tenant import backup_identity_name, tenant_buckets
 
 TYPE_TOKEN = "govcloud:tenant:TenantStorage"
 STORAGE_SECRET = STORAGE_CREDENTIALS_SECRET
-
-
-def connection(site: SiteConfig) -> S3Connection:
-    store = site.object_store
-    return S3Connection(
-        endpoint_url=store.endpoint,
-        region=store.region,
-        addressing_style=store.addressing_style,
-        verify_tls=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -124,7 +114,7 @@ class TenantStorage(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         request, site = args.request, args.site
         child = pulumi.ResourceOptions(parent=self)
-        conn = connection(site)
+        conn = site_connection(site)
         buckets = tenant_buckets(request, site)
         self.bucket_names = {zone: spec.name for zone, spec in buckets.zones.items()}
         declared = {spec.name: Bucket(f"{name}-{spec.name}", spec, conn, data_options(child)) for spec in buckets.all}

@@ -22,7 +22,7 @@ from govcloud.manifests.opendata import organization_job
 from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
 from govcloud.manifests.rbac import default_service_account, tenant_rbac
 from govcloud.safety import data_options
-from govcloud.storage.buckets import ReadGrant
+from govcloud.storage.specs import ReadGrant
 
 TYPE_TOKEN = "govcloud:tenant:Tenant"
 

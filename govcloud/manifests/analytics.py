@@ -316,14 +316,10 @@ class SharedCatalog:
             )
 
 
-def shared_catalog_name(agreement_name: str) -> str:
-    """``moph-to-nso-health-stats`` becomes ``shared_moph_to_nso_health_stats`` (one derivation: naming.py)."""
-    return naming.shared_catalog_name(agreement_name)
-
-
 def shared_catalog(agreement: str, provider: str, bucket: str, prefix: str) -> SharedCatalog:
     """The read-only Trino catalog of one active agreement (grants come from ``govcloud.access``)."""
-    return SharedCatalog(name=shared_catalog_name(agreement), provider_tenant=provider, bucket=bucket, prefix=prefix)
+    name = naming.shared_catalog_name(agreement)
+    return SharedCatalog(name=name, provider_tenant=provider, bucket=bucket, prefix=prefix)
 
 
 def _properties(entries: Mapping[str, str | None]) -> str:

@@ -21,6 +21,16 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from govcloud.storage.specs import (  # the specs are re-exported: callers of buckets keep working
+    BucketSpec,
+    ReadGrant,
+    S3Connection,
+    check_bucket_name,
+    check_principal_arn,
+    partition_for_region,
+    valid_principal_arn,  # noqa: F401 (re-exported)
+)
+
 S3Client: TypeAlias = Any
 """A boto3 ``s3`` client (boto3 ships no type stubs here)."""
 IamClient: TypeAlias = Any
@@ -44,9 +54,6 @@ only when they match, so a name collision can never hand one tenant another's da
 ENV_KEY_ID_VARS: Final = ("GOVCLOUD_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")
 ENV_SECRET_VARS: Final = ("GOVCLOUD_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
 
-# S3's own naming rule; enforced again here because a wildcard in a name would widen an IAM grant.
-_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-_WILDCARDS = frozenset("*?")
 _ABSENT_CODES: Final = frozenset(
     {
         "NoSuchBucketPolicy",
@@ -127,63 +134,6 @@ class Credentials:
 
 
 @dataclass(frozen=True)
-class S3Connection:
-    """How to reach the store. Deliberately holds no credential: it is safe to log and to serialize."""
-
-    endpoint_url: str | None
-    region: str = "us-east-1"
-    addressing_style: str = "path"
-    verify_tls: bool = True
-
-    def __post_init__(self) -> None:
-        if self.addressing_style not in ("path", "virtual", "auto"):
-            raise ValueError(f"addressing_style must be path, virtual or auto, not {self.addressing_style!r}")
-
-
-@dataclass(frozen=True)
-class BucketSpec:
-    """What one bucket must look like; ``ensure_bucket`` converges the store to it."""
-
-    name: str
-    versioning: bool = True
-    lock_versioning: bool = False
-    public_read_principal_arn: str | None = None
-    expire_after_days: int | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
-    object_lock: bool = False
-    object_lock_days: int | None = None
-    noncurrent_expire_days: int | None = None
-    """Prior versions expire this long after they stop being current, current objects never (the backup
-    bucket: the database operator deletes backups past their retention, and their versions go after it).
-    With ``expire_after_days`` set, prior versions expire after those days unless this says otherwise."""
-
-    @property
-    def noncurrent_days(self) -> int | None:
-        """When prior versions expire, if ever."""
-        return self.noncurrent_expire_days or self.expire_after_days
-
-    def __post_init__(self) -> None:
-        _check_bucket_name(self.name)
-        if self.lock_versioning and not self.versioning:
-            raise ValueError(f"{self.name}: lock_versioning needs versioning on")
-        if self.object_lock and not self.versioning:
-            raise ValueError(f"{self.name}: object lock needs versioning on")
-        if self.object_lock_days is not None:
-            if not self.object_lock:
-                raise ValueError(f"{self.name}: object_lock_days needs object_lock")
-            if self.object_lock_days < 1:
-                raise ValueError(f"{self.name}: object_lock_days must be at least 1")
-        if self.expire_after_days is not None and self.expire_after_days < 1:
-            raise ValueError(f"{self.name}: expire_after_days must be at least 1")
-        if self.noncurrent_expire_days is not None and self.noncurrent_expire_days < 1:
-            raise ValueError(f"{self.name}: noncurrent_expire_days must be at least 1")
-        if self.public_read_principal_arn is not None:
-            _check_principal_arn(self.public_read_principal_arn)
-        # A private copy, so a caller mutating its dict later cannot change a frozen spec.
-        object.__setattr__(self, "tags", {str(k): str(v) for k, v in self.tags.items()})
-
-
-@dataclass(frozen=True)
 class BucketState:
     """A bucket's settings as the store reports them (for drift detection and the audit)."""
 
@@ -198,21 +148,6 @@ class BucketState:
     object_lock: bool
     noncurrent_expire_days: int | None = None
     object_lock_days: int | None = None
-
-
-@dataclass(frozen=True)
-class ReadGrant:
-    """Read-only access to one prefix of another agency's bucket (a data-sharing agreement)."""
-
-    bucket: str
-    prefix: str = ""
-
-    def __post_init__(self) -> None:
-        _check_bucket_name(self.bucket)
-        if _WILDCARDS & set(self.prefix):
-            raise ValueError(
-                f"read grant prefix {self.prefix!r} may not contain * or ?: it would widen the grant"
-            )
 
 
 @dataclass(frozen=True)
@@ -237,15 +172,6 @@ class AccessKey:
 
 
 # ------------------------------------------------------------------------------------------- clients
-
-
-def partition_for_region(region: str) -> str:
-    """ARN partition of a region, so grants stay right on AWS GovCloud and China as well."""
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("cn-"):
-        return "aws-cn"
-    return "aws"
 
 
 def credentials_from_environment(env: Mapping[str, str] | None = None) -> Credentials | None:
@@ -327,21 +253,6 @@ def iam_client(conn: S3Connection, credentials: Credentials | None = None) -> Ia
 # ---------------------------------------------------------------------------------- policy builders
 
 
-def _check_bucket_name(name: str) -> None:
-    if not _BUCKET_NAME.fullmatch(name) or ".." in name:
-        raise ValueError(f"{name!r} is not a valid S3 bucket name")
-
-
-def valid_principal_arn(arn: str) -> bool:
-    """Whether ``arn`` names exactly one IAM identity (no ``*``, no wildcard, no bare account)."""
-    return not (_WILDCARDS & set(arn)) and bool(re.match(r"^arn:aws[a-z-]*:iam::\d*:(user|role)/\S+$", arn))
-
-
-def _check_principal_arn(arn: str) -> None:
-    if not valid_principal_arn(arn):
-        raise ValueError(f"public_read_principal_arn must be one IAM user or role ARN, not {arn!r}")
-
-
 def _bucket_arn(name: str, partition: str) -> str:
     return f"arn:{partition}:s3:::{name}"
 
@@ -366,7 +277,7 @@ def bucket_policy(
         }
     ]
     if public_read_principal_arn is not None:
-        _check_principal_arn(public_read_principal_arn)
+        check_principal_arn(public_read_principal_arn)
         principal = {"AWS": public_read_principal_arn}
         statements += [
             {
@@ -398,7 +309,7 @@ def identity_policy(
     """
     names = sorted(set(bucket_names))
     for name in names:
-        _check_bucket_name(name)
+        check_bucket_name(name)
     grants = sorted(set(read_grants), key=lambda g: (g.bucket, g.prefix))
     if not names and not grants:
         raise ValueError("a storage identity needs at least one bucket or read grant")

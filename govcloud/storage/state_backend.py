@@ -12,17 +12,15 @@ from urllib.parse import quote, urlsplit
 
 from govcloud.storage.buckets import (
     PUBLIC_ACCESS_BLOCK_KEYS,
-    BucketSpec,
     BucketState,
     S3Client,
-    S3Connection,
     StorageError,
     ensure_bucket,
     grants_anonymous_access,
     has_tls_only_statement,
-    partition_for_region,
     read_bucket,
 )
+from govcloud.storage.specs import BucketSpec, S3Connection, partition_for_region
 
 
 class StateBucketError(StorageError):

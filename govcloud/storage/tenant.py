@@ -15,7 +15,7 @@ from govcloud.naming import (
     portal_identity_name,
     tenant_labels,
 )
-from govcloud.storage.buckets import BucketSpec, partition_for_region
+from govcloud.storage.specs import BucketSpec, partition_for_region
 
 PORTAL = PORTAL_IDENTITY
 __all__ = ["PORTAL", "TenantBuckets", "backup_identity_name", "portal_user_name", "tenant_buckets", "user_arn"]

@@ -20,7 +20,8 @@ IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
 
 def identity_policies(resources: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """``{urn: policy}`` for each StorageIdentity, exactly as its provider would write it to the store."""
-    from govcloud.storage.buckets import ReadGrant, identity_policy, partition_for_region
+    from govcloud.storage.buckets import identity_policy
+    from govcloud.storage.specs import ReadGrant, partition_for_region
 
     policies: dict[str, Any] = {}
     for resource in resources:

@@ -455,7 +455,8 @@ def test_shared_catalogs_refuse_text_that_helm_would_template() -> None:
         SharedCatalog("shared_x", "moph", "national-moph-curated", "a/../b/")
     with pytest.raises(ValueError, match="catalog name"):
         SharedCatalog("Shared-X", "moph", "national-moph-curated", "a/")
-    assert analytics.shared_catalog_name("moph-to-nso-health-stats") == "shared_moph_to_nso_health_stats"
+    catalog = analytics.shared_catalog("moph-to-nso-health-stats", "moph", "national-moph-curated", "a/")
+    assert catalog.name == "shared_moph_to_nso_health_stats"
 
 
 # --------------------------------------------------------------------------------------------------
