@@ -599,3 +599,29 @@ def test_approval_when_the_provider_has_no_dpo_names_the_owner_only() -> None:
             "owner or data-protection officer (somchai.j@nso.go.th)",
         )
     ]
+
+
+@pytest.mark.parametrize(("field", "value"), [("cpu", "500m"), ("cpu", "1"), ("memory", "1"), ("pods", 1)])
+def test_a_small_positive_quota_is_not_zero(field: str, value: Any) -> None:
+    assert _rules(quota={field: value}, database=None, storage=None) == []
+
+
+def test_egress_overlapping_the_object_store_network() -> None:
+    site = _site(object_store=SITE.object_store.model_copy(update={"cidr": "192.168.50.0/24"}))
+    found = _rules(site, network={"egress": [{"cidr": "192.168.50.0/25", "ports": [443]}]})
+    assert found == [
+        (
+            ("spec", "network", "egress", 0, "cidr"),
+            "'192.168.50.0/25' overlaps 192.168.50.0/24, the object store's network (reached through the "
+            "platform's allowance); tenants reach platform services only through the platform's own allowances",
+        )
+    ]
+
+
+def test_every_overlapping_egress_is_reported_once() -> None:
+    egress = [{"cidr": "10.244.0.0/24", "ports": [443]}, {"cidr": "10.244.1.0/24", "ports": [443]}]
+    found = _rules(SITE, network={"egress": egress})
+    assert [loc for loc, _ in found] == [
+        ("spec", "network", "egress", 0, "cidr"),
+        ("spec", "network", "egress", 1, "cidr"),
+    ]
