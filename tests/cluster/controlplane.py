@@ -25,6 +25,7 @@ Upstream facts relied on (checked against kubernetes v1.36 sources):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import ipaddress
 import json
@@ -33,6 +34,7 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -456,7 +458,9 @@ def _wait(plane: ControlPlane, name: str, url: str, *, verify: str | bool, cert:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited with {process.returncode}:\n{plane.log(name)[-4000:]}")
         try:
-            response = requests.get(url, verify=verify, cert=cert, timeout=5)
+            with warnings.catch_warnings():  # the controller manager's self-signed health endpoint
+                warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                response = requests.get(url, verify=verify, cert=cert, timeout=5)
             if response.status_code == 200:
                 return
             last = f"{response.status_code} {response.text[-2000:]}"
@@ -549,33 +553,82 @@ def start_control_plane(workdir: Path, binaries: Mapping[str, Path]) -> ControlP
 # ------------------------------------------------------------------------------------------- CRDs
 
 
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 3 MB of CRDs in 1 s
+
+
 def crd_documents(crd_root: Path) -> list[dict[str, Any]]:
     """Every CustomResourceDefinition under ``crd_root`` (``../shared/schemas/crds/**``)."""
     documents: list[dict[str, Any]] = []
     for path in sorted(crd_root.rglob("*.y*ml")):
-        for document in yaml.safe_load_all(path.read_text("utf-8")):
+        for document in yaml.load_all(path.read_text("utf-8"), Loader=_LOADER):
             if isinstance(document, dict) and document.get("kind") == "CustomResourceDefinition":
                 documents.append(document)
     return documents
 
 
+def _schema_without_descriptions(node: Any) -> Any:
+    """An OpenAPI v3 schema with its ``description`` texts removed (a property *named* description stays)."""
+    if not isinstance(node, dict):
+        return node
+    out = {k: v for k, v in node.items() if not (k == "description" and isinstance(v, str))}
+    for key in ("properties", "patternProperties", "definitions"):
+        if isinstance(out.get(key), dict):
+            out[key] = {name: _schema_without_descriptions(sub) for name, sub in out[key].items()}
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(out.get(key), dict):
+            out[key] = _schema_without_descriptions(out[key])
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [_schema_without_descriptions(sub) for sub in out[key]]
+    return out
+
+
+def without_descriptions(crd: Mapping[str, Any]) -> dict[str, Any]:
+    """The CRD with its schema's documentation removed: validation (types, structure, formats, enums, CEL
+    rules, defaults) is unchanged, and the server installs it several times faster (the largest upstream
+    CRDs are 700 kB, mostly descriptions, and the server's cost grows with the schema's size)."""
+    crd = copy.deepcopy(dict(crd))
+    for version in crd.get("spec", {}).get("versions") or []:
+        schema = (version.get("schema") or {}).get("openAPIV3Schema")
+        if schema is not None:
+            version["schema"]["openAPIV3Schema"] = _schema_without_descriptions(schema)
+    return crd
+
+
 def install_crds(kube: Kube, crds: Iterable[Mapping[str, Any]], timeout: float = 60) -> list[str]:
     """Apply the CRDs and wait until every one is Established and its API is discovered; their names."""
-    names = []
-    for crd in crds:
-        kube.apply(crd)
-        names.append(str(crd["metadata"]["name"]))
+    documents = [without_descriptions(crd) for crd in crds]
+    names = [str(crd["metadata"]["name"]) for crd in documents]
+
+    def create(crd: Mapping[str, Any]) -> None:
+        # A plain create: server-side apply of a 700 kB schema costs the server seconds per CRD (field
+        # tracking of every schema node), which a fresh control plane gains nothing from.
+        try:
+            Kube(kube.server, kube.credentials).create(crd)
+        except ApiError as error:
+            if error.status != 409:
+                raise
+            kube.apply(crd)
+
+    for crd in documents:  # one at a time: concurrent creates made the server 4x slower (it rebuilds OpenAPI)
+        create(crd)
+    # Served means Established: the discovery document of the group/version lists the resource. Asking
+    # discovery is cheap; re-reading a 700 kB CRD to look at its conditions is not.
+    served = {
+        (f"{crd['spec']['group']}/{v['name']}", crd["spec"]["names"]["plural"])
+        for crd in documents
+        for v in crd["spec"]["versions"]
+        if v.get("served")
+    }
     deadline = time.monotonic() + timeout
-    pending = set(names)
-    while pending:
-        for name in sorted(pending):
-            live = kube.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", name) or {}
-            conditions = {c["type"]: c["status"] for c in (live.get("status") or {}).get("conditions") or []}
-            if conditions.get("Established") == "True":
-                pending.discard(name)
-        if pending and time.monotonic() > deadline:
-            raise TimeoutError(f"CRDs not Established after {timeout} s: {sorted(pending)}")
-        if pending:
+    while served:
+        for group_version in sorted({gv for gv, _ in served}):
+            status, document = kube.request("GET", f"/apis/{group_version}")
+            listed = {r["name"] for r in document.get("resources", [])} if status == 200 else set()
+            served -= {(gv, plural) for gv, plural in served if gv == group_version and plural in listed}
+        if served and time.monotonic() > deadline:
+            raise TimeoutError(f"CRDs not served after {timeout} s: {sorted(served)}")
+        if served:
             time.sleep(0.2)
     kube.forget_discovery()
     return names
