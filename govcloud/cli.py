@@ -25,19 +25,19 @@ from govcloud.console import (
     ProjectOption,
     StackOption,
     TodayOption,
-    _guard,
-    _project,
-    _usage,
     err,
     out,
+    today_with_warning,
 )
-from govcloud.contract.problems import ContractError
+from govcloud.console import guard as _guard
+from govcloud.console import project_dir as _project
+from govcloud.console import usage as _usage
+from govcloud.contract.problems import ContractError, UsageError
 from govcloud.contract.stack import (
     StackPaths,
     display_name,
     load_site_config,
     load_stack,
-    resolve_today,
     validate_documents,
     yaml_files,
 )
@@ -229,26 +229,6 @@ class DiffFormat(str, Enum):
     table = "table"
     markdown = "markdown"
     json = "json"
-
-
-def today_with_warning(today: str | None) -> str:
-    """The run's date; a ``GOVCLOUD_TODAY`` left in the environment is honoured but never silently.
-
-    An exported ``GOVCLOUD_TODAY`` freezes every agreement's start and end: say so loudly, every time.
-    """
-    import datetime as dt
-    import os
-
-    from govcloud.contract.stack import TODAY_ENV
-
-    day = resolve_today(today)
-    if today is None and os.environ.get(TODAY_ENV) and day != dt.date.today():
-        err.print(
-            f"[bold yellow]WARNING[/] {TODAY_ENV}={day.isoformat()} is set: agreements start and end as if today "
-            f"were {day.isoformat()}, not {dt.date.today().isoformat()}. Unset it, or pass --today on purpose.",
-            soft_wrap=True,
-        )
-    return day.isoformat()
 
 
 def _upcoming_agreements(project: Path, stack: str, day: str, base: dict[str, Any]) -> list[dict[str, Any]]:
@@ -650,11 +630,16 @@ def state_bootstrap(
     """Create the versioned, encrypted, TLS-only bucket for Pulumi state and print the login line."""
     from govcloud.naming import state_bucket_name
     from govcloud.storage.buckets import StorageError, s3_client
-    from govcloud.storage.specs import site_connection
+    from govcloud.storage.specs import check_bucket_name, site_connection
     from govcloud.storage.state_backend import bootstrap_state_bucket
 
     project = _project(project)
     with _guard():
+        if bucket is not None:
+            try:
+                check_bucket_name(bucket)
+            except ValueError as error:
+                raise UsageError(f"--bucket: {error}") from None
         site = load_site_config(StackPaths.of(project / "stacks", stack).config)
         name = bucket or state_bucket_name(site)
         conn = site_connection(site)

@@ -6,6 +6,7 @@ from here, not from ``govcloud.cli``, so the CLI can register them without an im
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,9 +16,12 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from govcloud.contract.problems import ContractError, Problem
+from govcloud.contract.problems import ContractError, Problem, UsageError
+from govcloud.contract.stack import TODAY_ENV, resolve_today
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+"""0 done; 1 the files or the plan have problems; 2 a usage error (``UsageError`` only); 70 an internal error
+(sysexits.h ``EX_SOFTWARE``): a bug in govcloud, reported in one line, with a traceback under GOVCLOUD_DEBUG=1."""
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -32,12 +36,14 @@ ProjectOption = Annotated[
 ]
 
 
-def _usage(message: str) -> NoReturn:
+def usage(message: str) -> NoReturn:
+    """Print a usage error and exit 2."""
     err.print(f"govcloud: {message}", markup=False)
     raise typer.Exit(EXIT_USAGE)
 
 
-def _report(problems: Sequence[Problem]) -> NoReturn:
+def report_problems(problems: Sequence[Problem]) -> NoReturn:
+    """Print every contract problem, one located line each, and exit 1."""
     for problem in problems:
         err.print(str(problem), markup=False, soft_wrap=True)
     files = len({p.file for p in problems})
@@ -49,16 +55,17 @@ def _report(problems: Sequence[Problem]) -> NoReturn:
 
 
 @contextmanager
-def _guard() -> Iterator[None]:
-    """Contract problems exit 1 with their lines; anything unexpected exits 3 without a traceback."""
+def guard() -> Iterator[None]:
+    """Contract problems exit 1 with their lines, a ``UsageError`` exits 2, anything else is an internal error
+    (70) in one line without a traceback: a builder that fails is govcloud's bug, not the user's usage."""
     try:
         yield
     except ContractError as error:
-        _report(error.problems)
+        report_problems(error.problems)
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
-    except ValueError as error:
-        _usage(str(error))
+    except UsageError as error:
+        usage(str(error))
     except Exception as error:
         if os.environ.get("GOVCLOUD_DEBUG"):
             raise
@@ -69,7 +76,23 @@ def _guard() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
-def _project(path: Path) -> Path:
+def project_dir(path: Path) -> Path:
+    """``path`` if it holds a govcloud project (a stacks/ folder); a usage error otherwise."""
     if not (path / "stacks").is_dir():
-        _usage(f"{path} has no stacks/ folder; run from the govcloud project or pass --project")
+        usage(f"{path} has no stacks/ folder; run from the govcloud project or pass --project")
     return path
+
+
+def today_with_warning(today: str | None) -> str:
+    """The run's date; a ``GOVCLOUD_TODAY`` left in the environment is honoured but never silently.
+
+    An exported ``GOVCLOUD_TODAY`` freezes every agreement's start and end: say so loudly, every time.
+    """
+    day = resolve_today(today)
+    if today is None and os.environ.get(TODAY_ENV) and day != dt.date.today():
+        err.print(
+            f"[bold yellow]WARNING[/] {TODAY_ENV}={day.isoformat()} is set: agreements start and end as if today "
+            f"were {day.isoformat()}, not {dt.date.today().isoformat()}. Unset it, or pass --today on purpose.",
+            soft_wrap=True,
+        )
+    return day.isoformat()

@@ -24,12 +24,13 @@ from govcloud.console import (
     ProjectOption,
     StackOption,
     TodayOption,
-    _guard,
-    _project,
-    _usage,
     err,
     out,
 )
+from govcloud.console import guard as _guard
+from govcloud.console import project_dir as _project
+from govcloud.console import usage as _usage
+from govcloud.contract.problems import UsageError
 from govcloud.contract.stack import StackPaths, load_site_config, resolve_today
 
 if TYPE_CHECKING:  # the Kubernetes client, boto3 and the audit itself load only when `audit` runs
@@ -106,7 +107,7 @@ def _instant(text: str | None) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"--now '{text}' is not an ISO 8601 instant such as 2026-11-25T12:00:00Z") from None
+        raise UsageError(f"--now '{text}' is not an ISO 8601 instant such as 2026-11-25T12:00:00Z") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from govcloud.audit.findings import Finding
+from govcloud.contract.problems import UsageError
 from govcloud.storage.specs import BucketSpec, ReadGrant, spec_from_props
 from govcloud.synth.plan import is_kubernetes_object, owning_tenant
 
@@ -194,7 +195,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         resources: Sequence[Mapping[str, Any]] = plan["resources"]
         stack, site = str(plan["stack"]), str(plan["site"])
     except (KeyError, TypeError) as error:
-        raise ValueError(f"not a govcloud plan.json: missing {error}") from None
+        raise UsageError(f"not a govcloud plan.json: missing {error}") from None
     by_urn = {r["urn"]: r for r in resources}
     builders: dict[str, dict[str, Any]] = {}
     clusters: list[tuple[str, Manifest]] = []

@@ -27,3 +27,10 @@ class ContractError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: Sequence[Problem] = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(ValueError):
+    """The command line asks for something that cannot be: a bad option, a missing file, the wrong stack.
+
+    The CLI exits 2 on it, and on nothing else; any other unexpected exception is an internal error (70). A
+    ``ValueError`` subclass, so code that already catches ``ValueError`` keeps catching it."""

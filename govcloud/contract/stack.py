@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from govcloud.contract.errors import problems_from_validation_error, render_path
 from govcloud.contract.loader import SourceDocument, load_document
-from govcloud.contract.problems import WHOLE_DOCUMENT, ContractError, Problem
+from govcloud.contract.problems import WHOLE_DOCUMENT, ContractError, Problem, UsageError
 from govcloud.contract.rules import (
     AgreementStatus,
     Violation,
@@ -94,7 +94,7 @@ def resolve_today(value: str | dt.date | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise UsageError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
 
 
 def display_name(path: Path) -> str:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from govcloud.audit.findings import Finding, Severity
+from govcloud.contract.problems import UsageError
 from govcloud.report.i18n import LANGUAGES, Lang
 
 
@@ -38,17 +39,17 @@ def load_findings(path: Path) -> tuple[list[Finding], list[str]]:
     must show so an audit that skipped the object store never reads as clean.
     """
     if not path.is_file():
-        raise ValueError(f"findings file {path} does not exist")
+        raise UsageError(f"findings file {path} does not exist")
     try:
         data: Any = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"cannot read findings file {path}: {error}") from None
+        raise UsageError(f"cannot read findings file {path}: {error}") from None
     skipped: Any = []
     if isinstance(data, dict):
         skipped = data.get("notAudited") or data.get("skipped") or []
         data = data.get("findings")
     if not isinstance(data, list) or not isinstance(skipped, list):
-        raise ValueError(f"{path} must hold a list of findings or an object with a 'findings' list")
+        raise UsageError(f"{path} must hold a list of findings or an object with a 'findings' list")
     findings = []
     for index, item in enumerate(data, start=1):
         try:
@@ -63,7 +64,7 @@ def load_findings(path: Path) -> tuple[list[Finding], list[str]]:
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ValueError(f"{path}: finding {index} is not a govcloud finding ({error})") from None
+            raise UsageError(f"{path}: finding {index} is not a govcloud finding ({error})") from None
     return findings, [str(side) for side in skipped]
 
 
@@ -80,21 +81,21 @@ def check_provenance(path: Path, stack: str, document: dict[str, Any], findings:
     data: Any = json.loads(path.read_text("utf-8"))
     recorded = data if isinstance(data, dict) else {}
     if not recorded.get("stack") or not recorded.get("planDigest"):
-        raise ValueError(
+        raise UsageError(
             f"{path} does not say which stack and plan it audited: use the file `govcloud audit --stack {stack} "
             "--out FILE` writes"
         )
     if recorded["stack"] != stack:
-        raise ValueError(f"{path} holds the findings of stack '{recorded['stack']}', not '{stack}'")
+        raise UsageError(f"{path} holds the findings of stack '{recorded['stack']}', not '{stack}'")
     digest = plan_digest(document)
     if recorded["planDigest"] != digest:
-        raise ValueError(
+        raise UsageError(
             f"{path} was audited against another plan ({recorded['planDigest'][:19]}…, this report's is "
             f"{digest[:19]}…): the stack changed since the audit; run `govcloud audit --stack {stack}` again"
         )
     unknown = sorted({f.code for f in findings} - set(FINDING_CODES))
     if unknown:
-        raise ValueError(f"{path} holds codes no govcloud audit raises: {', '.join(unknown)}")
+        raise UsageError(f"{path} holds codes no govcloud audit raises: {', '.join(unknown)}")
 
 
 def load_plan(path: Path, stack: str) -> dict[str, Any]:
@@ -102,15 +103,15 @@ def load_plan(path: Path, stack: str) -> dict[str, Any]:
     from govcloud.synth.plan import read_plan
 
     if not path.exists():
-        raise ValueError(f"plan {path} does not exist")
+        raise UsageError(f"plan {path} does not exist")
     try:
         document = read_plan(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"cannot read plan {path}: {error}") from None
+        raise UsageError(f"cannot read plan {path}: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
-        raise ValueError(f"{path} is not a govcloud plan (it has no resources list)")
+        raise UsageError(f"{path} is not a govcloud plan (it has no resources list)")
     if document.get("stack") != stack:
-        raise ValueError(f"{path} is the plan of stack '{document.get('stack')}', not '{stack}'")
+        raise UsageError(f"{path} is the plan of stack '{document.get('stack')}', not '{stack}'")
     return document
 
 
@@ -160,16 +161,15 @@ def report(
 ) -> None:
     """Write the auditors' report: isolation, encryption, backup, quotas, controls and data sharing."""
     from govcloud import console as cli  # the shared exit codes and consoles
-    from govcloud.cli import today_with_warning
     from govcloud.contract.stack import load_stack
     from govcloud.report.model import build_report
     from govcloud.report.render import write_report
 
     target = out_dir or Path("out") / stack / "report"
-    with cli._guard():
+    with cli.guard():
         if not (project / "stacks").is_dir():
-            raise ValueError(f"{project} has no stacks/ folder; run from the govcloud project or pass --project")
-        day = dt.date.fromisoformat(today_with_warning(today))  # an exported GOVCLOUD_TODAY is announced
+            raise UsageError(f"{project} has no stacks/ folder; run from the govcloud project or pass --project")
+        day = dt.date.fromisoformat(cli.today_with_warning(today))  # an exported GOVCLOUD_TODAY is announced
         definition = load_stack(project / "stacks", stack, day)
         document = load_plan(plan, stack) if plan is not None else synthesized_plan(project, stack, day)
         audit, skipped = load_findings(findings) if findings is not None else (None, [])
