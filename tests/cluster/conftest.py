@@ -24,7 +24,10 @@ names ``bash tools/build-tools.sh``.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,8 +116,10 @@ class Deployment:
     refused: dict[str, str] = field(default_factory=dict)
     """Objects the server refused when applied for real: identity -> message (a test asserts it is empty)."""
 
-    @property
+    @functools.cached_property
     def kube(self) -> Kube:
+        """One client for the stack's tests: its connection pool is reused (a TLS handshake per request
+        made the RBAC matrix ten times slower)."""
         return self.plane.kube()
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
@@ -154,6 +159,27 @@ def wipe(kube: Kube, objects: list[dict[str, Any]]) -> None:
         kube.wait_gone("v1", "Namespace", namespace, timeout=120)
 
 
+def apply_in_order(kube: Kube, objects: list[dict[str, Any]], *, dry_run: bool = False) -> dict[str, str]:
+    """Apply rank by rank (objects of one rank in parallel); the refusals, identity -> server message.
+
+    Under ``dry_run`` the namespaces are also created for real once their own dry run passed.
+    """
+    refused: dict[str, str] = {}
+
+    def one(obj: dict[str, Any]) -> None:
+        try:
+            kube.apply(obj, dry_run=dry_run)
+            if dry_run and apply_rank(obj) == 0:
+                kube.apply(obj)
+        except ApiError as error:
+            refused[identity(obj)] = error.message
+
+    for _, group in itertools.groupby(objects, key=apply_rank):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(one, group))
+    return refused
+
+
 _current: dict[str, Deployment] = {}
 
 
@@ -169,18 +195,8 @@ def deployed(request: pytest.FixtureRequest, control_plane: ControlPlane) -> Dep
     deployment = Deployment(stack, plan, plan_objects(plan), control_plane)
     # First every object under dryRun=All, in dependency order; a dry run stores nothing, so the namespaces
     # (rank 0) are created for real once they passed theirs, or nothing namespaced could be admitted.
-    for obj in deployment.objects:
-        try:
-            kube.apply(obj, dry_run=True)
-            if apply_rank(obj) == 0:
-                kube.apply(obj)
-        except ApiError as error:
-            deployment.refused_dry_run[identity(obj)] = error.message
-    for obj in deployment.objects:
-        try:
-            kube.apply(obj)
-        except ApiError as error:
-            deployment.refused[identity(obj)] = error.message
+    deployment.refused_dry_run = apply_in_order(kube, deployment.objects, dry_run=True)
+    deployment.refused = apply_in_order(kube, deployment.objects)
     _current["stack"] = deployment
     return deployment
 

@@ -244,7 +244,7 @@ class Kube:
             key_file=str(credentials.admin_key),
             ca_certs=str(credentials.ca),
             cert_reqs="CERT_REQUIRED",
-            maxsize=4,
+            maxsize=8,
         )
         self._discovery = discovery if discovery is not None else {}
 
