@@ -482,6 +482,27 @@ MESSAGES: dict[str, dict[Lang, str]] = {
             "Service ของตนเองจากการตั้งค่า gateways ของศูนย์ ซึ่งอยู่นอกแผนใด ๆ)"
         ),
     },
+    "policy.GC-NET-003.description": {
+        "en": "No NetworkPolicy in a tenant namespace admits or reaches another tenant's namespace.",
+        "th": "ไม่มี NetworkPolicy ใดใน namespace ของผู้เช่าที่ยอมให้หรือเปิดทางไปยัง namespace ของผู้เช่ารายอื่น",
+    },
+    "policy.GC-NET-003.rationale": {
+        "en": "Sharing is a read grant on the consumer's own storage identity, never a network path: a path between "
+        "two tenants exposes every service of the one reached (issue 10).",
+        "th": "การแบ่งปันข้อมูลคือสิทธิ์อ่านที่ผูกกับตัวตนด้านพื้นที่จัดเก็บของผู้รับข้อมูลเอง ไม่ใช่เส้นทางเครือข่าย "
+        "เส้นทางระหว่างผู้เช่าสองรายจะเปิดทุกบริการของผู้เช่าที่ถูกเข้าถึง (issue 10)",
+    },
+    "policy.GC-NET-004.description": {
+        "en": "The site binds the admission policies that keep tenant Ingress and route hosts to approved hostnames "
+        "and the ingress controller's allowance label off tenant workloads.",
+        "th": "ไซต์ผูกนโยบาย admission ที่จำกัดชื่อโฮสต์ของ Ingress และ route ของผู้เช่าให้อยู่ในชื่อที่อนุมัติ "
+        "และห้ามภาระงานของผู้เช่าติดป้ายที่ให้สิทธิ์รับทราฟฟิกจากตัวควบคุมขาเข้า",
+    },
+    "policy.GC-NET-004.rationale": {
+        "en": "Without them a tenant publishes any host, including the portal's, or makes its own pods reachable "
+        "from the ingress controller (issue 10).",
+        "th": "หากไม่มี ผู้เช่าจะเผยแพร่โฮสต์ใดก็ได้ รวมถึงโฮสต์ของพอร์ทัล หรือทำให้พ็อดของตนรับทราฟฟิกจากตัวควบคุมขาเข้าได้ (issue 10)",
+    },
     "policy.GC-TLS-001.description": {
         "en": (
             "Every HTTPS listener of a Gateway or ListenerSet serves a Secret that a declared "
@@ -527,6 +548,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "policy.GC-IAM-001.rationale": {
         "en": "Least privilege: tenant roles are namespaced and cannot change their own isolation.",
         "th": "ให้สิทธิ์น้อยที่สุดเท่าที่จำเป็น บทบาทของหน่วยงานจำกัดอยู่ในเนมสเปซ และเปลี่ยนการแยกสภาพแวดล้อมของตนเองไม่ได้",
+    },
+    "policy.GC-IAM-002.description": {
+        "en": "No Role in a tenant namespace writes Ingresses, routes, NetworkPolicies, quotas, RBAC, namespaces or "
+        "admission policies.",
+        "th": "ไม่มี Role ใดใน namespace ของผู้เช่าที่เขียน Ingress, route, NetworkPolicy, โควตา, RBAC, namespace "
+        "หรือนโยบาย admission ได้",
+    },
+    "policy.GC-IAM-002.rationale": {
+        "en": "What publishes a tenant and what bounds it belong to the platform; a tenant that could write them "
+        "could serve any host or widen its own isolation.",
+        "th": "สิ่งที่เผยแพร่และสิ่งที่กำหนดขอบเขตของผู้เช่าเป็นของแพลตฟอร์ม ผู้เช่าที่เขียนสิ่งเหล่านี้ได้จะให้บริการโฮสต์ใดก็ได้ "
+        "หรือขยายขอบเขตการแยกตัวของตนเองได้",
     },
     "policy.GC-SEC-001.description": {
         "en": "No credential appears as a literal in any resource's inputs.",
