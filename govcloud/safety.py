@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pulumi
 
+from govcloud.storage.specs import BUCKET_TYPE
+
 #: Resource types whose deletion or replacement loses an agency's data.
 DATA_BEARING_TYPES: frozenset[str] = frozenset(
     {
         "kubernetes:core/v1:Namespace",  # deleting a namespace deletes every volume claim in it
         "kubernetes:core/v1:PersistentVolumeClaim",
         "kubernetes:postgresql.cnpg.io/v1:Cluster",
-        "pulumi-python:dynamic/govcloud:Bucket",
+        BUCKET_TYPE,
     }
 )
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from govcloud.analysis.isolation import cross_tenant_paths
 from govcloud.naming import label
+from govcloud.storage.specs import BUCKET_TYPE as BUCKET
+from govcloud.storage.specs import STORAGE_IDENTITY_TYPE as IDENTITY
 
-BUCKET = "pulumi-python:dynamic/govcloud:Bucket"
-IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
 TENANT_LABEL = label("tenant")
 
 

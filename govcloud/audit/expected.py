@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from govcloud.audit.findings import Finding
 from govcloud.contract.problems import UsageError
-from govcloud.storage.specs import BucketSpec, ReadGrant, spec_from_props
+from govcloud.storage.specs import BUCKET_TYPE, STORAGE_IDENTITY_TYPE, BucketSpec, ReadGrant, spec_from_props
 from govcloud.synth.plan import is_kubernetes_object, owning_tenant
 
 Manifest = dict[str, Any]
@@ -33,9 +33,6 @@ CNPG_API_VERSION: Final = "postgresql.cnpg.io/v1"
 CNPG_CLUSTER_KIND: Final = (CNPG_API_VERSION, "Cluster")
 CNPG_BACKUP_KIND: Final = (CNPG_API_VERSION, "ScheduledBackup")
 POD_SECURITY_PREFIX: Final = "pod-security.kubernetes.io/"
-DYNAMIC_TYPE_PREFIX: Final = "pulumi-python:dynamic"
-BUCKET_TYPE_SUFFIX: Final = ":Bucket"
-IDENTITY_TYPE_SUFFIX: Final = ":StorageIdentity"
 HELM_RELEASE_TYPE: Final = "kubernetes:helm.sh/v3:Release"
 UNKNOWN: Final = "[unknown]"
 SCHEDULE_WINDOW_DAYS: Final = 8 * 366
@@ -178,11 +175,6 @@ def _name(manifest: Mapping[str, Any]) -> str:
     return str(manifest.get("metadata", {}).get("name", ""))
 
 
-def _is_dynamic(resource: Mapping[str, Any], suffix: str) -> bool:
-    kind = str(resource.get("type", ""))
-    return kind.startswith(DYNAMIC_TYPE_PREFIX) and kind.endswith(suffix)
-
-
 def _tenant_tag(resource: Mapping[str, Any]) -> str | None:
     tags = resource.get("inputs", {}).get("tags") or {}
     value = tags.get("govcloud.go.th/tenant") if isinstance(tags, Mapping) else None
@@ -222,10 +214,10 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             known = isinstance(namespace, str) and namespace not in ("", UNKNOWN)
             releases.append((str(namespace) if known else None, tenant, str(inputs.get("name") or resource["name"])))
             continue
-        if _is_dynamic(resource, BUCKET_TYPE_SUFFIX):
+        if resource.get("type") == BUCKET_TYPE:
             buckets.append(ExpectedBucket(spec_from_props(inputs), tenant or _tenant_tag(resource)))
             continue
-        if _is_dynamic(resource, IDENTITY_TYPE_SUFFIX):
+        if resource.get("type") == STORAGE_IDENTITY_TYPE:
             identities.append(_identity(inputs, tenant))
             continue
         if not is_kubernetes_object(resource):

@@ -44,6 +44,7 @@ from govcloud.storage.buckets import (
     s3_client,
 )
 from govcloud.storage.specs import (
+    DYNAMIC_MODULE,
     BucketSpec,
     ReadGrant,
     S3Connection,
@@ -59,7 +60,6 @@ from govcloud.storage.specs import (
 
 CONFIG_ACCESS_KEY_ID: Final = "govcloud:s3AccessKeyId"
 CONFIG_SECRET_ACCESS_KEY: Final = "govcloud:s3SecretAccessKey"
-DYNAMIC_MODULE: Final = "govcloud"
 
 CONNECTION_KEYS: Final = ("endpoint_url", "region", "addressing_style", "verify_tls")
 BUCKET_INPUT_KEYS: Final = (

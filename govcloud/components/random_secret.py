@@ -28,7 +28,7 @@ from typing import Any, Final
 import pulumi
 import pulumi.dynamic as dyn
 
-from govcloud.components.bucket_provider import DYNAMIC_MODULE
+from govcloud.storage.specs import DYNAMIC_MODULE
 
 ALPHABETS: Final[Mapping[str, str]] = {
     "alphanumeric": string.ascii_letters + string.digits,

@@ -22,8 +22,8 @@ from govcloud.manifests.gateway import https_listener_problems
 from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
+from govcloud.storage.specs import BUCKET_TYPE
 
-BUCKET_TYPE = "pulumi-python:dynamic/govcloud:Bucket"
 PLATFORM = label("platform")
 SECRET_MASK = "[secret]"
 REQUIRED_NAMESPACE_LABELS = (

@@ -31,6 +31,7 @@ from govcloud.naming import namespace_name as tenant_namespace
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Policy
 from govcloud.safety import is_data_bearing
+from govcloud.storage.specs import BUCKET_TYPE, STORAGE_IDENTITY_TYPE
 from govcloud.synth.plan import is_kubernetes_object, tenant_of
 
 #: Analytics services in the order the contract lists them; the duplication heuristic compares these.
@@ -50,8 +51,6 @@ FROM_AUDIT = "audit"
 CHECKS = ("isolated", "encrypted", "backedUp", "quotaBound", "protected", "agreementsOnly")
 #: What the platform encrypts database backups and WAL with; anything else fails the encryption check.
 BACKUP_ENCRYPTION = "AES256"
-BUCKET_TYPE = "pulumi-python:dynamic/govcloud:Bucket"
-STORAGE_IDENTITY_TYPE = "pulumi-python:dynamic/govcloud:StorageIdentity"
 ZONE_TAG = "govcloud.go.th/zone"
 
 

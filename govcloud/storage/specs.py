@@ -15,6 +15,13 @@ from typing import Any
 
 from govcloud.contract.site import SiteConfig
 
+DYNAMIC_MODULE = "govcloud"
+"""The module of govcloud's dynamic resources: Pulumi types them ``pulumi-python:dynamic/<module>:<name>``."""
+BUCKET_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:Bucket"
+"""The type of every bucket govcloud declares (``components.bucket_provider.Bucket``); data-bearing."""
+STORAGE_IDENTITY_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:StorageIdentity"
+"""The type of every storage identity (``components.bucket_provider.StorageIdentity``)."""
+
 # S3's own naming rule; enforced again here because a wildcard in a name would widen an IAM grant.
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 WILDCARDS = frozenset("*?")

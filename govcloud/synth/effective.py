@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
+from govcloud.storage.specs import STORAGE_IDENTITY_TYPE as IDENTITY
 
 
 def identity_policies(resources: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from govcloud.safety import is_data_bearing
+from govcloud.storage.specs import BUCKET_TYPE as BUCKET
 
-BUCKET = "pulumi-python:dynamic/govcloud:Bucket"
-IDENTITY = "pulumi-python:dynamic/govcloud:StorageIdentity"
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
 PVC = "kubernetes:core/v1:PersistentVolumeClaim"

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from govcloud.contract.vocabulary import Classification
+from govcloud.storage.specs import STORAGE_IDENTITY_TYPE as IDENTITY
 from govcloud.synth.diff import Action, as_json, as_markdown, companion_of, diff_plans, review_subjects
 from govcloud.synth.effective import identity_policies
 from govcloud.synth.risk import (
     BUCKET,
     CLUSTER,
-    IDENTITY,
     MIN_INSTANCES,
     OBJECT_STORE,
     PVC,
