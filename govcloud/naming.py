@@ -144,7 +144,7 @@ def owner_tags(site: SiteConfig, tenant: str | None) -> dict[str, str]:
     return {
         label("site"): site_slug(site.site),
         label("environment"): site.environment,
-        label("tenant"): tenant if tenant is not None else PLATFORM_OWNER,
+        TENANT_LABEL: tenant if tenant is not None else PLATFORM_OWNER,
     }
 
 
@@ -161,11 +161,15 @@ def label(key: str) -> str:
     return f"{LABEL_PREFIX}/{key}"
 
 
+TENANT_LABEL = label("tenant")
+"""The label (and owner tag) that says which tenant an object, bucket or identity belongs to."""
+
+
 def tenant_labels(tenant: TenantRequest) -> dict[str, str]:
     """Labels every object of a tenant carries; auditors and policies select on them."""
     spec = tenant.spec
     return {
-        label("tenant"): tenant.name,
+        TENANT_LABEL: tenant.name,
         label("agency"): spec.agency.code,
         label("classification"): spec.classification.value,
         label("cost-center"): spec.cost_center,

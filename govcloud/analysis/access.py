@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from govcloud.analysis.isolation import cross_tenant_paths
-from govcloud.naming import label
+from govcloud.naming import TENANT_LABEL
 from govcloud.storage.specs import BUCKET_TYPE as BUCKET
 from govcloud.storage.specs import STORAGE_IDENTITY_TYPE as IDENTITY
-
-TENANT_LABEL = label("tenant")
 
 
 @dataclass(frozen=True, order=True)

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from govcloud.audit.findings import Finding
 from govcloud.contract.problems import UsageError
+from govcloud.naming import TENANT_LABEL
 from govcloud.storage.specs import BUCKET_TYPE, STORAGE_IDENTITY_TYPE, BucketSpec, ReadGrant, spec_from_props
 from govcloud.synth.plan import is_kubernetes_object, owning_tenant
 
@@ -177,7 +178,7 @@ def _name(manifest: Mapping[str, Any]) -> str:
 
 def _tenant_tag(resource: Mapping[str, Any]) -> str | None:
     tags = resource.get("inputs", {}).get("tags") or {}
-    value = tags.get("govcloud.go.th/tenant") if isinstance(tags, Mapping) else None
+    value = tags.get(TENANT_LABEL) if isinstance(tags, Mapping) else None
     return str(value) if value else None
 
 

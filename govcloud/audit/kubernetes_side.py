@@ -28,18 +28,17 @@ from govcloud.audit.expected import (
 from govcloud.audit.findings import Finding, Severity
 from govcloud.audit.role_secrets import SecretShape, audit_role_secrets, expected_role_secrets, secret_shape
 from govcloud.contract.quantity import QuantityError, parse_quantity
-from govcloud.naming import MANAGED_BY, label
+from govcloud.naming import MANAGED_BY, TENANT_LABEL
+from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES
 
 Progress = Callable[[str], None]
 
-PRIVILEGED_CLUSTER_ROLES: Final = frozenset({"cluster-admin", "admin", "edit"})
 """Built-in ClusterRoles that let a tenant rewrite its own isolation (policies, quotas, RBAC)."""
 HEALTHY_PHASE: Final = "Cluster in healthy state"
 BACKUP_GRACE: Final = dt.timedelta(hours=6)
 """How late a scheduled backup may finish (a large base backup takes hours) before it counts as missed."""
 CNPG_GROUP, CNPG_VERSION = CNPG_API_VERSION.split("/")
 RBAC_GROUP: Final = "rbac.authorization.k8s.io"
-TENANT_LABEL: Final = label("tenant")
 SECRET_PLACEHOLDER: Final = "[secret]"
 UNKNOWN_PLACEHOLDER: Final = "[unknown]"
 """What a plan holds where the value is a secret or only known once deployed (synth's capture)."""

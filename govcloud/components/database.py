@@ -20,7 +20,7 @@ from govcloud.components.random_secret import RandomSecret, basic_auth_secret
 from govcloud.components.storage import StorageKeys, credentials_secret_manifest
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.manifests.analytics import POSTGRES_PORT, READONLY_ROLE, TENANT_DATABASE, managed_roles
+from govcloud.manifests.analytics import READONLY_ROLE, TENANT_DATABASE, managed_roles
 from govcloud.manifests.common import tenant_metadata
 from govcloud.manifests.database import (
     backup_secret_name,
@@ -29,6 +29,7 @@ from govcloud.manifests.database import (
     database_pod_monitor,
     scheduled_backup,
 )
+from govcloud.manifests.network import POSTGRES_PORT
 from govcloud.naming import database_cluster_name, namespace_name
 from govcloud.safety import data_options
 

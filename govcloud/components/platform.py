@@ -34,7 +34,6 @@ from govcloud.manifests.platform import (
     PLATFORM_NAMESPACES,
     SPARK_OPERATOR,
     SUPERSET_OPERATOR,
-    TENANT_LABEL,
     PlatformNamespace,
     cluster_issuer,
     platform_namespace,
@@ -42,7 +41,7 @@ from govcloud.manifests.platform import (
     storage_class,
 )
 from govcloud.manifests.platform_values import platform_values
-from govcloud.naming import MANAGED_BY, bucket_name, label, owner_tags
+from govcloud.naming import MANAGED_BY, TENANT_LABEL, bucket_name, label, owner_tags
 from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES, REQUIRED_NAMESPACE_LABELS
 from govcloud.safety import data_options
 from govcloud.storage.specs import BucketSpec, site_connection

@@ -34,7 +34,7 @@ from typing import Any
 
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.naming import MANAGED_BY, label
+from govcloud.naming import MANAGED_BY, TENANT_LABEL, label
 
 API_VERSION = "admissionregistration.k8s.io/v1"
 HOSTNAMES_ANNOTATION = label("hostnames")
@@ -42,7 +42,6 @@ HOSTNAMES_ANNOTATION = label("hostnames")
 GROUPS_ANNOTATION = label("access-groups")
 """Comma-separated identity-provider groups of the tenant as the API server sees them (with its prefix)."""
 WEB_LABEL = label("web")
-TENANT_LABEL = label("tenant")
 PLATFORM_LABEL = label("platform")
 
 INGRESS_HOSTS_POLICY = "govcloud-tenant-ingress-hosts"

@@ -57,13 +57,12 @@ from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import Zone
 from govcloud.manifests.common import STORAGE_CREDENTIALS_SECRET, tenant_metadata
 from govcloud.manifests.helm_values import render_values
-from govcloud.manifests.network import OIDC_CLIENT_LABEL, WEB_LABEL
+from govcloud.manifests.network import OIDC_CLIENT_LABEL, POSTGRES_PORT, WEB_LABEL
 from govcloud.naming import bucket_name, database_cluster_name, namespace_name, tenant_labels
 
 OIDC_SECRET_KEY = "client-secret"
 STORAGE_KEY_ID = "AWS_ACCESS_KEY_ID"
 STORAGE_SECRET_KEY = "AWS_SECRET_ACCESS_KEY"
-POSTGRES_PORT = 5432
 TENANT_DATABASE = "app"
 """The tenant's application database in its CNPG cluster (CNPG's ``initdb`` default)."""
 SUPERSET_DATABASE = "superset"

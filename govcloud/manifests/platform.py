@@ -22,11 +22,10 @@ from govcloud.manifests.gateway import (
     uses_acme,
 )
 from govcloud.manifests.namespace import pod_security_labels
-from govcloud.manifests.network import WEB_LABEL, in_namespace, network_policy, tcp
-from govcloud.naming import MANAGED_BY, label
+from govcloud.manifests.network import CNPG_STATUS_PORT, POSTGRES_PORT, WEB_LABEL, in_namespace, network_policy, tcp
+from govcloud.naming import MANAGED_BY, TENANT_LABEL, label
 
 PLATFORM_LABEL = label("platform")
-TENANT_LABEL = label("tenant")
 
 
 @dataclass(frozen=True)
@@ -191,7 +190,7 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                                 {**_TENANTS, "podSelector": _CNPG_INSTANCES},
                                 {**in_namespace(OPEN_DATA.name), "podSelector": _CNPG_INSTANCES},
                             ],
-                            "ports": tcp(8000, 5432),
+                            "ports": tcp(CNPG_STATUS_PORT, POSTGRES_PORT),
                         }
                     ],
                 },
@@ -231,7 +230,7 @@ def platform_network_policies(namespace: PlatformNamespace, site: SiteConfig) ->
                     "policyTypes": ["Ingress", "Egress"],
                     "ingress": [
                         {"from": [from_gateway()], "ports": tcp(CKAN_WEB_PORT)},
-                        {"from": [in_namespace(DATABASE_OPERATOR.name)], "ports": tcp(8000, 5432)},
+                        {"from": [in_namespace(DATABASE_OPERATOR.name)], "ports": tcp(CNPG_STATUS_PORT, POSTGRES_PORT)},
                     ],
                     "egress": [{"to": [{"ipBlock": {"cidr": store.cidr}}], "ports": tcp(store.port)}],
                 },

@@ -26,7 +26,8 @@ from typing import Any
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import StackDefinition
 from govcloud.manifests.gateway import gateway_values
-from govcloud.manifests.platform import MONITORING, TENANT_LABEL
+from govcloud.manifests.platform import MONITORING
+from govcloud.naming import TENANT_LABEL
 
 
 def platform_values(chart: str, definition: StackDefinition) -> dict[str, Any]:
