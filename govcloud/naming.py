@@ -36,7 +36,15 @@ PORTAL_BACKUP_ZONE = "ckan-backup"
 STORAGE_SECRET = "storage-credentials"
 SHARED_CATALOG_PREFIX = "shared_"
 MAX_CATALOG_NAME = 63
-_S3_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+_S3_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def is_s3_bucket_name(name: str) -> bool:
+    """S3's rule for a bucket name: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit at both
+    ends, no ``..`` (the one definition: the storage specs and the Trino catalogs check it too)."""
+    return bool(_S3_BUCKET_NAME.fullmatch(name)) and ".." not in name
+
+
 _IAM_USER = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")
 
 
@@ -57,7 +65,7 @@ def bucket_name(site: SiteConfig, tenant: str, zone: str) -> str:
         parts.append(site.environment)
     parts += [tenant, zone]
     name = "-".join(parts)
-    if not _S3_NAME.fullmatch(name) or "--" in name:
+    if not is_s3_bucket_name(name) or "." in name or "--" in name:  # ours: no dots, no empty part
         raise ValueError(f"derived bucket name '{name}' breaks S3 naming rules")
     return name
 

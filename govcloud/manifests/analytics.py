@@ -88,7 +88,6 @@ SITE_ISSUER = "govcloud-site-issuer"
 
 _SAFE_PREFIX = re.compile(r"^([A-Za-z0-9!_.'()-]+/)+$")
 _CATALOG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 _RESTRICTED_CONTAINER = {
     "allowPrivilegeEscalation": False,
@@ -306,7 +305,7 @@ class SharedCatalog:
     def __post_init__(self) -> None:
         if not _CATALOG_NAME.match(self.name):
             raise ValueError(f"shared catalog name {self.name!r} must be lowercase letters, digits and '_'")
-        if not _S3_BUCKET.match(self.bucket):
+        if not naming.is_s3_bucket_name(self.bucket):
             raise ValueError(f"shared catalog {self.name}: {self.bucket!r} is not an S3 bucket name")
         if not _SAFE_PREFIX.match(self.prefix) or any(p in (".", "..") for p in self.prefix.split("/")):
             raise ValueError(

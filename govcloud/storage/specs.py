@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govcloud.contract.site import SiteConfig
+from govcloud.naming import is_s3_bucket_name
 
 DYNAMIC_MODULE = "govcloud"
 """The module of govcloud's dynamic resources: Pulumi types them ``pulumi-python:dynamic/<module>:<name>``."""
@@ -22,13 +23,12 @@ BUCKET_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:Bucket"
 STORAGE_IDENTITY_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:StorageIdentity"
 """The type of every storage identity (``components.bucket_provider.StorageIdentity``)."""
 
-# S3's own naming rule; enforced again here because a wildcard in a name would widen an IAM grant.
-BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 WILDCARDS = frozenset("*?")
 
 
 def check_bucket_name(name: str) -> None:
-    if not BUCKET_NAME.fullmatch(name) or ".." in name:
+    """S3's naming rule, enforced again here because a wildcard in a name would widen an IAM grant."""
+    if not is_s3_bucket_name(name):
         raise ValueError(f"{name!r} is not a valid S3 bucket name")
 
 
