@@ -13,6 +13,8 @@ Findings:
   do not trust.
 * ``AUD-GW-001`` (medium): a declared Gateway that is missing or not Programmed (no address assigned, or the
   controller refused it): names on it are not served.
+* ``AUD-GW-002`` (high): a ListenerSet or HTTPRoute the plan does not declare, in a namespace that publishes
+  (cert-manager's own HTTP-01 solver routes excepted): someone published outside govcloud.
 
 Only namespaces the plan publishes from are listed, so an audit of a plan without Gateway API objects makes
 no request for them.
@@ -21,21 +23,25 @@ no request for them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from kubernetes.client import ApiClient, CustomObjectsApi
 from kubernetes.client.exceptions import ApiException
 
 from govcloud.audit.findings import Finding, Severity
-from govcloud.manifests.gateway import GROUP, https_listener_problems
+from govcloud.manifests.gateway import ACME_SOLVER_LABELS, GROUP, https_listener_problems
 from govcloud.naming import label
 
 KINDS: Final = {
     "Gateway": (GROUP, "v1", "gateways"),
     "ListenerSet": (GROUP, "v1", "listenersets"),
+    "HTTPRoute": (GROUP, "v1", "httproutes"),
     "Certificate": ("cert-manager.io", "v1", "certificates"),
 }
+PUBLISHING: Final = ("ListenerSet", "HTTPRoute")
+ACME_SOLVER_LABEL: Final = next(iter(ACME_SOLVER_LABELS))
+"""Kinds that publish names: one the plan does not declare is reported (AUD-GW-002)."""
 CODES: Final = {
     "missing": ("AUD-TLS-001", Severity.HIGH),
     "mismatch": ("AUD-TLS-001", Severity.HIGH),
@@ -61,6 +67,32 @@ def _list(custom: CustomObjectsApi, kind: str, namespace: str) -> list[dict[str,
     return [dict(item) for item in json.loads(data).get("items") or []]
 
 
+def _undeclared(
+    declared: list[Mapping[str, Any]], live: list[dict[str, Any]], tenant_of: Callable[[str], str | None]
+) -> list[Finding]:
+    """ListenerSets and HTTPRoutes live in a publishing namespace that the plan does not declare."""
+    known = {(d["kind"], d["metadata"].get("namespace"), d["metadata"].get("name")) for d in declared}
+    found = []
+    for obj in live:
+        metadata = obj.get("metadata") or {}
+        key = (obj["kind"], metadata.get("namespace"), metadata.get("name"))
+        solver = ACME_SOLVER_LABEL in (metadata.get("labels") or {})
+        if obj["kind"] in PUBLISHING and key not in known and not solver:
+            spec = obj.get("spec") or {}
+            hostnames = spec.get("hostnames") or [li.get("hostname") for li in spec.get("listeners") or []]
+            found.append(
+                Finding(
+                    "AUD-GW-002",
+                    Severity.HIGH,
+                    tenant_of(str(key[1])),
+                    f"{key[0]} {key[1]}/{key[2]}",
+                    f"{key[0]} {key[1]}/{key[2]} is not declared by the stack: it publishes names outside govcloud",
+                    {"hostnames": hostnames},
+                )
+            )
+    return found
+
+
 def audit_gateways(
     declared: Iterable[Mapping[str, Any]], api: ApiClient, missing_namespaces: Iterable[str] = ()
 ) -> tuple[list[Finding], int]:
@@ -70,7 +102,9 @@ def audit_gateways(
     """
     skip = set(missing_namespaces)
     declared = [d for d in declared if d.get("kind") in KINDS and d["metadata"].get("namespace") not in skip]
-    namespaces = sorted({str(d["metadata"].get("namespace")) for d in declared if d["kind"] != "Certificate"})
+    namespaces = sorted(
+        {str(d["metadata"].get("namespace")) for d in declared if d["kind"] in ("Gateway", "ListenerSet")}
+    )
     custom = CustomObjectsApi(api)
     live: list[dict[str, Any]] = []
     for namespace in namespaces:
@@ -119,6 +153,7 @@ def audit_gateways(
                     {"hostnames": [li.get("hostname") for li in listener_set["spec"].get("listeners") or []]},
                 )
             )
+    findings += _undeclared(declared, live, tenant_of)
     checked = 0
     for owner in live:
         if owner["kind"] in ("Gateway", "ListenerSet"):

@@ -82,6 +82,8 @@ _ROWS: tuple[CodeInfo, ...] = (
              "ตัวรับฟัง HTTPS ไม่มีใบรับรองที่ถูกต้องและพร้อมใช้งานสำหรับชื่อของตน"),
     CodeInfo("AUD-TLS-002", "encrypted", "A public name has a certificate from the site CA (not publicly trusted).",
              "ชื่อสาธารณะใช้ใบรับรองจาก CA ของศูนย์ ซึ่งผู้ใช้ทั่วไปไม่เชื่อถือ"),
+    CodeInfo("AUD-GW-002", "isolated", "A ListenerSet or HTTPRoute not declared by the stack publishes names.",
+             "มี ListenerSet หรือ HTTPRoute ที่ stack ไม่ได้ประกาศไว้เผยแพร่ชื่อโฮสต์"),
     CodeInfo("AUD-GW-001", None, "A declared Gateway is missing or not Programmed: its names are not served.",
              "ไม่มี Gateway ที่ประกาศไว้หรือ Gateway ยังไม่พร้อมทำงาน ชื่อบน Gateway นั้นจึงไม่ได้ให้บริการ"),
     CodeInfo("AUD-S3-001", "protected", "A declared bucket does not exist.",

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from govcloud.audit.gateway_side import KINDS, audit_gateways
+from govcloud.manifests.gateway import ACME_SOLVER_LABELS
 from govcloud.synth.plan import kubernetes_objects
 from tests.audit.conftest import RecordedApi
 from tests.program.conftest import synthesized
@@ -113,3 +114,21 @@ def test_a_missing_namespace_is_reported_once_by_the_namespace_audit(
     findings, _ = audit_gateways(_declared(), api.client(), missing_namespaces=["moph"])
     assert findings == [], "AUD-NS-001 already says the namespace and all it held are gone"
     assert not [r for r in api.requests if "/namespaces/moph/" in r]
+
+
+def test_a_route_or_listener_set_published_outside_govcloud_is_reported(
+    recorded_api: Callable[[str | Path], RecordedApi], tmp_path: Path
+) -> None:
+    live = _live(_declared())
+    (route,) = [o for o in live if o["kind"] == "HTTPRoute" and o["metadata"]["name"] == "nso-jupyterhub"]
+    by_hand = copy.deepcopy(route)
+    by_hand["metadata"]["name"] = "by-hand"
+    solver = copy.deepcopy(route)  # cert-manager's own HTTP-01 route: expected while a certificate is issued
+    solver["metadata"] = {**solver["metadata"], "name": "cm-acme-http-solver-x", "labels": {**ACME_SOLVER_LABELS}}
+    (listeners,) = [o for o in live if o["kind"] == "ListenerSet" and o["metadata"]["namespace"] == "tmd"]
+    extra = {**copy.deepcopy(listeners), "metadata": {"name": "extra", "namespace": "tmd"}}
+    found, _ = _audit(recorded_api, tmp_path, [*live, by_hand, solver, extra])
+    assert found == {
+        ("AUD-GW-002", "HTTPRoute nso/by-hand", None),
+        ("AUD-GW-002", "ListenerSet tmd/extra", None),
+    }
