@@ -22,7 +22,7 @@ from govcloud.components.storage import StorageKeys
 from govcloud.contract.errors import problems_from_validation_error
 from govcloud.contract.loader import load_document
 from govcloud.contract.problems import ContractError, Problem
-from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
+from govcloud.contract.site import CONFIG_NAMESPACE, STORAGE_KEYS_SETTING, SiteConfig
 from govcloud.contract.stack import StackDefinition, StackPaths, display_name, load_requests, resolve_today
 from govcloud.naming import storage_identity_name
 from govcloud.storage.tenant import backup_identity_name, portal_user_name
@@ -106,7 +106,7 @@ def load_definition(project_dir: Path | None = None) -> StackDefinition:
         raise InvalidStackError(list(error.problems)) from None
 
 
-PRECREATED_KEYS = "storageKeys"
+PRECREATED_KEYS = STORAGE_KEYS_SETTING
 
 
 def precreated_keys(definition: StackDefinition) -> dict[str, StorageKeys] | None:

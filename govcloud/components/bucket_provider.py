@@ -24,6 +24,7 @@ import pulumi
 import pulumi.dynamic as dyn
 from pulumi.runtime.rpc import UNKNOWN
 
+from govcloud.contract.site import CONFIG_NAMESPACE, S3_ACCESS_KEY_SETTING, S3_SECRET_KEY_SETTING
 from govcloud.storage.buckets import (
     BucketState,
     Credentials,
@@ -58,8 +59,8 @@ from govcloud.storage.specs import (
     valid_principal_arn,
 )
 
-CONFIG_ACCESS_KEY_ID: Final = "govcloud:s3AccessKeyId"
-CONFIG_SECRET_ACCESS_KEY: Final = "govcloud:s3SecretAccessKey"
+CONFIG_ACCESS_KEY_ID: Final = f"{CONFIG_NAMESPACE}:{S3_ACCESS_KEY_SETTING}"
+CONFIG_SECRET_ACCESS_KEY: Final = f"{CONFIG_NAMESPACE}:{S3_SECRET_KEY_SETTING}"
 
 CONNECTION_KEYS: Final = ("endpoint_url", "region", "addressing_style", "verify_tls")
 BUCKET_INPUT_KEYS: Final = (

@@ -13,6 +13,15 @@ from govcloud.contract.fields import DNS_LABEL, ContractModel, Hostname
 from govcloud.contract.vocabulary import NATIONAL_SITE, PROVINCES
 
 CONFIG_NAMESPACE = "govcloud"
+STORAGE_KEYS_SETTING = "storageKeys"
+"""Secret object ``{<identity>: {accessKeyId, secretAccessKey}}``: keys of stores without an IAM API
+(``objectStore.identities: precreated``; docs/storage.md), read by the program."""
+S3_ACCESS_KEY_SETTING = "s3AccessKeyId"
+S3_SECRET_KEY_SETTING = "s3SecretAccessKey"
+"""The platform's own store credentials, read by the storage providers at run time (docs/storage.md)."""
+SECRET_SETTINGS = (STORAGE_KEYS_SETTING, S3_ACCESS_KEY_SETTING, S3_SECRET_KEY_SETTING)
+"""Documented ``govcloud:`` settings that are not site settings but secrets: set only with
+``pulumi config set --secret``, so every value in them must be Pulumi-encrypted (``secure:``)."""
 GATEWAY_NAMESPACE = "envoy-gateway-system"
 """Where Envoy Gateway, both Gateways and their Envoy data-plane pods run (a platform namespace)."""
 DEFAULT_KUBERNETES_VERSION = "1.36"

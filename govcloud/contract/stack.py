@@ -27,7 +27,7 @@ from govcloud.contract.rules import (
     tenant_rules,
 )
 from govcloud.contract.sharing import DataSharingAgreement
-from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig
+from govcloud.contract.site import CONFIG_NAMESPACE, SECRET_SETTINGS, SiteConfig
 from govcloud.contract.sizing import analytics_violations
 from govcloud.contract.tenant import TenantRequest
 
@@ -126,7 +126,45 @@ def site_config_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The ``govcloud:`` keys of a stack config file, without their namespace."""
     config = raw.get("config") or {}
     prefix = CONFIG_NAMESPACE + ":"
-    return {key[len(prefix) :]: value for key, value in config.items() if str(key).startswith(prefix)}
+    return {
+        key[len(prefix) :]: value
+        for key, value in config.items()
+        if str(key).startswith(prefix) and key[len(prefix) :] not in SECRET_SETTINGS
+    }
+
+
+def _plain_secrets(value: Any, path: tuple[str | int, ...]) -> Iterable[tuple[str | int, ...]]:
+    """Where a secret setting holds a value that Pulumi did not encrypt (anything not under ``secure:``)."""
+    if isinstance(value, Mapping) and set(value) == {"secure"}:
+        return
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _plain_secrets(inner, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _plain_secrets(inner, (*path, index))
+    else:
+        yield path
+
+
+def secret_setting_problems(doc: SourceDocument) -> list[Problem]:
+    """Secret settings (``govcloud:storageKeys``, ``govcloud:s3AccessKeyId``...) must be Pulumi secrets."""
+    config = doc.data.get("config") if isinstance(doc.data, dict) else None
+    problems = []
+    for setting in SECRET_SETTINGS:
+        key = f"{CONFIG_NAMESPACE}:{setting}"
+        if not isinstance(config, dict) or key not in config:
+            continue
+        for path in _plain_secrets(config[key], ()):
+            problems.append(
+                Problem(
+                    doc.display_name,
+                    doc.line_of(("config", key, *path)),
+                    render_path((key, *path)),
+                    "a secret in plain text; set it with `pulumi config set --secret` (docs/storage.md)",
+                )
+            )
+    return problems
 
 
 def read_stack_config(config_file: Path) -> tuple[SourceDocument, dict[str, Any]]:
@@ -142,6 +180,9 @@ def load_site_config(config_file: Path) -> SiteConfig:
     """Read ``Pulumi.<stack>.yaml``; problems point at the lines of its ``govcloud:`` keys."""
     doc, _ = read_stack_config(config_file)
     values = site_config_values(doc.data)
+    plain = secret_setting_problems(doc)
+    if plain:
+        raise ContractError(plain)
 
     def line_of(loc: Sequence[str | int]) -> int:
         if not loc:
