@@ -79,6 +79,7 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_contract_rules.py",
             UNIT + "test_rules_clauses.py",
             UNIT + "test_stack_clauses.py",
+            UNIT + "test_access_clauses.py",
             UNIT + "test_loader.py",
             UNIT + "test_cron_quantity.py",
             UNIT + "test_first_run_problems.py",

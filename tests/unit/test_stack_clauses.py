@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from govcloud.contract.problems import Problem
-from govcloud.contract.stack import validate_documents
+from govcloud.contract.problems import ContractError, Problem, UsageError
+from govcloud.contract.stack import adoption_problems, load_requests, load_stack, resolve_today, validate_documents
 from tests.unit.contract_helpers import SITE, TODAY, agreement, tenant
 
 # yaml.safe_dump(sort_keys=False) keeps the helpers' key order: line 1 apiVersion, 2 kind, 4 metadata.name.
@@ -187,3 +187,113 @@ def test_an_agreement_naming_an_invalid_tenant_is_not_reported_twice(tmp_path: P
     path = _write(tmp_path / "sharing" / "moph-to-nso.yaml", agreement())
     found = _problems([moph, nso, path])
     assert [p.file for p in found] == [str(moph)]
+
+
+# --- loading a stack from its folder ---
+
+STACKS = Path(__file__).resolve().parents[2] / "stacks"
+
+
+def _stack_folder(tmp_path: Path, config: str | None = None) -> Path:
+    """A stack ``t`` with the national-prod site config (or ``config``) and no files yet."""
+    text = (STACKS / "Pulumi.national-prod.yaml").read_text("utf-8") if config is None else config
+    (tmp_path / "Pulumi.t.yaml").write_text(text, "utf-8")
+    return tmp_path
+
+
+def test_a_stack_without_a_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ContractError) as error:
+        load_stack(tmp_path, "t")
+    assert list(error.value.problems) == [
+        Problem(str(tmp_path / "Pulumi.t.yaml"), 1, "(document)", "no stack config for stack 't'")
+    ]
+
+
+def test_the_example_stack_loads_with_its_folders_and_date() -> None:
+    definition = load_stack(STACKS, "national-prod", dt.date(2026, 3, 1))
+    assert definition.name == "national-prod" and definition.today == dt.date(2026, 3, 1)
+    assert definition.site.site == "national"
+    assert [t.name for t in definition.tenants] == sorted(t.name for t in definition.tenants)
+    assert {"nso", "moph", "tmd", "doae"} <= {t.name for t in definition.tenants}
+    assert [(a.name, a.status.value) for a in definition.agreements] == [
+        ("doae-to-nso-farmer-registry", "active"),
+        ("moph-to-nso-health-stats", "active"),
+        ("tmd-to-nso-rainfall-2023", "expired"),
+    ]
+    assert [a.name for a in definition.active_agreements] == ["doae-to-nso-farmer-registry", "moph-to-nso-health-stats"]
+    assert definition.tenant("nso").name == "nso"
+    with pytest.raises(KeyError):
+        definition.tenant("nobody")
+
+
+def test_files_are_read_from_tenants_and_sharing_and_checked_for_their_folder(tmp_path: Path) -> None:
+    root = _stack_folder(tmp_path)
+    _write(root / "t" / "tenants" / "moph.yaml", tenant("moph", "MOPH"))
+    _write(root / "t" / "tenants" / "nso.yml", tenant())
+    (root / "t" / "tenants" / ".draft.yaml").write_text("not: [yaml", "utf-8")
+    (root / "t" / "tenants" / "notes.txt").write_text("ignored", "utf-8")
+    _write(root / "t" / "sharing" / "moph-to-nso.yaml", agreement())
+    definition = load_stack(root, "t", "2026-11-25")
+    assert [t.name for t in definition.tenants] == ["moph", "nso"]
+    assert [a.name for a in definition.agreements] == ["moph-to-nso"]
+    wrong = _write(root / "t" / "sharing" / "dga.yaml", tenant("dga", "DGA"))
+    with pytest.raises(ContractError) as error:
+        load_stack(root, "t", "2026-11-25")
+    assert [str(p) for p in error.value.problems] == [
+        f"{wrong}:{KIND_LINE}: kind: a TenantRequest belongs in tenants/, not sharing/; move the file"
+    ]
+
+
+def test_load_requests_raises_every_problem(tmp_path: Path) -> None:
+    root = _stack_folder(tmp_path)
+    path = _write(root / "t" / "tenants" / "nsoo.yaml", tenant())
+    with pytest.raises(ContractError) as error:
+        load_requests(root, "t", SITE, dt.date(2026, 11, 25))
+    assert [p.file for p in error.value.problems] == [str(path)]
+    assert load_requests(root, "missing", SITE, dt.date(2026, 11, 25)).tenants == ()
+
+
+def test_resolve_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOVCLOUD_TODAY", raising=False)
+    assert resolve_today(dt.date(2026, 1, 2)) == dt.date(2026, 1, 2)
+    assert resolve_today("2026-01-02") == dt.date(2026, 1, 2)
+    assert resolve_today() == dt.date.today()
+    monkeypatch.setenv("GOVCLOUD_TODAY", "2025-05-06")
+    assert resolve_today() == dt.date(2025, 5, 6)
+    assert resolve_today("2026-01-02") == dt.date(2026, 1, 2), "an explicit date wins"
+    with pytest.raises(UsageError, match=r"^'2026-13-01' is not a date in the form YYYY-MM-DD$"):
+        resolve_today("2026-13-01")
+
+
+ADOPT = (
+    "would let `pulumi up` adopt existing cluster objects (a tenant namespace named like an existing one would "
+    "take it over); "
+)
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes", "TRUE", "Yes"])
+def test_the_environment_variable_that_would_adopt_objects(tmp_path: Path, value: str) -> None:
+    config = _stack_folder(tmp_path) / "Pulumi.t.yaml"
+    assert adoption_problems(config, {"PULUMI_K8S_UPSERT_EXISTING_OBJECTS": value}) == [
+        Problem("(environment)", 1, "PULUMI_K8S_UPSERT_EXISTING_OBJECTS", ADOPT + "unset it")
+    ]
+    assert adoption_problems(tmp_path / "absent.yaml", {"PULUMI_K8S_UPSERT_EXISTING_OBJECTS": value}) != []
+
+
+@pytest.mark.parametrize("value", ["false", "0", "no", ""])
+def test_values_that_do_not_adopt(tmp_path: Path, value: str) -> None:
+    config = _stack_folder(tmp_path) / "Pulumi.t.yaml"
+    assert adoption_problems(config, {"PULUMI_K8S_UPSERT_EXISTING_OBJECTS": value}) == []
+
+
+@pytest.mark.parametrize("key", ["kubernetes:upsertExistingObjects", "kubernetes:upsert_existing_objects"])
+@pytest.mark.parametrize("value", ["true", "'1'", "yes", "True"])
+def test_the_stack_setting_that_would_adopt_objects(tmp_path: Path, key: str, value: str) -> None:
+    text = (
+        (STACKS / "Pulumi.national-prod.yaml")
+        .read_text("utf-8")
+        .replace("config:\n", f"config:\n  {key}: {value}\n", 1)
+    )
+    config = _stack_folder(tmp_path, text) / "Pulumi.t.yaml"
+    assert adoption_problems(config, {}) == [Problem(str(config), 3, key, ADOPT + "remove it")]
+    assert adoption_problems(tmp_path / "absent.yaml", {}) == []
