@@ -15,8 +15,9 @@ How the recordings were made:
    CloudNativePG webhook defaults and a healthy ``status`` with recent backups, the operator's own Role
    and RoleBinding per cluster, a Role, RoleBinding and NetworkPolicy per Helm release in a tenant
    namespace as its chart would create them) and the namespaces every cluster has.
-3. ``drifted`` and ``malicious`` are copies of ``good`` with the edits below (``DRIFTED``/``MALICIOUS``),
-   made here rather than by hand so that re-recording reproduces them.
+3. ``drifted`` is a copy of ``good`` where one database's backups went stale (``DRIFTED``), made here
+   rather than by hand so that re-recording reproduces it. Drift made through the API is tested on a
+   real API server instead (tests/cluster/test_audit.py).
 
 Files are named by request path: ``recorded/<scenario>/<path>.json``, e.g.
 ``recorded/good/apis/networking.k8s.io/v1/namespaces/nso/networkpolicies.json``.
@@ -39,7 +40,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO_ROOT))
 
-from govcloud.naming import MANAGED_BY, label  # noqa: E402
+from govcloud.naming import label  # noqa: E402
 from govcloud.synth.plan import is_kubernetes_object  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -473,65 +474,6 @@ def _item(documents: dict[str, Document], path: str, name: str) -> Document:
     raise KeyError(f"{path}: no {name}")
 
 
-def _add_item(documents: dict[str, Document], path: str, item: Document) -> None:
-    items = [*documents[path]["items"], item]
-    documents[path]["items"] = sorted(items, key=lambda i: i["metadata"]["name"])
-
-
-def _raise_quota(documents: dict[str, Document]) -> None:
-    """nso's quota raised by hand: 64 cores instead of the tier's."""
-    hard = _item(documents, QUOTAS.format(ns="nso"), "tenant-quota")["spec"]["hard"]
-    hard["requests.cpu"] = hard["limits.cpu"] = "64"
-
-
-def _delete_dns_policy(documents: dict[str, Document]) -> None:
-    """dopa's allow-dns NetworkPolicy deleted."""
-    path = NET.format(ns="dopa")
-    documents[path]["items"] = [i for i in documents[path]["items"] if i["metadata"]["name"] != "allow-dns"]
-
-
-def _widen_object_store_egress(documents: dict[str, Document]) -> None:
-    """moph's object-store egress widened from the store's /24 to all of 10.0.0.0/8."""
-    policy = _item(documents, NET.format(ns="moph"), "allow-object-store")
-    policy["spec"]["egress"][0]["to"][0]["ipBlock"]["cidr"] = "10.0.0.0/8"
-    policy["metadata"]["generation"] = 2
-
-
-def _extra_role_binding(server: Server, documents: dict[str, Document]) -> None:
-    """A contractor group bound to revenue's admin Role by hand."""
-    _add_item(
-        documents,
-        BINDINGS.format(ns="revenue"),
-        server.obj(
-            {
-                "apiVersion": "rbac.authorization.k8s.io/v1",
-                "kind": "RoleBinding",
-                "metadata": {"name": "revenue-contractor-debug", "namespace": "revenue"},
-                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "govcloud-tenant-admin"},
-                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "revenue-contractors"}],
-            }
-        ),
-    )
-
-
-def _strip_namespace_labels(documents: dict[str, Document]) -> None:
-    """tmd's namespace labels removed (only the server's own name label is left)."""
-    namespace = _item(documents, NAMESPACES, "tmd")
-    namespace["metadata"]["labels"] = {"kubernetes.io/metadata.name": "tmd"}
-
-
-def _undeclared_tenant(server: Server, documents: dict[str, Document]) -> None:
-    """A former tenant's namespace, still labelled as govcloud's, that no tenant file declares."""
-    labels = {
-        label("tenant"): "mof",
-        label("agency"): "MOF",
-        label("classification"): "internal",
-        label("cost-center"): "MOF-FPO-2568-001",
-        MANAGED_BY[0]: MANAGED_BY[1],
-    }
-    _add_item(documents, NAMESPACES, namespace_object(server, "mof", labels, {}))
-
-
 def _stale_backup(documents: dict[str, Document]) -> None:
     """doae's daily backups have failed for three days."""
     cluster = _item(documents, CLUSTERS.format(ns="doae"), "doae-pg")
@@ -549,46 +491,6 @@ def _stale_backup(documents: dict[str, Document]) -> None:
     )
 
 
-def _cluster_admin_binding(server: Server, documents: dict[str, Document]) -> None:
-    """A tenant group bound to ClusterRole cluster-admin inside nso, dressed in govcloud labels."""
-    labels = dict(_item(documents, NAMESPACES, "nso")["metadata"]["labels"])
-    labels.pop("kubernetes.io/metadata.name")
-    _add_item(
-        documents,
-        BINDINGS.format(ns="nso"),
-        server.obj(
-            {
-                "apiVersion": "rbac.authorization.k8s.io/v1",
-                "kind": "RoleBinding",
-                "metadata": {"name": "nso-breakglass", "namespace": "nso", "labels": labels},
-                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
-                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "nso-data-engineers"}],
-            }
-        ),
-    )
-
-
-def _internet_egress(server: Server, documents: dict[str, Document]) -> None:
-    """An extra NetworkPolicy in nso letting every pod reach the whole internet."""
-    _add_item(
-        documents,
-        NET.format(ns="nso"),
-        server.obj(
-            {
-                "apiVersion": "networking.k8s.io/v1",
-                "kind": "NetworkPolicy",
-                "metadata": {"name": "allow-internet-egress", "namespace": "nso"},
-                "spec": {
-                    "podSelector": {},
-                    "policyTypes": ["Egress"],
-                    "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}],
-                },
-            },
-            generation=True,
-        ),
-    )
-
-
 Edit = Callable[[Server, dict[str, Document]], None]
 
 
@@ -596,16 +498,8 @@ def _plain(edit: Callable[[dict[str, Document]], None]) -> Edit:
     return lambda _server, documents: edit(documents)
 
 
-DRIFTED: tuple[Edit, ...] = (
-    _plain(_raise_quota),
-    _plain(_delete_dns_policy),
-    _plain(_widen_object_store_egress),
-    _extra_role_binding,
-    _plain(_strip_namespace_labels),
-    _undeclared_tenant,
-    _plain(_stale_backup),
-)
-MALICIOUS: tuple[Edit, ...] = (_cluster_admin_binding, _internet_egress)
+DRIFTED: tuple[Edit, ...] = (_plain(_stale_backup),)
+"""Only what needs an operator: every other drift is made on a real API server (tests/cluster/test_audit.py)."""
 
 
 def scenario(good: Mapping[str, Document], edits: Iterable[Edit]) -> dict[str, Document]:
@@ -642,11 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "plan.json").write_text(json.dumps(plan, indent=2, ensure_ascii=False) + "\n", "utf-8")
     good = good_recording(plan)
-    for name, documents in (
-        ("good", good),
-        ("drifted", scenario(good, DRIFTED)),
-        ("malicious", scenario(good, MALICIOUS)),
-    ):
+    for name, documents in (("good", good), ("drifted", scenario(good, DRIFTED))):
         write(args.out / name, documents)
     print(f"recorded {len(good)} responses per scenario for {args.stack} into {args.out}")
     return 0

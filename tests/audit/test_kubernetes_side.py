@@ -1,4 +1,11 @@
-"""The Kubernetes half of the audit against recorded API server responses, through the real client."""
+"""The Kubernetes half of the audit against recorded API server responses, through the real client.
+
+Only what a bare control plane cannot produce stays here: what operators and charts write (CloudNativePG
+status, backups and its own RBAC, objects of Helm charts, which cannot be fetched offline), and which
+requests the audit makes. Every drift a person or an intruder makes through the API (labels, policies,
+quotas, RBAC, ClusterRoleBindings, ServiceAccounts, a database's declared spec, forged Helm annotations,
+deleted namespaces) is tested against a real API server in tests/cluster/test_audit.py.
+"""
 
 from __future__ import annotations
 
@@ -28,20 +35,7 @@ from tests.audit.conftest import AUDIT_NOW, RECORDED, RecordedApi
 
 StartApi = Callable[[str | Path], RecordedApi]
 
-DRIFTED = {
-    ("AUD-QUOTA-002", "ResourceQuota nso/tenant-quota"),
-    ("AUD-NET-001", "NetworkPolicy dopa/allow-dns"),
-    ("AUD-NET-002", "NetworkPolicy moph/allow-object-store"),
-    ("AUD-RBAC-002", "RoleBinding revenue/revenue-contractor-debug"),
-    ("AUD-NS-002", "Namespace tmd"),
-    ("AUD-NS-003", "Namespace tmd"),
-    ("AUD-NS-004", "Namespace mof"),
-    ("AUD-DB-002", "Cluster doae/doae-pg"),
-}
-MALICIOUS = {
-    ("AUD-RBAC-004", "RoleBinding nso/nso-breakglass"),
-    ("AUD-NET-004", "NetworkPolicy nso/allow-internet-egress"),
-}
+DRIFTED = {("AUD-DB-002", "Cluster doae/doae-pg")}
 
 
 def _audit(api: RecordedApi, expected: ExpectedState, now: dt.datetime = AUDIT_NOW) -> list[Finding]:
@@ -78,53 +72,15 @@ def test_a_cluster_running_exactly_the_plan_has_no_findings(
     assert report.scanned["roleBindings"] > sum(len(ns.role_bindings) for ns in recorded_expected.namespaces.values())
 
 
-def test_drifted_cluster_findings(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
+def test_a_stale_backup_is_found_with_its_evidence(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
     findings = _audit(recorded_api("drifted"), recorded_expected)
     assert _pairs(findings) == DRIFTED
-    assert {f.severity for f in findings if f.code == "AUD-NS-004"} == {Severity.MEDIUM}
-    assert all(f.severity is Severity.HIGH for f in findings if f.code != "AUD-NS-004")
-
-
-def test_malicious_cluster_findings(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
-    findings = _audit(recorded_api("malicious"), recorded_expected)
-    assert _pairs(findings) == MALICIOUS
-    assert {f.severity for f in findings} == {Severity.CRITICAL}
-    binding = _one(findings, "AUD-RBAC-004")
-    assert binding.tenant == "nso"
-    assert binding.evidence["roleRef"] == {
-        "apiGroup": "rbac.authorization.k8s.io",
-        "kind": "ClusterRole",
-        "name": "cluster-admin",
-    }
-    assert binding.evidence["subjects"][0]["name"] == "nso-data-engineers"
-    egress = _one(findings, "AUD-NET-004")
-    assert egress.evidence["reasons"] == ["egress rule 1 allows 0.0.0.0/0"]
-    assert egress.evidence["declared"] is False
-
-
-def test_widened_egress_evidence_shows_expected_and_observed_spec(
-    recorded_api: StartApi, recorded_expected: ExpectedState
-) -> None:
-    finding = _one(_audit(recorded_api("drifted"), recorded_expected), "AUD-NET-002")
-    assert finding.evidence["expected"]["egress"][0]["to"] == [{"ipBlock": {"cidr": "10.20.0.0/24"}}]
-    assert finding.evidence["observed"]["egress"][0]["to"] == [{"ipBlock": {"cidr": "10.0.0.0/8"}}]
-    json.dumps(finding.as_json())  # plain JSON, as the report needs
-
-
-def test_quota_and_backup_evidence(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
-    findings = _audit(recorded_api("drifted"), recorded_expected)
-    quota = _one(findings, "AUD-QUOTA-002")
-    assert set(quota.evidence["changed"]) == {"requests.cpu", "limits.cpu"}
-    assert quota.evidence["changed"]["limits.cpu"]["observed"] == "64"
     backup = _one(findings, "AUD-DB-002")
+    assert backup.severity is Severity.HIGH
     assert backup.evidence["lastSuccessfulBackup"] == "2026-11-22T02:13:41Z"
     assert backup.evidence["periodHours"] == 24.0
     assert backup.evidence["ageHours"] > 72
-    labels = _one(findings, "AUD-NS-003")
-    assert labels.evidence["labels"]["pod-security.kubernetes.io/enforce"] == {
-        "expected": "restricted",
-        "observed": None,
-    }
+    json.dumps(backup.as_json())  # plain JSON, as the report needs
 
 
 def test_the_same_backup_was_fine_earlier(recorded_api: StartApi, recorded_expected: ExpectedState) -> None:
@@ -207,43 +163,6 @@ def test_operator_absent_and_unhealthy_clusters(
     assert _one(findings, "AUD-DB-001").evidence["cloudnativepg_api_served"] is False
     assert _one(findings, "AUD-DB-003").severity is Severity.MEDIUM
     assert _one(findings, "AUD-DB-004").evidence["problems"] == ["suspended"]
-
-
-def test_rbac_changes_to_declared_objects(
-    tmp_path: Path, recorded_api: StartApi, recorded_expected: ExpectedState
-) -> None:
-    root = _copy(tmp_path)
-    bindings = "apis/rbac.authorization.k8s.io/v1/namespaces/tmd/rolebindings"
-
-    def add_subject(document: dict[str, Any]) -> None:
-        subjects = _item(document, "govcloud-tenant-viewer")["subjects"]
-        subjects.append({"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "intern@tmd.go.th"})
-
-    def widen_role(document: dict[str, Any]) -> None:
-        _item(document, "govcloud-tenant-viewer")["rules"].append(
-            {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}
-        )
-
-    def drop_analyst_binding(document: dict[str, Any]) -> None:
-        document["items"] = [i for i in document["items"] if i["metadata"]["name"] != "govcloud-tenant-analyst"]
-
-    _edit(root, bindings, add_subject)
-    _edit(root, bindings, drop_analyst_binding)
-    _edit(root, "apis/rbac.authorization.k8s.io/v1/namespaces/tmd/roles", widen_role)
-    findings = _audit(recorded_api(root), recorded_expected)
-    assert _pairs(findings) == {
-        ("AUD-RBAC-003", "RoleBinding tmd/govcloud-tenant-viewer"),
-        ("AUD-RBAC-005", "Role tmd/govcloud-tenant-viewer"),
-        ("AUD-RBAC-001", "RoleBinding tmd/govcloud-tenant-analyst"),
-    }
-    changed = _one(findings, "AUD-RBAC-003")
-    assert changed.evidence["added"] == [
-        {"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "intern@tmd.go.th"}
-    ]
-    assert _one(findings, "AUD-RBAC-005").evidence["added"] == [
-        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}
-    ]
-    assert _one(findings, "AUD-RBAC-001").severity is Severity.LOW
 
 
 def test_an_operator_binding_widened_to_cluster_admin_is_not_excused(
@@ -414,7 +333,7 @@ def test_last_backup_time_takes_the_newest_report() -> None:
     assert last_backup_time({}) is None
 
 
-@pytest.mark.parametrize("scenario", ["good", "drifted", "malicious"])
+@pytest.mark.parametrize("scenario", ["good", "drifted"])
 def test_recordings_look_like_api_server_lists(scenario: str) -> None:
     for path in (RECORDED / scenario).rglob("*.json"):
         document = json.loads(path.read_text("utf-8"))
