@@ -90,6 +90,24 @@ def _file_name(obj: Mapping[str, Any], taken: set[str]) -> str:
     return name
 
 
+_FIRST_KEYS = ("apiVersion", "kind", "metadata")
+_FIRST_METADATA_KEYS = ("name", "namespace")
+
+
+def conventional_order(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """``obj`` with its keys in the order people write manifests: apiVersion, kind, metadata (name and namespace
+    first), then the rest (spec, data...) as built. Only the order changes, never a value."""
+    ordered = {key: obj[key] for key in _FIRST_KEYS if key in obj}
+    metadata = ordered.get("metadata")
+    if isinstance(metadata, Mapping):
+        ordered["metadata"] = {
+            **{key: metadata[key] for key in _FIRST_METADATA_KEYS if key in metadata},
+            **{key: value for key, value in metadata.items() if key not in _FIRST_METADATA_KEYS},
+        }
+    ordered.update((key, value) for key, value in obj.items() if key not in _FIRST_KEYS)
+    return ordered
+
+
 def write_plan(document: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Write ``plan.json`` and ``manifests/<tenant>/<kind>-<name>.yaml``; returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +126,8 @@ def write_plan(document: Mapping[str, Any], out_dir: Path) -> list[Path]:
         folder = tenant_of(resource, by_urn, document["tenants"]) or SITE_FOLDER
         path = manifests / folder / _file_name(resource["inputs"], taken.setdefault(folder, set()))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.dump(resource["inputs"], Dumper=_DUMPER, allow_unicode=True, sort_keys=False), "utf-8")
+        manifest = conventional_order(resource["inputs"])
+        path.write_text(yaml.dump(manifest, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), "utf-8")
         written.append(path)
     return written
 
