@@ -1,7 +1,20 @@
-"""The ``govcloud`` command: validate, synth, diff, schema.
+"""The ``govcloud`` command. Its commands:
 
-Exit codes scripts can rely on: 0 success, 1 the input breaks the contract (or a plan risks data /
-violates a mandatory policy), 2 usage error, 3 an internal error (a bug: please report it).
+* ``validate``: check tenant requests and sharing agreements against the contract, one line per problem
+* ``synth``: run the real program offline under the mock monitor; write plan.json and the manifests
+* ``diff``: the change review (a git base or two plans): old → new values, companions, data at risk
+* ``schema``: write the published JSON Schemas of the contract
+* ``stacks``: the Pulumi stacks a site needs (sharded sites: a platform stack and one per tenant)
+* ``agreements``: upcoming starts and ends of sharing agreements; guards the scheduled transition job
+* ``codeowners``: CODEOWNERS generated from the stacks
+* ``site-guide``: the generated reference of every ``govcloud:*`` setting in docs/site-guide.md
+* ``audit``: compare the live cluster and store with the plan (``govcloud.audit.command``)
+* ``report``: the auditors' report in Thai and English (``govcloud.report.command``)
+* ``state bootstrap``: the versioned, encrypted, TLS-only state bucket and the ``pulumi login`` line
+
+Exit codes scripts can rely on (``govcloud.console``): 0 success, 1 the input breaks the contract (or a plan
+risks data / violates a mandatory policy), 2 a usage error (``UsageError`` only), 70 an internal error (a bug:
+please report it; ``GOVCLOUD_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations

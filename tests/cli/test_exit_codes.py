@@ -56,3 +56,14 @@ def test_a_missing_project_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--stack", "dev", "--project", str(tmp_path)])
     assert result.exit_code == console.EXIT_USAGE, result.output
     assert "has no stacks/ folder" in " ".join(result.output.split())
+
+
+def test_the_module_docstring_lists_every_command() -> None:
+    import govcloud.cli as cli
+
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands]
+    names += [f"{g.name} {c.name}" for g in cli.app.registered_groups for c in g.typer_instance.registered_commands]
+    assert len(names) >= 11
+    doc = cli.__doc__ or ""
+    missing = [name for name in names if f"``{name.replace('_', '-')}``" not in doc]
+    assert missing == []
