@@ -150,9 +150,6 @@ class ExpectedState:
     def declared_namespaces(self) -> frozenset[str]:
         return frozenset(name for name, ns in self.namespaces.items() if ns.declared)
 
-    def namespaces_of(self, tenant: str | None) -> list[ExpectedNamespace]:
-        return [ns for ns in self.namespaces.values() if ns.tenant == tenant]
-
 
 @dataclass
 class ScanReport:

@@ -33,7 +33,6 @@ from govcloud.manifests.analytics import (
 )
 
 TYPE_TOKEN = "govcloud:tenant:Analytics"
-RELEASE_TIMEOUT_SECONDS = 900
 
 
 @dataclass(frozen=True)

@@ -307,10 +307,6 @@ class SiteConfig(ContractModel):
             )
         return self
 
-    @property
-    def is_national(self) -> bool:
-        return self.site == NATIONAL_SITE
-
 
 def network_settings_given(site: SiteConfig) -> dict[tuple[str, ...], bool]:
     """The network-critical settings (as written in the stack file) and whether the stack states each one."""

@@ -30,7 +30,6 @@ from govcloud.contract.vocabulary import (
     Zone,
 )
 
-API_VERSION = "govcloud/v1"
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
 _CKAN_NAME = re.compile(r"[a-z0-9_-]{2,100}")
 _UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")

@@ -122,12 +122,6 @@ def oidc_secret(request: TenantRequest, service: str) -> str:
     return f"{request.name}-{service}-oidc"
 
 
-def storage_secret(request: TenantRequest) -> str:
-    """The tenant's object-store keys (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``): the Secret that
-    ``TenantStorage`` builds from the storage identity's outputs (rotated by ``pulumi up``)."""
-    return STORAGE_CREDENTIALS_SECRET
-
-
 READONLY_ROLE = "readonly"
 
 
@@ -533,8 +527,8 @@ def trino_values(request: TenantRequest, site: SiteConfig, shared: Sequence[Shar
     env: list[dict[str, Any]] = []
     if spec.storage is not None or shared:
         env += [
-            _env_from_secret(STORAGE_KEY_ID, storage_secret(request), STORAGE_KEY_ID),
-            _env_from_secret(STORAGE_SECRET_KEY, storage_secret(request), STORAGE_SECRET_KEY),
+            _env_from_secret(STORAGE_KEY_ID, STORAGE_CREDENTIALS_SECRET, STORAGE_KEY_ID),
+            _env_from_secret(STORAGE_SECRET_KEY, STORAGE_CREDENTIALS_SECRET, STORAGE_SECRET_KEY),
         ]
     if spec.database is not None:
         env += [
@@ -588,7 +582,6 @@ def trino_values(request: TenantRequest, site: SiteConfig, shared: Sequence[Shar
 # --------------------------------------------------------------------------------------------------
 # Superset (operator CR)
 
-SUPERSET_API_VERSION = "superset.apache.org/v1alpha1"
 SUPERSET_IMAGE_NAME = "superset"
 SUPERSET_IMAGE_TAG = "6.1.0-govcloud.1"
 """govcloud's own image (images/superset: apache/superset 6.1.0 plus Authlib, the Trino driver and psycopg2),

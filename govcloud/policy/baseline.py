@@ -468,6 +468,3 @@ POLICIES: tuple[Policy, ...] = (
         resource_check=_no_secret_literals,
     ),
 )
-
-#: Kept for callers that name the baseline explicitly.
-BASELINE = POLICIES
