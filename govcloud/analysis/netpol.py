@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from govcloud.manifests.network import policy_types
+
 __all__ = ["Cluster", "DirectionVerdict", "Endpoint", "External", "Pod", "Verdict", "selector_matches"]
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
@@ -233,10 +235,7 @@ def _parse_policy(manifest: Mapping[str, Any]) -> _Policy:
     where = f"NetworkPolicy {namespace}/{name}: spec"
     spec = manifest.get("spec") or {}
     ingress, egress = spec.get("ingress"), spec.get("egress")
-    types = spec.get("policyTypes")
-    if not types:
-        # The apiserver's defaulting: Ingress always, Egress only when egress rules are present.
-        types = ["Ingress", "Egress"] if egress else ["Ingress"]
+    types = policy_types(spec)
     unknown = set(types) - {"Ingress", "Egress"}
     if unknown:
         raise ValueError(f"{where}.policyTypes: unknown {sorted(unknown)}")

@@ -28,6 +28,7 @@ from govcloud.audit.expected import (
 from govcloud.audit.findings import Finding, Severity
 from govcloud.audit.role_secrets import SecretShape, audit_role_secrets, expected_role_secrets, secret_shape
 from govcloud.contract.quantity import QuantityError, parse_quantity
+from govcloud.manifests.network import policy_types
 from govcloud.naming import MANAGED_BY, TENANT_LABEL
 from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES
 
@@ -179,10 +180,7 @@ def _rule(rule: Mapping[str, Any], peers_key: str) -> dict[str, Any]:
 def normalize_network_policy_spec(spec: Mapping[str, Any] | None) -> dict[str, Any]:
     """A NetworkPolicy spec with the API server's defaults applied and unordered lists sorted."""
     spec = spec or {}
-    types = spec.get("policyTypes")
-    if not types:  # the server's default: Ingress, plus Egress when egress rules are given
-        types = ["Ingress", *(["Egress"] if spec.get("egress") else [])]
-    out: dict[str, Any] = {"podSelector": _selector(spec.get("podSelector")), "policyTypes": sorted(types)}
+    out: dict[str, Any] = {"podSelector": _selector(spec.get("podSelector")), "policyTypes": sorted(policy_types(spec))}
     for direction, peers_key in (("ingress", "from"), ("egress", "to")):
         rules = [_rule(r, peers_key) for r in spec.get(direction) or []]
         if rules:

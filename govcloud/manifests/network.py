@@ -5,6 +5,7 @@ Nothing here ever allows 0.0.0.0/0: every egress names a namespace, a pod select
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from govcloud.contract.site import SiteConfig
@@ -24,6 +25,26 @@ CNPG_CLUSTER = "cnpg.io/cluster"
 POSTGRES_PORT = 5432
 CNPG_STATUS_PORT = 8000
 CNPG_METRICS_PORT = 9187
+
+
+def policy_types(spec: Mapping[str, Any] | None) -> list[str]:
+    """The directions a NetworkPolicy governs, as the API server defaults them: ``policyTypes`` as written, else
+    Ingress, plus Egress when egress rules are given (k8s.io/api networking/v1 types.go,
+    ``NetworkPolicySpec.PolicyTypes``). The one reading the policies, the audit, the report and the analysis use."""
+    spec = spec or {}
+    written = spec.get("policyTypes")
+    if written:
+        return [str(t) for t in written]
+    return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
+
+
+def denies_all(spec: Mapping[str, Any] | None, direction: str) -> bool:
+    """Whether a NetworkPolicy denies every ``direction`` ("Ingress" or "Egress") connection of every pod of its
+    namespace: it selects all pods (an empty selector), governs that direction and allows nothing in it."""
+    spec = spec or {}
+    selector = spec.get("podSelector")
+    selects_all = isinstance(selector, Mapping) and not any(selector.values())
+    return selects_all and direction in policy_types(spec) and not spec.get(direction.lower())
 
 
 def network_policy(metadata: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from govcloud.manifests.admission import (
     WEB_LABEL_POLICY,
 )
 from govcloud.manifests.gateway import https_listener_problems
+from govcloud.manifests.network import denies_all
 from govcloud.naming import MANAGED_BY, label
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 from govcloud.safety import is_data_bearing
@@ -97,10 +98,7 @@ def _default_deny(resources: Sequence[ResourceView]) -> Iterator[tuple[str, str]
         denies = [
             p
             for p in policies.get(name, [])
-            if p.inputs.get("spec", {}).get("podSelector") == {}
-            and set(p.inputs.get("spec", {}).get("policyTypes", [])) == {"Ingress", "Egress"}
-            and not p.inputs.get("spec", {}).get("ingress")
-            and not p.inputs.get("spec", {}).get("egress")
+            if denies_all(p.inputs.get("spec"), "Ingress") and denies_all(p.inputs.get("spec"), "Egress")
         ]
         if not denies:
             yield namespace.urn, f"tenant namespace {name} has no default-deny NetworkPolicy for ingress and egress"

@@ -25,6 +25,7 @@ from govcloud.contract.rules import AgreementStatus, EffectiveQuota, effective_q
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.stack import Agreement, StackDefinition
 from govcloud.contract.tenant import TenantRequest
+from govcloud.manifests.network import denies_all
 from govcloud.manifests.rbac import ROLES, role_name
 from govcloud.naming import bucket_name
 from govcloud.naming import namespace_name as tenant_namespace
@@ -358,13 +359,6 @@ def _spec(resource: Mapping[str, Any]) -> Mapping[str, Any]:
     return spec if isinstance(spec, dict) else {}
 
 
-def _denies_all(spec: Mapping[str, Any], direction: str) -> bool:
-    """A policy selecting every pod, with ``direction`` in its types and no rule allowing anything."""
-    selector = spec.get("podSelector")
-    selects_all = isinstance(selector, dict) and not any(selector.values())
-    return selects_all and direction in (spec.get("policyTypes") or []) and not spec.get(direction.lower())
-
-
 def _quantity(value: Any) -> Decimal | None:
     try:
         return parse_quantity(str(value)) if value is not None else None
@@ -457,8 +451,7 @@ def _evidence(
     return TenantEvidence(
         in_plan=in_plan,
         network_policies=len(policies),
-        default_deny=any(_denies_all(p, "Ingress") for p in policies)
-        and any(_denies_all(p, "Egress") for p in policies),
+        default_deny=any(denies_all(p, "Ingress") for p in policies) and any(denies_all(p, "Egress") for p in policies),
         resource_quota=bool(kinds["ResourceQuota"]),
         quota_matches=quota_matches,
         limit_range=bool(kinds["LimitRange"]),
