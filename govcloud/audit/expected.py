@@ -8,13 +8,12 @@ Everything here is pure, so both audit sides and the tests share one reading of 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from govcloud.audit.findings import Finding
+from govcloud.contract.cron import schedule_period
 from govcloud.contract.problems import UsageError
 from govcloud.naming import TENANT_LABEL
 from govcloud.storage.specs import BUCKET_TYPE, STORAGE_IDENTITY_TYPE, BucketSpec, ReadGrant, spec_from_props
@@ -36,8 +35,6 @@ CNPG_BACKUP_KIND: Final = (CNPG_API_VERSION, "ScheduledBackup")
 POD_SECURITY_PREFIX: Final = "pod-security.kubernetes.io/"
 HELM_RELEASE_TYPE: Final = "kubernetes:helm.sh/v3:Release"
 UNKNOWN: Final = "[unknown]"
-SCHEDULE_WINDOW_DAYS: Final = 8 * 366
-"""Fire times are enumerated over eight years, so even a leap-day schedule shows its real period."""
 
 
 # ------------------------------------------------------------------------------------------ data types
@@ -92,6 +89,8 @@ class ExpectedNamespace:
     This, from the plan, is what decides whether an undeclared object may be chart-made; never anything a
     tenant can write (a ``meta.helm.sh/*`` annotation, a Helm release Secret in its own namespace).
     """
+    chart_names: Mapping[str, str] = field(default_factory=dict)
+    """Name prefixes the charts of those releases give what they render -> the release (chart_name_prefixes)."""
 
     @property
     def pod_security_labels(self) -> dict[str, str]:
@@ -202,7 +201,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
 
     buckets: list[ExpectedBucket] = []
     identities: list[ExpectedIdentity] = []
-    releases: list[tuple[str | None, str | None, str]] = []
+    releases: list[tuple[str | None, str | None, str, tuple[str, ...]]] = []
     cluster_bindings: dict[str, Manifest] = {}
     for resource in resources:
         tenant = owning_tenant(resource, by_urn)
@@ -210,7 +209,9 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         if resource.get("type") == HELM_RELEASE_TYPE:
             namespace = inputs.get("namespace")
             known = isinstance(namespace, str) and namespace not in ("", UNKNOWN)
-            releases.append((str(namespace) if known else None, tenant, str(inputs.get("name") or resource["name"])))
+            name = str(inputs.get("name") or resource["name"])
+            prefixes = chart_name_prefixes(name, str(inputs.get("chart") or ""), inputs.get("values"))
+            releases.append((str(namespace) if known else None, tenant, name, prefixes))
             continue
         if resource.get("type") == BUCKET_TYPE:
             buckets.append(ExpectedBucket(spec_from_props(inputs), tenant or _tenant_tag(resource)))
@@ -242,11 +243,12 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         else:
             continue
         slot(str(namespace), tenant)
-    for namespace, tenant, release in releases:
+    for namespace, tenant, release, prefixes in releases:
         if namespace is None:  # the namespace is an output of the tenant's Namespace: use that one
             namespace = next((n for n, e in builders.items() if e["tenant"] == tenant and e["declared"]), None)
         if namespace is not None:
             slot(namespace, tenant).setdefault("releases", set()).add(release)
+            slot(namespace, tenant).setdefault("chart_names", {}).update(dict.fromkeys(prefixes, release))
     databases = _databases(clusters, backups)
     namespaces = {
         name: ExpectedNamespace(
@@ -256,6 +258,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             labels=entry["labels"],
             databases=tuple(d for d in databases if d.namespace == name),
             helm_releases=frozenset(entry.get("releases", ())),
+            chart_names=dict(entry.get("chart_names", {})),
             **{slot_name: entry[slot_name] for slot_name in _SLOTS.values()},
         )
         for name, entry in sorted(builders.items())
@@ -281,6 +284,40 @@ _SLOTS: Final[Mapping[tuple[str, str], str]] = {
     ROLE_BINDING_KIND: "role_bindings",
     SERVICE_ACCOUNT_KIND: "service_accounts",
 }
+
+
+JUPYTERHUB_COMPONENTS: Final = (
+    "hub",
+    "proxy",
+    "autohttps",
+    "singleuser",
+    "user-scheduler",
+    "user-placeholder",
+    "hook-image-awaiter",
+    "hook-image-puller",
+    "continuous-image-puller",
+    "image-pull-secret",
+)
+"""z2jh's component names (jupyterhub/zero-to-jupyterhub-k8s, jupyterhub/templates/_helpers-names.tpl): each is
+``<fullname>-<component>``, and a ``fullnameOverride`` that is a string (the chart's default is ``""``) is the
+fullname itself, so by default they carry no prefix at all."""
+
+
+def chart_name_prefixes(release: str, chart: str, values: Any) -> tuple[str, ...]:
+    """The names (and name prefixes) a declared release's chart gives the objects it renders.
+
+    Charts name objects after the release (``<release>`` or ``<release>-<component>``: Helm's ``fullname``
+    convention when the release name contains the chart's). z2jh is the exception the plan's charts hold: its
+    default ``fullnameOverride: ""`` leaves component names unprefixed.
+    """
+    prefixes = [release]
+    if chart.rsplit("/", 1)[-1] == "jupyterhub":
+        override = values.get("fullnameOverride", "") if isinstance(values, Mapping) else ""
+        fullname = (
+            override if isinstance(override, str) else (release if "jupyterhub" in release else f"{release}-jupyterhub")
+        )
+        prefixes += [f"{fullname}-{c}" if fullname else c for c in JUPYTERHUB_COMPONENTS]
+    return tuple(prefixes)
 
 
 def _identity(inputs: Mapping[str, Any], tenant: str | None) -> ExpectedIdentity:
@@ -316,115 +353,3 @@ def _databases(
         )
         for namespace, manifest in sorted(clusters, key=lambda c: (c[0], _name(c[1])))
     ]
-
-
-# ---------------------------------------------------------------------------------- backup schedules
-
-_DESCRIPTORS: Final = {
-    "@yearly": "0 0 0 1 1 *",
-    "@annually": "0 0 0 1 1 *",
-    "@monthly": "0 0 0 1 * *",
-    "@weekly": "0 0 0 * * 0",
-    "@daily": "0 0 0 * * *",
-    "@midnight": "0 0 0 * * *",
-    "@hourly": "0 0 * * * *",
-}
-_FIELDS: Final = (
-    ("second", 0, 59),
-    ("minute", 0, 59),
-    ("hour", 0, 23),
-    ("day of month", 1, 31),
-    ("month", 1, 12),
-    ("day of week", 0, 7),
-)
-_MONTHS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAYS: Final = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-_NAMES: Final = {
-    "month": {m: i + 1 for i, m in enumerate(_MONTHS)},
-    "day of week": {d: i for i, d in enumerate(_WEEKDAYS)},
-}
-_GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
-_GO_UNITS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-
-
-def _go_duration(text: str) -> dt.timedelta:
-    """``@every 1h30m``: the Go duration syntax the operator's cron library accepts."""
-    parts = _GO_DURATION.findall(text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f"'{text}' is not a duration such as 1h30m")
-    seconds = sum(float(n) * _GO_UNITS[u] for n, u in parts)
-    if seconds <= 0:
-        raise ValueError(f"'{text}' is not a positive duration")
-    return dt.timedelta(seconds=seconds)
-
-
-def _number(token: str, name: str, low: int, high: int) -> int:
-    value = _NAMES.get(name, {}).get(token.lower())
-    if value is None:
-        if not token.isdigit():
-            raise ValueError(f"'{token}' is not a valid {name}")
-        value = int(token)
-    if not low <= value <= high:
-        raise ValueError(f"{name} {value} is outside {low}-{high}")
-    return value
-
-
-def _field(text: str, name: str, low: int, high: int) -> tuple[set[int], bool]:
-    """The values one cron field allows, and whether it is unrestricted (``*``/``?`` without a step)."""
-    values: set[int] = set()
-    star = False
-    for part in text.split(","):
-        base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if step_text and (not step_text.isdigit() or step < 1):
-            raise ValueError(f"'{part}' has an invalid step")
-        if base in ("*", "?"):
-            start, end = low, high
-            star = star or step == 1
-        else:
-            lo, _, hi = base.partition("-")
-            start = _number(lo, name, low, high)
-            end = _number(hi, name, low, high) if hi else (high if step_text else start)
-            if end < start:
-                raise ValueError(f"range '{part}' runs backwards")
-        values.update(range(start, end + 1, step))
-    if name == "day of week" and 7 in values:
-        values = (values - {7}) | {0}
-    return values, star
-
-
-def schedule_period(expression: str) -> dt.timedelta:
-    """The longest gap between two runs of a CloudNativePG (6-field, seconds first) cron schedule.
-
-    The operator uses robfig/cron: descriptors such as ``@daily`` and ``@every 6h`` work, and when both
-    day of month and day of week are restricted a day matching either one fires. A 5-field schedule is
-    read as if it had ``0`` seconds in front.
-    """
-    text = " ".join(expression.split())
-    if text.startswith("@every "):
-        return _go_duration(text.removeprefix("@every "))
-    text = _DESCRIPTORS.get(text, text)
-    parts = text.split(" ")
-    if len(parts) == 5:
-        parts = ["0", *parts]
-    if len(parts) != 6:
-        raise ValueError(f"'{expression}' is not a 6-field cron schedule")
-    (seconds, _), (minutes, _), (hours, _), (doms, dom_star), (months, _), (dows, dow_star) = (
-        _field(part, name, low, high) for part, (name, low, high) in zip(parts, _FIELDS, strict=True)
-    )
-    times = sorted(h * 3600 + m * 60 + s for h in hours for m in minutes for s in seconds)
-    start = dt.date(2024, 1, 1)
-    fires: list[tuple[dt.date, int, int]] = []
-    for offset in range(SCHEDULE_WINDOW_DAYS):
-        day = start + dt.timedelta(days=offset)
-        if day.month not in months:
-            continue
-        dom_ok, dow_ok = day.day in doms, (day.isoweekday() % 7) in dows
-        if (dom_ok and dow_ok) if (dom_star or dow_star) else (dom_ok or dow_ok):
-            fires.append((day, times[0], times[-1]))
-    if not fires or (len(fires) == 1 and len(times) == 1):
-        raise ValueError(f"'{expression}' fires less than twice in {SCHEDULE_WINDOW_DAYS // 366} years")
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    for (day, _, last), (next_day, first, _) in itertools.pairwise(fires):
-        gaps.append((next_day - day).days * 86400 + first - last)
-    return dt.timedelta(seconds=max(gaps))
