@@ -78,6 +78,7 @@ TARGETS: dict[str, Target] = {
         tests=(
             UNIT + "test_contract_rules.py",
             UNIT + "test_rules_clauses.py",
+            UNIT + "test_field_clauses.py",
             UNIT + "test_stack_clauses.py",
             UNIT + "test_access_clauses.py",
             UNIT + "test_loader.py",

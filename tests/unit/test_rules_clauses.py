@@ -625,3 +625,17 @@ def test_every_overlapping_egress_is_reported_once() -> None:
         ("spec", "network", "egress", 0, "cidr"),
         ("spec", "network", "egress", 1, "cidr"),
     ]
+
+
+def test_a_site_network_written_with_host_bits_still_guards_egress() -> None:
+    """The nodes, API, object-store and identity-provider networks are only pattern-checked in the site config
+    (``10.0.0.5/24`` is accepted), so the overlap rule reads them leniently instead of crashing."""
+    site = _site(nodes=SITE.nodes.model_copy(update={"cidr": "10.1.0.5/24"}))
+    found = _rules(site, network={"egress": [{"cidr": "10.1.0.0/25", "ports": [443]}]})
+    assert found == [
+        (
+            ("spec", "network", "egress", 0, "cidr"),
+            "'10.1.0.0/25' overlaps 10.1.0.0/24, the cluster nodes' network (kubelets, node exporters, control "
+            "plane); tenants reach platform services only through the platform's own allowances",
+        )
+    ]

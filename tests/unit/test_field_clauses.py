@@ -1,0 +1,227 @@
+"""Issue 17: each clause of the contract's field validators (site config, tenant, agreement, cron, sizes).
+
+Boundaries on both sides and the exact message, so a mutant that drops a condition, moves a bound by one or
+loses the message fails a test. The site config is validated from a document like the stack file's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from govcloud.contract.cron import CronError, validate_backup_schedule, validate_cron
+from govcloud.contract.quantity import format_bytes
+from govcloud.contract.sharing import DataSharingAgreement
+from govcloud.contract.site import SiteConfig
+from govcloud.contract.tenant import TenantRequest
+from tests.unit.contract_helpers import SITE, agreement, tenant
+
+SITE_DOCUMENT: dict[str, Any] = SITE.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _site(**changes: Any) -> SiteConfig:
+    document = {**SITE_DOCUMENT, **changes}
+    return SiteConfig.model_validate(document)
+
+
+def _site_error(**changes: Any) -> str:
+    with pytest.raises(ValidationError) as error:
+        _site(**changes)
+    (problem,) = error.value.errors()
+    return str(problem["msg"]).removeprefix("Value error, ")
+
+
+def test_the_site_document_round_trips() -> None:
+    assert _site() == SITE
+
+
+# --- site config ---
+
+
+def test_site_is_national_or_a_province() -> None:
+    assert _site(site="TH-76").site == "TH-76"
+    assert _site_error(site="TH-99") == "'TH-99' must be 'national' or a province code such as TH-76"
+    assert _site_error(site="th-76") == "'th-76' must be 'national' or a province code such as TH-76"
+
+
+@pytest.mark.parametrize(("given", "kept"), [("1.36", "1.36"), ("v1.36", "1.36"), ("1.36.5", "1.36.5")])
+def test_kubernetes_version_accepted_and_normalised(given: str, kept: str) -> None:
+    assert _site(kubernetesVersion=given).kubernetes_version == kept
+
+
+@pytest.mark.parametrize("given", ["V1.36", "1.3", "2.36", "1.36-rc1", "v"])
+def test_kubernetes_version_refused(given: str) -> None:
+    assert (
+        _site_error(kubernetesVersion=given)
+        == f"'{given}' must be a Kubernetes version such as \"1.36\" (quote it in YAML)"
+    )
+
+
+def test_https_urls() -> None:
+    provider = dict(SITE_DOCUMENT["identityProvider"])
+    accepted = _site(identityProvider={**provider, "issuerUrl": "https://SSO.gdcc.go.th:8443/realms/x"})
+    assert accepted.identity_provider.issuer_url == "https://SSO.gdcc.go.th:8443/realms/x"
+    for url in ("http://sso.gdcc.go.th", "https://sso gdcc", "ftp://x"):
+        assert _site_error(identityProvider={**provider, "issuerUrl": url}) == f"'{url}' must be an https:// URL"
+
+
+def test_dns_labels_up_to_63_lowercase_characters() -> None:
+    assert _site(storageClass="a" * 63).storage_class == "a" * 63
+    for label in ("a" * 64, "Gdcc", "gdcc_ssd", "-gdcc"):
+        assert _site_error(storageClass=label) == f"'{label}' must be a lowercase DNS label"
+
+
+def test_site_networks_without_host_bits() -> None:
+    """The cluster's pod and service networks and the platform networks (``Network``) refuse host bits."""
+    networks = dict(SITE_DOCUMENT["clusterNetworks"])
+    assert _site(platformNetworks=["172.20.0.0/16"]).platform_networks == ["172.20.0.0/16"]
+    message = "'{}' must be a network such as 10.244.0.0/16 (no host bits set)"
+    assert _site_error(platformNetworks=["172.20.0.1/16"]) == message.format("172.20.0.1/16")
+    assert _site_error(clusterNetworks={**networks, "podCidrs": ["10.244.0.1/16"]}) == message.format("10.244.0.1/16")
+
+
+def test_gateway_addresses_are_ip_addresses() -> None:
+    gateways = SITE_DOCUMENT.get("gateways", {})
+    accepted = _site(gateways={**gateways, "public": {"addresses": ["203.0.113.10", "2001:db8::1"]}})
+    assert accepted.gateways.public.addresses == ["203.0.113.10", "2001:db8::1"]
+    assert _site_error(gateways={**gateways, "public": {"addresses": ["gw.example"]}}) == (
+        "'gw.example' must be an IP address such as 203.0.113.10"
+    )
+
+
+# --- tenant egress networks ---
+
+
+def _egress_error(cidr: str) -> str:
+    with pytest.raises(ValidationError) as error:
+        TenantRequest.model_validate(tenant(network={"egress": [{"cidr": cidr, "ports": [443]}]}))
+    (problem,) = error.value.errors()
+    return str(problem["msg"]).removeprefix("Value error, ")
+
+
+def test_egress_network_needs_a_prefix_length() -> None:
+    assert _egress_error("203.0.113.7") == "'203.0.113.7' needs a prefix length, e.g. 203.0.113.7/32"
+
+
+def test_egress_network_with_host_bits() -> None:
+    assert _egress_error("203.0.113.5/24") == "'203.0.113.5/24' has host bits set; did you mean 203.0.113.0/24?"
+
+
+def test_a_backup_schedule_is_checked_as_cron() -> None:
+    database = {"version": 16, "instances": 2, "storage": "200Gi", "backup": {"schedule": "0 2 * *"}}
+    with pytest.raises(ValidationError, match="has 4 fields"):
+        TenantRequest.model_validate(tenant(database=database))
+
+
+# --- cron ---
+
+
+def test_cron_needs_five_fields() -> None:
+    with pytest.raises(CronError) as error:
+        validate_cron("0 2 * *")
+    assert str(error.value) == (
+        "'0 2 * *' has 4 fields; write standard 5-field cron (minute hour day-of-month month day-of-week), "
+        'e.g. "0 2 * * *"'
+    )
+
+
+@pytest.mark.parametrize(
+    "expression", ["0 2 * * *", "0 2 5-5 * *", "59 23 31 12 6", "0 2 * jan-mar mon,fri", "0 2 1/7 * *"]
+)
+def test_valid_cron(expression: str) -> None:
+    validate_cron(expression)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("0 2 * * 001", "'001' is not a valid day of week"),
+        ("0 2 * * ٣", "'٣' is not a valid day of week"),
+        ("0 2 * * ab", "'ab' is not a valid day of week"),
+        ("0 2 * * 7", "day of week 7 is outside 0-6"),
+        ("0 24 * * *", "hour 24 is outside 0-23"),
+        ("0 2 0 * *", "day of month 0 is outside 1-31"),
+        ("0 2 5-4 * *", None),
+    ],
+)
+def test_invalid_cron(expression: str, message: str | None) -> None:
+    with pytest.raises(CronError) as error:
+        validate_cron(expression)
+    if message is not None:
+        assert str(error.value) == message
+
+
+def test_backup_schedule_at_most_hourly() -> None:
+    validate_backup_schedule("15 * * * *")
+    with pytest.raises(CronError) as error:
+        validate_backup_schedule("*/5 * * * *")
+    assert str(error.value).endswith('gives point-in-time recovery): give one minute, e.g. "0 2 * * *"')
+
+
+# --- byte counts shown to agencies ---
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (2**40, "1Ti"),
+        (2 * 2**40, "2Ti"),
+        (1536 * 2**30, "1536Gi"),
+        (2**30, "1Gi"),
+        (1024, "1Ki"),
+        (1023, "1023"),
+        (1536, "1536"),
+        (Decimal("0.5"), "0.5"),
+        (Decimal(0), "0"),
+    ],
+)
+def test_format_bytes(value: int | Decimal, shown: str) -> None:
+    assert format_bytes(Decimal(value)) == shown
+
+
+# --- agreements ---
+
+
+def _agreement_error(**spec: Any) -> str:
+    with pytest.raises(ValidationError) as error:
+        DataSharingAgreement.model_validate(agreement(**spec))
+    (problem,) = error.value.errors()
+    return str(problem["msg"]).removeprefix("Value error, ")
+
+
+def test_agreement_name_message() -> None:
+    with pytest.raises(ValidationError) as error:
+        DataSharingAgreement.model_validate({**agreement(), "metadata": {"name": "Moph-to-nso"}})
+    (problem,) = error.value.errors()
+    assert str(problem["msg"]).endswith(
+        "lowercase letters, digits or single hyphens, starting with a letter (the consumer's Trino catalog is named "
+        "after it)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "ok"),
+    [
+        ("a/" * 256, True),
+        ("a/" * 256 + "b/", False),
+        ("./x/", False),
+        ("x/./", False),
+        ("x/../", False),
+        ("x", False),
+        ("x/.hidden/", True),
+    ],
+)
+def test_agreement_prefix(prefix: str, ok: bool) -> None:
+    provider = {"tenant": "moph", "zone": "curated", "prefix": prefix}
+    if ok:
+        assert DataSharingAgreement.model_validate(agreement(provider=provider)).spec.provider.prefix == prefix
+    else:
+        assert _agreement_error(provider=provider).startswith(f"{prefix!r} must be a relative path ending in '/'")
+
+
+def test_agreement_dates_are_dates() -> None:
+    assert DataSharingAgreement.model_validate(agreement()).spec.valid_from == dt.date(2026, 1, 1)
