@@ -14,6 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from govcloud.contract.cron import CronError, validate_backup_schedule, validate_cron
+from govcloud.contract.fields import title_of
 from govcloud.contract.quantity import format_bytes
 from govcloud.contract.sharing import DataSharingAgreement
 from govcloud.contract.site import SiteConfig
@@ -225,3 +226,30 @@ def test_agreement_prefix(prefix: str, ok: bool) -> None:
 
 def test_agreement_dates_are_dates() -> None:
     assert DataSharingAgreement.model_validate(agreement()).spec.valid_from == dt.date(2026, 1, 1)
+
+
+# --- schema titles editors show ---
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("ckan_organization", "CKAN organization"),
+        ("OpenData", "Open data"),
+        ("name_th", "Name (Thai)"),
+        ("name_en", "Name (English)"),
+        ("dpo", "DPO"),
+        ("pod_cidrs", "Pod CIDRs"),
+        ("issuer_url", "Issuer URL"),
+        ("kubernetes_api", "Kubernetes API"),
+        ("account_id", "Account ID"),
+        ("max_executors", "Max executors"),
+        ("TenantRequest", "Tenant request"),
+        ("v2", "V2"),
+        ("_private", "Private"),
+        ("", ""),
+    ],
+)
+def test_schema_titles(name: str, title: str) -> None:
+    assert title_of(name) == title
+    assert SiteConfig.model_json_schema()["title"] == "Site config"
