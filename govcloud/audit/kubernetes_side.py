@@ -463,9 +463,10 @@ class _NamespaceAudit:
         self.report.findings.append(_finding(code, severity, self.tenant, resource, message, **evidence))
 
     def release_named(self, obj: Mapping[str, Any]) -> str | None:
-        """The declared release of this namespace whose name ``obj`` carries (``<release>[-...]``), if any."""
+        """The declared release of this namespace whose chart names objects as ``obj`` is named, if any."""
         name = str(obj.get("metadata", {}).get("name", ""))
-        return next((r for r in sorted(self.expected.helm_releases) if name == r or name.startswith(f"{r}-")), None)
+        names = {**{r: r for r in self.expected.helm_releases}, **self.expected.chart_names}
+        return next((names[p] for p in sorted(names) if name == p or name.startswith(f"{p}-")), None)
 
     def release_of(self, obj: Mapping[str, Any]) -> str | None:
         """The declared Helm release whose chart may have made ``obj``, judged only by what the plan knows.
