@@ -139,16 +139,15 @@ def load_document(path: Path, display_name: str | None = None) -> SourceDocument
             raw = handle.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         raise ContractError([Problem(name, 1, WHOLE_DOCUMENT, _os_error_message(exc))]) from None
-    if len(raw) > MAX_BYTES:
-        raise ContractError([_too_big(name)])
-    return _parse(raw, name, path, DEFAULT_BACKEND)
+    return parse_document(raw, name, path)
 
 
-def parse_document(text_bytes: bytes, display_name: str) -> SourceDocument:
-    """Same as :func:`load_document`, from the file's bytes (so callers and tests need no file)."""
+def parse_document(text_bytes: bytes, display_name: str, path: Path | None = None) -> SourceDocument:
+    """A document from the file's bytes: what :func:`load_document` does once it has read them (at most
+    ``MAX_BYTES``; one more byte means the file is too big)."""
     if len(text_bytes) > MAX_BYTES:
         raise ContractError([_too_big(display_name)])
-    return _parse(text_bytes, display_name, Path(display_name), DEFAULT_BACKEND)
+    return _parse(text_bytes, display_name, path or Path(display_name), DEFAULT_BACKEND)
 
 
 # --- the loader -------------------------------------------------------------------------------
