@@ -8,9 +8,11 @@ be fetched offline (their values are checked against the charts' schemas elsewhe
 
 from __future__ import annotations
 
+import subprocess
 from collections import Counter
 
-from tests.cluster.conftest import Deployment, identity
+from tests.cluster.conftest import Deployment, identity, tenant_groups
+from tests.prerequisites import tool
 
 MINIMUM_OBJECTS = {"dev": 60, "national-prod": 200, "th76-prod": 50}
 """A floor per stack, so a plan that silently lost its objects cannot pass by applying nothing."""
@@ -44,3 +46,20 @@ def test_the_plan_builds_no_helm_managed_object(deployed: Deployment) -> None:
     releases = [r for r in deployed.plan["resources"] if r["type"] == "kubernetes:helm.sh/v3:Release"]
     assert releases, "every example stack installs charts"
     assert not [o for o in deployed.objects if o["kind"] == "Release"]
+
+
+def test_the_kubeconfig_serves_kubectl(deployed: Deployment) -> None:
+    """The same kubeconfig drives the built kubectl (and so testinfra's ``kubectl://`` backend, which runs it):
+    it sees the stack's namespaces and answers as a tenant group through impersonation."""
+    kubectl = [str(tool("kubectl")), "--kubeconfig", str(deployed.plane.kubeconfig)]
+    listed = subprocess.run([*kubectl, "get", "namespaces", "-o", "name"], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert {f"namespace/{n}" for n in deployed.tenant_namespaces} <= set(listed.stdout.split())
+    namespace = deployed.tenant_namespaces[0]
+    admins = tenant_groups(deployed, namespace)["admin"][0]
+    can = [*kubectl, "auth", "can-i", "--as", "someone", "--as-group", admins, "-n", namespace]
+    assert subprocess.run([*can, "get", "pods"], capture_output=True, text=True, timeout=60).stdout.strip() == "yes"
+    assert (
+        subprocess.run([*can, "delete", "networkpolicies"], capture_output=True, text=True, timeout=60).stdout.strip()
+        == "no"
+    )
