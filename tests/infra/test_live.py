@@ -1,5 +1,5 @@
 """Live checks after ``pulumi up``: run commands on the ``--hosts`` host, judge the output with the pure
-functions of :mod:`govcloud.infra_checks` (unit-tested against recorded outputs in ``tests/unit``).
+functions of :mod:`tests.infra_checks` (unit-tested against recorded outputs in ``tests/unit``).
 
 * tenant pods run as Pod Security ``restricted`` requires (``kubectl get pods -n <tenant> -o json``);
 * the tenant database refuses a connection without TLS, and accepts one with TLS (``psql``);
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from govcloud.infra_checks import (
+from tests.infra_checks import (
     classify_psql,
     kubelet_config_file_problems,
     kubelet_config_hardening,

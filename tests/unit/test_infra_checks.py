@@ -1,4 +1,4 @@
-"""The verdicts of govcloud.infra_checks on recorded command outputs (tests/infra/recorded/)."""
+"""The verdicts of tests.infra_checks on recorded command outputs (tests/infra/recorded/)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govcloud.infra_checks import (
+from tests.infra_checks import (
     Problem,
     PsqlOutcome,
     classify_psql,
