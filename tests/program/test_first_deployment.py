@@ -19,8 +19,8 @@ from govcloud.contract.stack import load_stack
 from govcloud.manifests.opendata import CKAN_IMAGE_TAG
 from govcloud.manifests.platform_values import platform_values
 from govcloud.naming import label
-from govcloud.validation.schemas import SchemaCatalog, validate_helm_values
 from tests.program.conftest import REPO_ROOT, TODAY, resources_of, synthesized
+from tests.schema_validation import SchemaCatalog, validate_helm_values
 from tests.upstream_facts import (
     BARMAN_PLUGIN_CHART,
     CERT_MANAGER_SERVICEMONITOR,

@@ -26,8 +26,8 @@ from govcloud.manifests.gateway import (
 )
 from govcloud.synth.diff import Action, diff_plans
 from govcloud.synth.plan import kubernetes_objects
-from govcloud.validation.schemas import SchemaCatalog
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, synthesized
+from tests.schema_validation import SchemaCatalog
 
 GATEWAY_KINDS = {"GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "Certificate", "ClusterIssuer"}
 LAST_INGRESS_NGINX_COMMIT = "ea3f0281c245af81021e9636ec849cb835c4b0ad"

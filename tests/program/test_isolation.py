@@ -18,8 +18,8 @@ from govcloud.manifests.network import WEB_LABEL
 from govcloud.synth.diff import Action, diff_plans
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import kubernetes_objects, plan_document
-from govcloud.validation.schemas import SchemaCatalog
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, resources_of, synthesized
+from tests.schema_validation import SchemaCatalog
 
 BUILTIN_GROUPS = (
     "v1",

@@ -30,7 +30,7 @@ from govcloud.manifests.analytics import (
 )
 from govcloud.manifests.helm_values import TEMPLATE_ROOT, TemplateSafetyError, render_values
 from govcloud.manifests.network import WEB_LABEL
-from govcloud.validation.schemas import (
+from tests.schema_validation import (
     SchemaCatalog,
     coalesce_values,
     missing_default_keys,

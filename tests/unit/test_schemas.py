@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from govcloud.validation.schemas import (
+from tests.schema_validation import (
     SchemaCatalog,
     SchemaValidationError,
     bundled_kubernetes_versions,

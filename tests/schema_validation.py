@@ -1,4 +1,6 @@
-"""Strict validation of every object the program renders, against the upstream schemas.
+"""Validation of what the program renders, against upstream schemas (Kubernetes, CRDs, Helm charts); test support.
+
+Moved from govcloud/validation (issue 15): only tests use it, so it ships with them, not in the product.
 
 Built-in kinds are checked against the strict JSON schemas that ``kubernetes_validate`` bundles, custom
 resources against the upstream CRD's ``openAPIV3Schema`` made strict, and Helm values against the chart's
