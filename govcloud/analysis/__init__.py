@@ -1,6 +1,8 @@
-"""Offline analysis of rendered manifests: who can reach whom (NetworkPolicy), who may do what (RBAC)."""
+"""Offline analysis of rendered manifests: who can reach whom (NetworkPolicy), which rules cross tenants.
+
+The policy pack runs it (GC-NET-003); the RBAC and access-matrix analyses only tests use live under tests/.
+"""
 
 from govcloud.analysis.netpol import Cluster, External, Pod, Verdict
-from govcloud.analysis.rbac import Rbac
 
-__all__ = ["Cluster", "External", "Pod", "Rbac", "Verdict"]
+__all__ = ["Cluster", "External", "Pod", "Verdict"]

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from govcloud.analysis.netpol import Cluster, External, Pod
-from govcloud.analysis.rbac import Rbac
 from govcloud.contract.site import GATEWAY_NAMESPACE
 from govcloud.contract.stack import load_stack
 from govcloud.manifests.gateway import ENVOY_PROXY_LABELS, web_ports
@@ -19,6 +18,7 @@ from govcloud.synth.diff import Action, diff_plans
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import kubernetes_objects, plan_document
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, resources_of, synthesized
+from tests.rbac_analysis import Rbac
 from tests.schema_validation import SchemaCatalog
 
 BUILTIN_GROUPS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from govcloud.analysis.access import access_matrix
+from tests.access_matrix import access_matrix
 from tests.program.conftest import resources_of
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from govcloud.access import active_grants
-from govcloud.analysis.access import Access, access_matrix
 from govcloud.analysis.netpol import Cluster, Pod
 from govcloud.contract.rules import AgreementStatus
 from govcloud.contract.stack import StackDefinition, load_stack
@@ -18,6 +17,7 @@ from govcloud.naming import bucket_name, storage_identity_name
 from govcloud.storage.tenant import backup_identity_name, portal_user_name, user_arn
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import plan_document
+from tests.access_matrix import Access, access_matrix
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, resources_of, synthesized
 
 AFTER_MOPH_EXPIRY = "2028-01-01"

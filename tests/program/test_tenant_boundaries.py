@@ -15,12 +15,12 @@ import pytest
 from benchmarks.generate import STACK, make_site
 from benchmarks.generate import TODAY as GENERATED_TODAY
 from govcloud.access import active_grants
-from govcloud.analysis.access import network_matrix
 from govcloud.analysis.isolation import cross_tenant_paths, cross_tenant_rules
 from govcloud.contract.stack import load_stack
 from govcloud.manifests.sharing import sharing_network_policies
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import plan_document
+from tests.access_matrix import network_matrix
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, resources_of, synthesized
 
 

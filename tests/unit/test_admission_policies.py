@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from govcloud.analysis.rbac import Rbac
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.manifests import admission
 from govcloud.manifests.admission import (
@@ -28,6 +27,7 @@ from govcloud.manifests.admission import (
 from govcloud.manifests.namespace import tenant_namespace
 from govcloud.manifests.network import WEB_LABEL as ALLOWANCE_LABEL
 from govcloud.manifests.rbac import ROLES, role_rules, tenant_rbac
+from tests.rbac_analysis import Rbac
 from tests.unit import contract_helpers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

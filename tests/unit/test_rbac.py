@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from govcloud.analysis.rbac import Rbac
+from tests.rbac_analysis import Rbac
 
 RBAC = "rbac.authorization.k8s.io/v1"
 ANALYSTS, ENGINEERS, ADMINS = "moph-analysts", "moph-engineers", "moph-admins"
