@@ -27,7 +27,7 @@ from govcloud.contract.stack import Agreement, StackDefinition
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.network import denies_all
 from govcloud.manifests.rbac import ROLES, role_name
-from govcloud.naming import bucket_name
+from govcloud.naming import bucket_name, label
 from govcloud.naming import namespace_name as tenant_namespace
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Policy
@@ -52,7 +52,7 @@ FROM_AUDIT = "audit"
 CHECKS = ("isolated", "encrypted", "backedUp", "quotaBound", "protected", "agreementsOnly")
 #: What the platform encrypts database backups and WAL with; anything else fails the encryption check.
 BACKUP_ENCRYPTION = "AES256"
-ZONE_TAG = "govcloud.go.th/zone"
+ZONE_TAG = label("zone")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from govcloud.naming import TENANT_LABEL, label
 from govcloud.storage.specs import (  # the specs are re-exported: callers of buckets keep working
     BucketSpec,
     ReadGrant,
@@ -48,7 +49,7 @@ PUBLIC_ACCESS_BLOCK_KEYS: Final = (
     "BlockPublicPolicy",
     "RestrictPublicBuckets",
 )
-OWNER_TAG_KEYS: Final = ("govcloud.go.th/site", "govcloud.go.th/environment", "govcloud.go.th/tenant")
+OWNER_TAG_KEYS: Final = (label("site"), label("environment"), TENANT_LABEL)
 """Tags that say whose a bucket or identity is (``govcloud.naming.owner_tags``): an existing one is adopted
 only when they match, so a name collision can never hand one tenant another's data or keys."""
 ENV_KEY_ID_VARS: Final = ("GOVCLOUD_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")

@@ -11,6 +11,7 @@ from govcloud.naming import (
     BACKUP_ZONE,
     backup_identity_name,
     bucket_name,
+    label,
     owner_tags,
     portal_identity_name,
     tenant_labels,
@@ -63,7 +64,7 @@ def tenant_buckets(tenant: TenantRequest, site: SiteConfig) -> TenantBuckets:
                 lock_versioning=_versioning_locked(tenant),
                 public_read_principal_arn=user_arn(site, portal_user_name(site)) if zone is Zone.PUBLISHED else None,
                 expire_after_days=spec.storage.retention_days.get(zone),
-                tags={**_tags(tenant, site), "govcloud.go.th/zone": zone.value},
+                tags={**_tags(tenant, site), label("zone"): zone.value},
             )
     backup = None
     if spec.database is not None:
@@ -74,6 +75,6 @@ def tenant_buckets(tenant: TenantRequest, site: SiteConfig) -> TenantBuckets:
             # Backups are "kept N days": the operator deletes older ones, and their prior versions (which
             # versioning keeps, and no identity may delete) expire N days later — kept, then really gone.
             noncurrent_expire_days=spec.database.backup.retention_days,
-            tags={**_tags(tenant, site), "govcloud.go.th/zone": BACKUP_ZONE},
+            tags={**_tags(tenant, site), label("zone"): BACKUP_ZONE},
         )
     return TenantBuckets(zones, backup)

@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from govcloud.naming import label
 from govcloud.safety import is_data_bearing
 from govcloud.storage.specs import BUCKET_TYPE as BUCKET
 
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
 PVC = "kubernetes:core/v1:PersistentVolumeClaim"
-CLASSIFICATION_LABEL = "govcloud.go.th/classification"
+CLASSIFICATION_LABEL = label("classification")
 
 #: Database instances each classification needs; the same numbers as the contract's tenant rule
 #: (``govcloud.contract.rules.tenant_rules``), which a test keeps equal.
