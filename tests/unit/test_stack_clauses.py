@@ -297,3 +297,82 @@ def test_the_stack_setting_that_would_adopt_objects(tmp_path: Path, key: str, va
     config = _stack_folder(tmp_path, text) / "Pulumi.t.yaml"
     assert adoption_problems(config, {}) == [Problem(str(config), 3, key, ADOPT + "remove it")]
     assert adoption_problems(tmp_path / "absent.yaml", {}) == []
+
+
+# --- files that do not load, or load into something unexpected ---
+
+
+def test_a_file_named_with_an_extra_dot_does_not_match_its_tenant(tmp_path: Path) -> None:
+    path = _write(tmp_path / "tenants" / "nso.old.yaml", tenant())
+    assert _problems([path]) == [
+        Problem(str(path), NAME_LINE, "metadata.name", "is 'nso' but the file is named 'nso.old.yaml'; they must match")
+    ]
+
+
+def test_a_broken_tenant_file_silences_agreements_naming_it_and_stops_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "tenants" / "moph.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("kind: [TenantRequest\n", "utf-8")
+    later = _write(tmp_path / "tenants" / "nso.yaml", tenant(site="TH-76"))
+    path = _write(tmp_path / "sharing" / "moph-to-nso.yaml", agreement())
+    found = _problems([broken, later, path])
+    assert {p.file for p in found} == {str(broken), str(later)}, "the agreement is not blamed for moph's file"
+    assert (
+        Problem(str(later), _line(later, "site: TH-76"), "spec.site", "is 'TH-76' but this stack runs site 'national'")
+        in found
+    )
+
+
+def test_a_broken_file_named_with_an_extra_dot_does_not_silence_the_tenant(tmp_path: Path) -> None:
+    broken = tmp_path / "tenants" / "moph.old.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("kind: [TenantRequest\n", "utf-8")
+    nso = _write(tmp_path / "tenants" / "nso.yaml", tenant())
+    path = _write(tmp_path / "sharing" / "moph-to-nso.yaml", agreement())
+    found = _problems([broken, nso, path])
+    assert (
+        Problem(str(path), _line(path, "tenant: moph"), "spec.provider.tenant", "no tenant 'moph' in this stack")
+        in found
+    )
+
+
+def test_an_invalid_tenant_is_known_by_its_file_and_its_name(tmp_path: Path) -> None:
+    """moph's file fails validation (lowercase code): an agreement naming it is not blamed, by file or by name."""
+    moph = _write(tmp_path / "tenants" / "moph.yaml", tenant("moph", "moph-lowercase"))
+    nso = _write(tmp_path / "tenants" / "nso.yaml", tenant())
+    path = _write(tmp_path / "sharing" / "moph-to-nso.yaml", agreement())
+    assert {p.file for p in _problems([moph, nso, path])} == {str(moph)}
+    renamed = _write(tmp_path / "other" / "x.yaml", tenant("moph", "moph-lowercase"))
+    found = _problems([renamed, nso, path])
+    assert str(path) not in {p.file for p in found}, "known by its metadata.name too"
+
+
+@pytest.mark.parametrize("metadata", ["nso", ["nso"], {"name": 5}])
+def test_metadata_of_the_wrong_shape_is_a_field_problem_not_a_crash(tmp_path: Path, metadata: Any) -> None:
+    path = _write(tmp_path / "tenants" / "nso.yaml", {**tenant(), "metadata": metadata})
+    found = _problems([path])
+    assert found and all(p.field.startswith("metadata") for p in found)
+    assert not [p for p in found if "they must match" in p.message]
+
+
+def test_a_rule_violation_is_located_in_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths are shown relative to the working directory, at the line of the field the agency must change."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "tenants" / "nso.yaml", tenant(site="TH-76"))
+    assert _problems([path]) == [
+        Problem(
+            "tenants/nso.yaml",
+            _line(path, "site: TH-76"),
+            "spec.site",
+            "is 'TH-76' but this stack runs site 'national'",
+        )
+    ]
+
+
+def test_a_stack_config_without_a_config_mapping(tmp_path: Path) -> None:
+    root = _stack_folder(tmp_path, "# nothing here\nconfig: []\n")
+    with pytest.raises(ContractError) as error:
+        load_stack(root, "t")
+    assert list(error.value.problems) == [
+        Problem(str(root / "Pulumi.t.yaml"), 1, "config", "the stack config has no `config:` mapping")
+    ]
