@@ -235,7 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     summary["target"] = args.target
     summary["mutate"] = list(target.mutate)
     summary["tests"] = list(target.tests)
-    (work / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    summary["mutants_filter"] = names
+    text = json.dumps(summary, indent=2) + "\n"
+    (work / "summary.json").write_text(text, encoding="utf-8")
+    # Kept across runs (the target's folder is replaced by the next run): one file per run, by UTC time.
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (WORK / "results").mkdir(parents=True, exist_ok=True)
+    (WORK / "results" / f"{args.target}-{stamp}.json").write_text(text, encoding="utf-8")
     print(json.dumps({k: summary[k] for k in ("target", "counts", "score", "seconds")}))
     for line in summary["survivors"]:  # type: ignore[attr-defined]
         print("  ", line)
