@@ -2,21 +2,18 @@
 
 ``docs/site-guide.md`` holds the generated table between two marker comments; ``govcloud site-guide
 --write`` refreshes it and a test keeps the committed text equal to what this module generates. The
-descriptions are the models' own attribute docstrings (read from the source with ``ast``), so a setting
-documented in code is documented here.
+descriptions are the site model's own field descriptions (its attribute docstrings), so a setting
+documented in code is documented here, in the same words as in the published schema.
 """
 
 from __future__ import annotations
 
-import ast
 import inspect
 import json
 import re
-import textwrap
 import types
 import typing
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,66 +24,6 @@ from govcloud.contract.site import CONFIG_NAMESPACE, SiteConfig, network_setting
 
 BEGIN = "<!-- BEGIN GENERATED: govcloud site-guide --write -->"
 END = "<!-- END GENERATED -->"
-
-
-#: What a setting does, for settings whose model attribute has no docstring of its own (the model's docstring
-#: wins when it has one). A test fails when a setting has neither, so no setting goes undocumented.
-NOTES: dict[str, str] = {
-    "site": "`national` or the province code (ISO 3166-2, e.g. `TH-76`) of the data centre this stack deploys to; "
-    "a tenant file's `spec.site` must equal it.",
-    "environment": "`prod` for a production site: network settings must be stated, test-only switches are refused.",
-    "kubernetesVersion": 'The cluster\'s Kubernetes minor version, quoted (`"1.36"`); pinned operators '
-    "must support it.",
-    "objectStore.endpoint": "HTTPS endpoint of the S3-compatible store (`http://` only for a local test store); "
-    "absent: the SDK's default endpoint for the region.",
-    "objectStore.region": "The store's region name, as its signatures expect it (Ceph RGW: its zonegroup).",
-    "objectStore.addressingStyle": "`path` (`endpoint/bucket`, what most on-premises stores need) or `virtual` "
-    "(`bucket.endpoint`).",
-    "objectStore.port": "The endpoint's port, for the tenants' egress allowance.",
-    "identityProvider": "The OIDC identity provider the API server and the web UIs trust.",
-    "identityProvider.issuerUrl": "OIDC issuer URL (https), the same as the API server's `--oidc-issuer-url`.",
-    "identityProvider.clientId": "The OIDC client registered for this stack's web UIs.",
-    "identityProvider.groupsClaim": "Token claim holding the user's groups; the API server's `--oidc-groups-claim`.",
-    "identityProvider.port": "The identity provider's port, for the web UIs' egress allowance.",
-    "ingress": "The site's ingress controller, which tenants' published web UIs go through.",
-    "ingress.className": "IngressClass of the controller.",
-    "ingress.namespace": "Namespace the controller runs in: tenant ingress NetworkPolicies admit traffic from it.",
-    "clusterDns": "The cluster's DNS pods: every tenant's egress policy allows DNS to exactly these pods.",
-    "clusterDns.namespace": "Namespace of the DNS pods.",
-    "clusterDns.podLabels": "Labels selecting the DNS pods.",
-    "kubernetesApi.cidr": "Network of the API server's endpoints (`kubectl get endpoints kubernetes -n default`).",
-    "kubernetesApi.port": "Port of the API server's endpoints.",
-    "storageClassSpec.provisioner": "CSI provisioner of the StorageClass govcloud declares.",
-    "certificates.caSecretName": "Secret in the cert-manager namespace holding the site CA's key pair.",
-    "auditLog.retentionDays": "Days each audit record is locked (compliance mode): at least 365, at most 3650.",
-    "clusterNetworks.podCidrs": "The cluster's pod networks.",
-    "clusterNetworks.serviceCidrs": "The cluster's service networks.",
-    "nodes.cidr": "The nodes' network.",
-}
-
-
-@cache
-def attribute_docs(model: type[BaseModel]) -> dict[str, str]:
-    """``{field: docstring}`` from the string literal that follows each annotated attribute in the class."""
-    docs: dict[str, str] = {}
-    for klass in reversed(model.__mro__):
-        if not (isinstance(klass, type) and issubclass(klass, BaseModel)) or klass is BaseModel:
-            continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError):
-            continue
-        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for node, following in zip(body, [*body[1:], None], strict=True):
-            if (
-                isinstance(node, ast.AnnAssign)
-                and isinstance(node.target, ast.Name)
-                and isinstance(following, ast.Expr)
-                and isinstance(following.value, ast.Constant)
-                and isinstance(following.value.value, str)
-            ):
-                docs[node.target.id] = " ".join(inspect.cleandoc(following.value.value).split())
-    return docs
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -135,12 +72,10 @@ def _markdown(text: str) -> str:
 
 
 def _rows(model: type[BaseModel], prefix: str, production: set[str]) -> Iterator[tuple[str, str, str, str]]:
-    docs = attribute_docs(model)
     for name, info in model.model_fields.items():
         key = f"{prefix}{info.alias or name}"
         nested = _model_of(info.annotation)
-        short = key.removeprefix(f"{CONFIG_NAMESPACE}:")
-        doc = docs.get(name) or (inspect.cleandoc(nested.__doc__ or "") if nested else "") or NOTES.get(short, "")
+        doc = info.description or (inspect.cleandoc(nested.__doc__ or "") if nested else "")
         doc = _markdown(doc)
         default = _default(info)
         if key.removeprefix(f"{CONFIG_NAMESPACE}:") in production:

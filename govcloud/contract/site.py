@@ -76,21 +76,28 @@ class ClusterNetworks(ContractModel):
     """
 
     pod_cidrs: Annotated[list[Network], Field(min_length=1)] = ["10.244.0.0/16"]
+    """The cluster's pod networks."""
     service_cidrs: Annotated[list[Network], Field(min_length=1)] = ["10.96.0.0/12"]
+    """The cluster's service networks."""
 
 
 class ObjectStore(ContractModel):
     """The site's S3-compatible endpoint. Credentials never live here: they come from the environment."""
 
     endpoint: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")] | None = None
+    """HTTPS endpoint of the S3-compatible store (`http://` only for a local test store); absent: the SDK's default
+    endpoint for the region."""
     region: Annotated[str, Field(pattern=r"^[a-z0-9-]{2,32}$")] = "us-east-1"
+    """The store's region name, as its signatures expect it (Ceph RGW: its zonegroup)."""
     addressing_style: Literal["path", "virtual"] = "path"
+    """`path` (`endpoint/bucket`, what most on-premises stores need) or `virtual` (`bucket.endpoint`)."""
     identities: Literal["iam", "precreated"] = "iam"
     """``iam``: govcloud creates one storage identity per tenant through the IAM API; ``precreated``:
     the store has no IAM API and an operator supplies each tenant's keys as secret config."""
     cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.96.0.0/16"
     """Network the endpoint lives in, for the tenants' egress allowance to it."""
     port: Annotated[int, Field(ge=1, le=65535)] = 443
+    """The endpoint's port, for the tenants' egress allowance."""
     account_id: Annotated[str, Field(pattern=r"^[0-9]{0,12}$")] = ""
     """Account in IAM ARNs: AWS's 12 digits; empty for Ceph RGW and other single-account stores."""
 
@@ -99,7 +106,9 @@ class KubernetesApi(ContractModel):
     """Where the API server's endpoints live: database instance managers must reach it."""
 
     cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.0.0.0/24"
+    """Network of the API server's endpoints (`kubectl get endpoints kubernetes -n default`)."""
     port: Annotated[int, Field(ge=1, le=65535)] = 6443
+    """Port of the API server's endpoints."""
 
 
 class ClusterNodes(ContractModel):
@@ -107,15 +116,20 @@ class ClusterNodes(ContractModel):
     network (9100) and the control-plane components (etcd 2381, controller-manager, scheduler, kube-proxy)."""
 
     cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.0.0.0/24"
+    """The nodes' network."""
 
 
 class IdentityProvider(ContractModel):
     issuer_url: HttpsUrl
+    """OIDC issuer URL (https), the same as the API server's `--oidc-issuer-url`."""
     client_id: Annotated[str, Field(min_length=1, max_length=200)]
+    """The OIDC client registered for this stack's web UIs."""
     groups_claim: Annotated[str, Field(min_length=1, max_length=100)] = "groups"
+    """Token claim holding the user's groups; the API server's `--oidc-groups-claim`."""
     cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.10.0.0/24"
     """Where the identity provider's endpoints live: web UIs that sign users in must reach it."""
     port: Annotated[int, Field(ge=1, le=65535)] = 443
+    """The identity provider's port, for the web UIs' egress allowance."""
     groups_prefix: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9:._-]*$")] = ""
     """The API server's ``--oidc-groups-prefix``: RoleBinding subjects must carry it to match."""
 
@@ -163,13 +177,16 @@ class Gateways(ContractModel):
 
 class ClusterDns(ContractModel):
     namespace: DnsLabel = "kube-system"
+    """Namespace of the DNS pods."""
     pod_labels: dict[str, str] = {"k8s-app": "kube-dns"}
+    """Labels selecting the DNS pods."""
 
 
 class StorageClassSpec(ContractModel):
     """The site's encrypted StorageClass, when govcloud should declare it (else it must exist)."""
 
     provisioner: Annotated[str, Field(min_length=1, max_length=253)]
+    """CSI provisioner of the StorageClass govcloud declares."""
     parameters: dict[str, str] = {}
     """Provisioner parameters; they must switch encryption at rest on (e.g. Ceph RBD ``encrypted: "true"``)."""
 
@@ -216,6 +233,7 @@ class Certificates(ContractModel):
     (GC-TLS-001, docs/gateway.md)."""
 
     ca_secret_name: DnsLabel = "govcloud-site-ca"
+    """Secret in the cert-manager namespace holding the site CA's key pair."""
     public_issuer: PublicIssuer | None = None
 
 
@@ -223,14 +241,19 @@ class AuditLog(ContractModel):
     """The site's audit-log bucket: object lock in compliance mode keeps every record for this long."""
 
     retention_days: Annotated[int, Field(ge=365, le=3650)] = 2557
+    """Days each audit record is locked (compliance mode): at least 365, at most 3650."""
 
 
 class SiteConfig(ContractModel):
     """One site and environment: everything that differs between the national and provincial stacks."""
 
     site: Annotated[str, AfterValidator(_site)]
+    """`national` or the province code (ISO 3166-2, e.g. `TH-76`) of the data centre this stack deploys to; a tenant
+    file's `spec.site` must equal it."""
     environment: Literal["dev", "staging", "prod"]
+    """`prod` for a production site: network settings must be stated, test-only switches are refused."""
     kubernetes_version: Annotated[str, AfterValidator(_kubernetes_version)] = DEFAULT_KUBERNETES_VERSION
+    """The cluster's Kubernetes minor version, quoted (`\"1.36\"`); pinned operators must support it."""
     domain: Hostname
     """Public domain under which tenants' web UIs are published, e.g. data.go.th."""
     internal_domain: Hostname
@@ -239,9 +262,11 @@ class SiteConfig(ContractModel):
     """The site's encrypted StorageClass; every volume is provisioned on it."""
     object_store: ObjectStore = ObjectStore()
     identity_provider: IdentityProvider
+    """The OIDC identity provider the API server and the web UIs trust."""
     gateways: Gateways = Gateways()
     """The public and internal Gateways (Envoy Gateway): service type, addresses, internal-only classifications."""
     cluster_dns: ClusterDns = ClusterDns()
+    """The cluster's DNS pods: every tenant's egress policy allows DNS to exactly these pods."""
     kubernetes_api: KubernetesApi = KubernetesApi()
     storage_class_spec: StorageClassSpec | None = None
     certificates: Certificates = Certificates()

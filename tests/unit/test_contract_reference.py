@@ -4,11 +4,13 @@ generated tables say what the models say."""
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from govcloud.contract import reference
 from govcloud.contract.schema import SCHEMA_FILES, render
@@ -87,3 +89,27 @@ def test_site_settings_with_a_docstring_carry_it_as_their_description() -> None:
 def test_regenerate_refuses_a_document_without_markers() -> None:
     with pytest.raises(ValueError, match="markers"):
         reference.regenerate("# no markers here\n")
+
+
+def test_every_site_setting_is_described_in_the_model() -> None:
+    """The site guide reads these; a setting documented nowhere in the model would be a blank row."""
+
+    def undocumented(model: type[BaseModel], prefix: str) -> list[str]:
+        missing = []
+        for name, info in model.model_fields.items():
+            path = prefix + (info.alias or name)
+            nested = next(
+                (
+                    a
+                    for a in (info.annotation, *typing.get_args(info.annotation))
+                    if isinstance(a, type) and issubclass(a, BaseModel)
+                ),
+                None,
+            )
+            if not info.description and not (nested is not None and nested.__doc__):
+                missing.append(path)
+            if nested is not None:
+                missing += undocumented(nested, path + ".")
+        return missing
+
+    assert undocumented(SiteConfig, "") == []
