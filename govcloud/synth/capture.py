@@ -22,6 +22,26 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 DYNAMIC_PROVIDER_KEY = "__provider"
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def engine_urn(stack: str, project: str, parent: str | None, type_: str, name: str) -> str:
+    """The URN the Pulumi engine gives a resource: its parent's whole qualified type chain, then its own type,
+    the root stack's type left out (pulumi/pulumi pkg/resource/deploy/deployment.go ``generateURN`` and
+    sdk/go/common/resource/urn.go ``NewURN``). The SDK's MockMonitor keeps only the parent's last type and
+    keeps the stack's, so re-parenting a component higher up would change a real URN but not a mocked one."""
+    qualified = type_
+    if parent:
+        parent_type = parent.split("::")[2]
+        if parent_type != ROOT_STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def _urn_parts(urn: str) -> tuple[str, str]:
+    """``(stack, project)`` of a URN."""
+    stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]
+    return stack, project
 
 
 def scrub(value: Any) -> Any:
@@ -58,6 +78,9 @@ class Registration:
     depends_on: list[str]
     inputs: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    """URNs this resource was known by before (``aliases`` option, and those it inherits from its parent's, as
+    the engine derives them): ``govcloud diff`` matches an old URN to the resource that now claims it."""
 
 
 class CapturingMonitor(mocks.MockMonitor):
@@ -70,6 +93,35 @@ class CapturingMonitor(mocks.MockMonitor):
         """(first, later) registrations that share a URN. The real engine refuses the second one; the SDK's
         mock would let it silently replace the first, so synth reports them instead."""
         self._on_register = on_register
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them (see :func:`engine_urn`), not as the SDK's mock does."""
+        return engine_urn(pulumi.get_stack(), pulumi.get_project(), parent or None, type_, name)
+
+    def _aliases(self, request: Any, urn: str) -> list[str]:
+        """The old URNs of a resource: its own ``aliases`` (URNs or specs) and its parent's, carried down."""
+        stack, project = _urn_parts(urn)
+        found: set[str] = set()
+        for alias in request.aliases:
+            if alias.urn:
+                found.add(alias.urn)
+                continue
+            spec = alias.spec
+            parent = None if spec.noParent else (spec.parentUrn or request.parent or None)
+            found.add(
+                engine_urn(
+                    spec.stack or stack,
+                    spec.project or project,
+                    parent,
+                    spec.type or request.type,
+                    spec.name or request.name,
+                )
+            )
+        inherited = self.registrations.get(request.parent)
+        for parent_alias in inherited.aliases if inherited is not None else []:
+            found.add(engine_urn(stack, project, parent_alias, request.type, request.name))
+        found.discard(urn)
+        return sorted(found)
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -88,6 +140,7 @@ class CapturingMonitor(mocks.MockMonitor):
                 retain_on_delete=bool(request.retainOnDelete),
                 depends_on=sorted(set(request.dependencies)),
                 inputs=inputs,
+                aliases=self._aliases(request, response.urn),
             )
             first = self.registrations.get(response.urn)
             if first is not None:

@@ -157,7 +157,9 @@ def diff_plans(
     new_policies: Mapping[str, Any] | None = None,
     subjects: Mapping[str, Iterable[str]] | None = None,
 ) -> PlanDiff:
-    """Resources are matched by URN, as the Pulumi engine matches them.
+    """Resources are matched by URN, as the Pulumi engine matches them, and an old URN that a new resource
+    lists in its ``aliases`` is that resource (the engine follows aliases the same way: renamed or re-parented,
+    it is updated in place, not deleted and created).
 
     ``old_policies``/``new_policies`` are the identities' effective policies (``govcloud.synth.effective``);
     ``subjects`` overrides what a change may be the companion of (default: ``review_subjects(old, new)``).
@@ -165,6 +167,9 @@ def diff_plans(
     old_policies, new_policies = old_policies or {}, new_policies or {}
     before = {r["urn"]: r for r in old.get("resources", [])}
     after = {r["urn"]: r for r in new.get("resources", [])}
+    claimed = {alias: r["urn"] for r in after.values() for alias in r.get("aliases", ())}
+    for old_urn in [u for u in before if u not in after and claimed.get(u) in after and claimed[u] not in before]:
+        before[claimed[old_urn]] = before.pop(old_urn)
     known = dict(subjects) if subjects is not None else review_subjects(old, new)
     result = PlanDiff()
     for urn in sorted(set(before) | set(after)):

@@ -20,6 +20,7 @@ _DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  
 
 
 def resource_json(registration: Registration) -> dict[str, Any]:
+    aliases = {"aliases": registration.aliases} if registration.aliases else {}
     return {
         "urn": registration.urn,
         "type": registration.type,
@@ -30,6 +31,7 @@ def resource_json(registration: Registration) -> dict[str, Any]:
         "retainOnDelete": registration.retain_on_delete,
         "dependsOn": registration.depends_on,
         "inputs": registration.inputs,
+        **aliases,
     }
 
 
