@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from govcloud.contract import fields
 from govcloud.contract.cron import CronError, validate_backup_schedule, validate_cron
 from govcloud.contract.fields import title_of
-from govcloud.contract.quantity import format_bytes
+from govcloud.contract.quantity import QuantityError, format_bytes, parse_quantity
 from govcloud.contract.sharing import DataSharingAgreement
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
@@ -253,3 +254,103 @@ def test_agreement_dates_are_dates() -> None:
 def test_schema_titles(name: str, title: str) -> None:
     assert title_of(name) == title
     assert SiteConfig.model_json_schema()["title"] == "Site config"
+
+
+# --- the validators the tenant model runs on each field (called directly: one clause per case) ---
+
+
+@pytest.mark.parametrize("email", ["a..b@nso.go.th", ".a@nso.go.th", "a@nso..go.th"])
+def test_email_shapes_refused(email: str) -> None:
+    with pytest.raises(ValueError, match="is not a valid email address"):
+        fields._email(email)
+
+
+def test_email_domains() -> None:
+    assert fields._email("a.b@sub.nso.go.th") == "a.b@sub.nso.go.th"
+    with pytest.raises(ValueError, match=r"^'a@gmail\.com' must be an address under "):
+        fields._email("a@gmail.com")
+
+
+@pytest.mark.parametrize(("value", "kept"), [("200Gi", "200Gi"), (48, 48), (1.5, "1.5"), (0, 0)])
+def test_quantity_fields_keep_what_was_written(value: Any, kept: Any) -> None:
+    assert fields._quantity(value) == kept
+
+
+@pytest.mark.parametrize("value", [True, None, [1], {"a": 1}])
+def test_quantity_fields_refuse_other_types(value: Any) -> None:
+    with pytest.raises(ValueError) as error:
+        fields._quantity(value)
+    assert str(error.value) == "must be a Kubernetes quantity such as 200Gi, 2Ti or 48"
+
+
+def test_group_names() -> None:
+    assert fields._group("a" * 256) == "a" * 256
+    with pytest.raises(ValueError) as error:
+        fields._group("a" * 257)
+    assert str(error.value).endswith(
+        "is not a valid identity-provider group name (letters, digits and . _ : @ / = + -, starting with a letter "
+        "or digit, no spaces)"
+    )
+    with pytest.raises(ValueError) as error:
+        fields._group("System:masters")
+    assert str(error.value) == (
+        "'System:masters' is a Kubernetes system group (system:...); it would grant the role to the cluster's own "
+        "identities or to everyone. Name your agency's identity-provider group"
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [
+        ("nso.data.go.th", True),
+        ("a.b", True),
+        ("nso", False),
+        ("a" * 63 + ".go.th", True),
+        ("a" * 64 + ".go.th", False),
+        (".".join(["a" * 49] * 5) + ".thx", True),  # 253 characters
+        (".".join(["a" * 49] * 5) + ".thxy", False),  # 254 characters
+        ("*.data.go.th", False),
+    ],
+)
+def test_hostnames(host: str, ok: bool) -> None:
+    if ok:
+        assert fields._hostname(host) == host
+    else:
+        with pytest.raises(ValueError) as error:
+            fields._hostname(host)
+        assert str(error.value) == (
+            f"'{host}' is not a valid hostname (lowercase letters, digits and hyphens, dot-separated, e.g. "
+            "nso.data.go.th; no wildcards)"
+        )
+
+
+def test_label_values() -> None:
+    assert fields._label_value("a" * 63) == "a" * 63
+    for value in ("a" * 64, "-a", ""):
+        with pytest.raises(ValueError) as error:
+            fields._label_value(value)
+        assert str(error.value).endswith("starting and ending with a letter or digit (it becomes a Kubernetes label)")
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [("200Gi", 200 * 2**30), ("500m", Decimal("0.5")), ("1e3", 1000), (0, 0), (0.5, Decimal("0.5")), ("1k", 1000)],
+)
+def test_parse_quantity(value: Any, parsed: Any) -> None:
+    assert parse_quantity(value) == Decimal(parsed)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, "True is not a quantity"),
+        (-1, "-1 must not be negative"),
+        (-0.5, "-0.5 must not be negative"),
+        ("-1", "'-1' is not a Kubernetes quantity (write it like 200Gi, 2Ti or 500m)"),
+        (2**63, "'9223372036854775808' is out of range: no quantity in a cluster is that large"),
+    ],
+)
+def test_parse_quantity_refusals(value: Any, message: str) -> None:
+    with pytest.raises(QuantityError) as error:
+        parse_quantity(value)
+    assert str(error.value) == message
