@@ -106,6 +106,7 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_schemas.py",
             UNIT + "test_stack_clauses.py",
             UNIT + "test_tenant_contract_boundaries.py",
+            UNIT + "test_contract_reference.py",
             UNIT + "test_analytics.py",
         ),
     ),
