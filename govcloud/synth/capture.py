@@ -15,6 +15,8 @@ import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks
 
+from govcloud.synth.urns import engine_urn
+
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
 _SIG = "4dabf18193072939515e22adb298388d"
@@ -22,22 +24,6 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 DYNAMIC_PROVIDER_KEY = "__provider"
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-
-
-def engine_urn(stack: str, project: str, parent: str | None, type_: str, name: str) -> str:
-    """The URN the Pulumi engine gives a resource: its parent's whole qualified type chain, then its own type,
-    the root stack's type left out (pulumi/pulumi pkg/resource/deploy/deployment.go ``generateURN`` and
-    sdk/go/common/resource/urn.go ``NewURN``). The SDK's MockMonitor keeps only the parent's last type and
-    keeps the stack's, so re-parenting a component higher up would change a real URN but not a mocked one."""
-    qualified = type_
-    if parent:
-        parent_type = parent.split("::")[2]
-        if parent_type != ROOT_STACK_TYPE:
-            qualified = f"{parent_type}${type_}"
-    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
-
-
 def _urn_parts(urn: str) -> tuple[str, str]:
     """``(stack, project)`` of a URN."""
     stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]

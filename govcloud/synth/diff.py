@@ -20,6 +20,7 @@ from typing import Any
 
 from govcloud.safety import is_data_bearing
 from govcloud.synth.risk import RISK_CODES, Risk, classify
+from govcloud.synth.urns import engine_urn
 
 _OPTION_KEYS = ("parent", "protect", "retainOnDelete", "dependsOn")
 #: Input paths whose change makes the provider replace the resource (delete, then create anew).
@@ -149,6 +150,48 @@ def _policy_change(old: Any, new: Any) -> ValueChange:
     return ValueChange("policy.Statement", old_statements, new_statements)
 
 
+def engine_urns(resources: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each resource's URN as the engine gives it, recomputed from its type, name and parent chain.
+
+    For a plan synthesized since issue 15 that is its own URN; a plan written before carries the SDK mock's URNs
+    (the last parent type only, the stack's type kept), and comparing those with engine URNs would show every
+    nested resource deleted and created."""
+    by_urn = {str(r["urn"]): r for r in resources}
+    memo: dict[str, str] = {}
+
+    def urn_of(urn: str) -> str:
+        if urn not in memo:
+            resource = by_urn.get(urn)
+            if resource is None:  # the stack itself (not in the plan)
+                memo[urn] = urn
+            else:
+                stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]
+                parent = resource.get("parent")
+                memo[urn] = engine_urn(
+                    stack, project, urn_of(parent) if parent else None, str(resource["type"]), str(resource["name"])
+                )
+        return memo[urn]
+
+    return {urn: urn_of(urn) for urn in by_urn}
+
+
+def by_engine_urn(resources: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Resources by engine URN (:func:`engine_urns`), their ``urn``, ``parent`` and ``dependsOn`` rewritten."""
+    renames = engine_urns(resources)
+    out: dict[str, Mapping[str, Any]] = {}
+    for resource in resources:
+        parent = resource.get("parent")
+        named: dict[str, Any] = {
+            "urn": renames[str(resource["urn"])],
+            "parent": renames.get(parent, parent) if parent else parent,
+            "dependsOn": sorted(renames.get(str(u), str(u)) for u in resource.get("dependsOn") or []),
+        }
+        if any(named[key] != resource.get(key) for key in named if key != "dependsOn" or "dependsOn" in resource):
+            resource = {**resource, **named}
+        out[named["urn"]] = resource
+    return out
+
+
 def diff_plans(
     old: Mapping[str, Any],
     new: Mapping[str, Any],
@@ -165,11 +208,16 @@ def diff_plans(
     ``subjects`` overrides what a change may be the companion of (default: ``review_subjects(old, new)``).
     """
     old_policies, new_policies = old_policies or {}, new_policies or {}
-    before = {r["urn"]: r for r in old.get("resources", [])}
-    after = {r["urn"]: r for r in new.get("resources", [])}
+    old_resources, new_resources = old.get("resources", []), new.get("resources", [])
+    old_names, new_names = engine_urns(old_resources), engine_urns(new_resources)
+    old_policies = {old_names.get(u, u): p for u, p in old_policies.items()}  # keyed as the resources now are
+    new_policies = {new_names.get(u, u): p for u, p in new_policies.items()}
+    before, after = by_engine_urn(old_resources), by_engine_urn(new_resources)
     claimed = {alias: r["urn"] for r in after.values() for alias in r.get("aliases", ())}
     for old_urn in [u for u in before if u not in after and claimed.get(u) in after and claimed[u] not in before]:
         before[claimed[old_urn]] = before.pop(old_urn)
+        if old_urn in old_policies:
+            old_policies[claimed[old_urn]] = old_policies.pop(old_urn)
     known = dict(subjects) if subjects is not None else review_subjects(old, new)
     result = PlanDiff()
     for urn in sorted(set(before) | set(after)):

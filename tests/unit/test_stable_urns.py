@@ -11,9 +11,10 @@ from pulumi.runtime import set_mocks, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from govcloud.synth.capture import CapturingMonitor, EchoMocks, engine_urn
+from govcloud.synth.capture import CapturingMonitor, EchoMocks
 from govcloud.synth.diff import Action, diff_plans
 from govcloud.synth.plan import resource_json
+from govcloud.synth.urns import engine_urn
 
 STACK, PROJECT = "dev", "govcloud"
 
@@ -78,3 +79,29 @@ def test_without_an_alias_diff_reports_a_delete_and_a_create() -> None:
     before, after = _plan(_before), _plan(_after_retyped_without_alias)
     things = [c for c in diff_plans(before, after).changes if c.type == "test:index:Thing"]
     assert sorted(c.action for c in things) == sorted([Action.REMOVE, Action.ADD])
+
+
+def _as_the_sdk_mock_named_them(plan: dict[str, Any]) -> dict[str, Any]:
+    """The same plan with the URNs synth wrote before issue 15 (pulumi.runtime.mocks ``make_urn``)."""
+    stack_urn = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"
+    renamed: dict[str, str] = {}
+
+    def mock_urn(resource: dict[str, Any]) -> str:
+        parent = renamed.get(resource["parent"], stack_urn) if resource["parent"] else stack_urn
+        parent_type = parent.split("::")[2].split("$")[-1]
+        return f"urn:pulumi:{STACK}::{PROJECT}::{parent_type}${resource['type']}::{resource['name']}"
+
+    resources = []
+    for resource in plan["resources"]:  # registration order: parents first
+        renamed[resource["urn"]] = mock_urn(resource)
+        parent = renamed.get(resource["parent"], resource["parent"])
+        resources.append({**resource, "urn": renamed[resource["urn"]], "parent": parent})
+    return {"resources": resources}
+
+
+def test_diff_reads_a_plan_written_with_the_mocks_urns_as_the_same_resources() -> None:
+    """A base synthesized by older code (diff --base runs the base's own code) is not a mass delete and create."""
+    plan = _plan(_before)
+    old = _as_the_sdk_mock_named_them(plan)
+    assert {r["urn"] for r in old["resources"]} != {r["urn"] for r in plan["resources"]}
+    assert diff_plans(old, plan).changes == []
