@@ -17,7 +17,7 @@ import pytest
 from govcloud.analysis.netpol import Cluster, DirectionVerdict, External, Pod
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
-from govcloud.manifests.network import tenant_network_policies
+from govcloud.manifests.network import denies_all, policy_types, tenant_network_policies
 from tests.unit.contract_helpers import SITE, tenant
 
 GATEWAY_POLICIES = {"allow-gateway", "allow-acme-solver"}  # govcloud.manifests.gateway's, tested there
@@ -368,3 +368,42 @@ def test_egress_entries_open_their_networks_and_ports_only() -> None:
     assert _egress(cluster, Pod("nso", APP), External("198.51.100.20"), 22).allowed
     assert not _egress(cluster, Pod("nso", APP), External("198.51.100.40"), 22).allowed
     assert not _egress(cluster, Pod("nso", APP), External("8.8.8.8"), 443).allowed
+
+
+# ------------------------------------------------------------- the one reading of "this policy denies all"
+
+
+@pytest.mark.parametrize(
+    ("spec", "types"),
+    [
+        ({"policyTypes": ["Egress"]}, ["Egress"]),
+        ({"policyTypes": ["Ingress", "Egress"], "egress": []}, ["Ingress", "Egress"]),
+        ({"egress": [{}]}, ["Ingress", "Egress"]),
+        ({"egress": []}, ["Ingress"]),
+        ({}, ["Ingress"]),
+        (None, ["Ingress"]),
+        ({"policyTypes": []}, ["Ingress"]),
+    ],
+)
+def test_policy_types_as_the_api_server_defaults_them(spec: dict[str, Any] | None, types: list[str]) -> None:
+    assert policy_types(spec) == types
+
+
+@pytest.mark.parametrize(
+    ("spec", "ingress", "egress"),
+    [
+        ({"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}, True, True),
+        ({"podSelector": {"matchLabels": {}}, "policyTypes": ["Ingress", "Egress"]}, True, True),
+        ({"podSelector": {}}, True, False),
+        ({"podSelector": {}, "policyTypes": ["Egress"]}, False, True),
+        ({"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [{}]}, False, True),
+        ({"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "egress": [{}]}, True, False),
+        ({"podSelector": {"matchLabels": {"app": "x"}}, "policyTypes": ["Ingress", "Egress"]}, False, False),
+        ({"policyTypes": ["Ingress", "Egress"]}, False, False),
+        (None, False, False),
+    ],
+)
+def test_denies_all_needs_every_pod_the_direction_and_no_rule(
+    spec: dict[str, Any] | None, ingress: bool, egress: bool
+) -> None:
+    assert (denies_all(spec, "Ingress"), denies_all(spec, "Egress")) == (ingress, egress)
