@@ -18,7 +18,7 @@ from govcloud.contract.cron import CronError, validate_backup_schedule, validate
 from govcloud.contract.fields import title_of
 from govcloud.contract.quantity import QuantityError, format_bytes, parse_quantity
 from govcloud.contract.sharing import DataSharingAgreement
-from govcloud.contract.site import SiteConfig
+from govcloud.contract.site import SiteConfig, network_settings_given
 from govcloud.contract.tenant import TenantRequest
 from tests.unit.contract_helpers import SITE, agreement, tenant
 
@@ -354,3 +354,41 @@ def test_parse_quantity_refusals(value: Any, message: str) -> None:
     with pytest.raises(QuantityError) as error:
         parse_quantity(value)
     assert str(error.value) == message
+
+
+# --- a production site states every network-critical setting ---
+
+NETWORK_KEYS = ("kubernetesApi", "clusterDns", "nodes", "clusterNetworks")
+
+
+def test_network_settings_given_names_each_setting() -> None:
+    assert network_settings_given(_site()) == {
+        ("kubernetesApi",): True,
+        ("clusterDns",): True,
+        ("nodes",): True,
+        ("clusterNetworks",): True,
+        ("objectStore", "cidr"): True,
+        ("identityProvider", "cidr"): True,
+    }
+    bare = {k: v for k, v in SITE_DOCUMENT.items() if k not in NETWORK_KEYS}
+    bare["objectStore"] = {k: v for k, v in SITE_DOCUMENT["objectStore"].items() if k != "cidr"}
+    bare["identityProvider"] = {k: v for k, v in SITE_DOCUMENT["identityProvider"].items() if k != "cidr"}
+    dev = SiteConfig.model_validate({**bare, "environment": "dev"})
+    assert network_settings_given(dev) == dict.fromkeys(network_settings_given(_site()), False)
+
+
+@pytest.mark.parametrize(
+    "missing", [*((k,) for k in NETWORK_KEYS), ("objectStore", "cidr"), ("identityProvider", "cidr")]
+)
+def test_a_production_site_without_a_network_setting(missing: tuple[str, ...]) -> None:
+    document = dict(SITE_DOCUMENT)
+    if len(missing) == 1:
+        del document[missing[0]]
+    else:
+        document[missing[0]] = {k: v for k, v in document[missing[0]].items() if k != missing[1]}
+    with pytest.raises(ValidationError) as error:
+        SiteConfig.model_validate(document)
+    (problem,) = error.value.errors()
+    assert problem["loc"] == missing
+    assert problem["msg"] == "a production stack must set this network setting explicitly (see docs/site-guide.md)"
+    assert SiteConfig.model_validate({**document, "environment": "staging"}).environment == "staging"

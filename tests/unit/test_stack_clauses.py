@@ -15,7 +15,14 @@ import pytest
 import yaml
 
 from govcloud.contract.problems import ContractError, Problem, UsageError
-from govcloud.contract.stack import adoption_problems, load_requests, load_stack, resolve_today, validate_documents
+from govcloud.contract.stack import (
+    adoption_problems,
+    load_requests,
+    load_stack,
+    resolve_today,
+    site_config_values,
+    validate_documents,
+)
 from tests.unit.contract_helpers import SITE, TODAY, agreement, tenant
 
 # yaml.safe_dump(sort_keys=False) keeps the helpers' key order: line 1 apiVersion, 2 kind, 4 metadata.name.
@@ -376,3 +383,43 @@ def test_a_stack_config_without_a_config_mapping(tmp_path: Path) -> None:
     assert list(error.value.problems) == [
         Problem(str(root / "Pulumi.t.yaml"), 1, "config", "the stack config has no `config:` mapping")
     ]
+
+
+def test_site_config_problems_point_at_their_govcloud_key(tmp_path: Path) -> None:
+    text = (
+        (STACKS / "Pulumi.national-prod.yaml")
+        .read_text("utf-8")
+        .replace("govcloud:site: national", "govcloud:site: TH-99", 1)
+    )
+    root = _stack_folder(tmp_path, text)
+    config = root / "Pulumi.t.yaml"
+    with pytest.raises(ContractError) as error:
+        load_stack(root, "t")
+    assert list(error.value.problems) == [
+        Problem(
+            str(config),
+            _line(config, "govcloud:site: TH-99"),
+            "govcloud:site",
+            "'TH-99' must be 'national' or a province code such as TH-76",
+        )
+    ]
+
+
+def test_a_missing_site_setting_points_at_config(tmp_path: Path) -> None:
+    text = "\n".join(
+        line
+        for line in (STACKS / "Pulumi.national-prod.yaml").read_text("utf-8").splitlines()
+        if not line.startswith("  govcloud:domain:")
+    )
+    root = _stack_folder(tmp_path, text + "\n")
+    with pytest.raises(ContractError) as error:
+        load_stack(root, "t")
+    (problem,) = error.value.problems
+    assert (problem.line, problem.field) == (_line(root / "Pulumi.t.yaml", "config:"), "govcloud:domain")
+
+
+def test_site_config_values_strip_the_namespace_and_skip_other_keys() -> None:
+    raw = {"config": {"govcloud:site": "national", "kubernetes:context": "x", "govcloudx:site": "y", "aws:region": "z"}}
+    assert site_config_values(raw) == {"site": "national"}
+    assert site_config_values({"config": None}) == {}
+    assert site_config_values({}) == {}
