@@ -113,3 +113,13 @@ def test_every_site_setting_is_described_in_the_model() -> None:
         return missing
 
     assert undocumented(SiteConfig, "") == []
+
+
+def test_the_report_and_the_contract_say_the_storage_quota_is_not_enforced() -> None:
+    """No store enforces spec.storage.quota (the contract-reach test lists it as informational): say so."""
+    from govcloud.report.i18n import MESSAGES
+
+    assert "not enforced" in MESSAGES["object_storage.value"]["en"]
+    assert "ไม่ได้บังคับใช้" in MESSAGES["object_storage.value"]["th"]
+    rows = {f.path: f for f in reference.fields_of(TenantRequest)}
+    assert "does not enforce" in rows["spec.storage.quota"].description
