@@ -22,14 +22,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from govcloud.naming import TENANT_LABEL, label
-from govcloud.storage.specs import (  # the specs are re-exported: callers of buckets keep working
+from govcloud.storage.specs import (
     BucketSpec,
     ReadGrant,
     S3Connection,
     check_bucket_name,
     check_principal_arn,
     partition_for_region,
-    valid_principal_arn,  # noqa: F401 (re-exported)
 )
 
 S3Client: TypeAlias = Any

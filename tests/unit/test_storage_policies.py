@@ -13,17 +13,14 @@ import pytest
 
 from govcloud.contract.tenant import TenantRequest
 from govcloud.storage.buckets import (
-    BucketSpec,
-    ReadGrant,
     bucket_policy,
     canonical_statement,
     grants_anonymous_access,
     has_tls_only_statement,
     identity_policy,
-    partition_for_region,
     portal_principal,
-    valid_principal_arn,
 )
+from govcloud.storage.specs import BucketSpec, ReadGrant, partition_for_region, valid_principal_arn
 from govcloud.storage.tenant import tenant_buckets, user_arn
 from tests.unit.contract_helpers import SITE, tenant
 
