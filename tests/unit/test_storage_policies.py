@@ -299,3 +299,36 @@ def test_secret_tenants_lock_versioning_public_ones_do_not() -> None:
     public = TenantRequest.model_validate(tenant(classification="public", personalData="none"))
     assert [b.lock_versioning for b in tenant_buckets(secret, SITE).zones.values()] == [True, True]
     assert [b.lock_versioning for b in tenant_buckets(public, SITE).zones.values()] == [False, False]
+
+
+def test_identity_policy_refusal_message() -> None:
+    with pytest.raises(ValueError) as error:
+        identity_policy([], [])
+    assert str(error.value) == "a storage identity needs at least one bucket or read grant"
+
+
+def test_canonical_statements_differ_in_action_and_plain_principal() -> None:
+    get = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "x"}
+    assert canonical_statement(get) != canonical_statement({**get, "Action": "s3:PutObject"})
+    assert canonical_statement(get) != canonical_statement({**get, "Resource": "y"})
+    assert canonical_statement(get) != canonical_statement({**get, "Principal": "arn:aws:iam::1:user/a"})
+    assert canonical_statement(get) == canonical_statement({**get, "Action": ["s3:GetObject"]})
+
+
+def test_canonical_condition_values_of_mixed_types() -> None:
+    stored = {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": [False, "x"]}}}
+    assert canonical_statement(stored) == canonical_statement(
+        {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": ["x", "False"]}}}
+    )
+
+
+def test_a_policy_without_statements() -> None:
+    assert not has_tls_only_statement({"Version": "2012-10-17"}, "national-nso-raw")
+    assert not grants_anonymous_access({"Version": "2012-10-17"})
+    assert portal_principal({"Version": "2012-10-17"}) is None
+
+
+def test_a_portal_statement_naming_no_aws_principal() -> None:
+    service = {"Statement": [{"Sid": "PortalReadObjects", "Effect": "Allow", "Principal": {"Service": "x"}}]}
+    assert portal_principal(service) is None
+    assert not grants_anonymous_access(service)
