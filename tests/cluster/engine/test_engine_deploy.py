@@ -22,7 +22,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from govcloud.storage.buckets import Credentials, S3Connection, s3_client
+from govcloud.storage import Credentials, S3Connection, s3_client
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import plan_document
 from govcloud.synth.policy import run_policies
