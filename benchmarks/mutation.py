@@ -100,6 +100,7 @@ TARGETS: dict[str, Target] = {
             "govcloud/contract/sizing.py",
         ),
         tests=(
+            UNIT + "test_error_clauses.py",
             UNIT + "test_loader.py",
             UNIT + "test_contract_rules.py",
             UNIT + "test_first_run_problems.py",
