@@ -392,3 +392,8 @@ def test_a_production_site_without_a_network_setting(missing: tuple[str, ...]) -
     assert problem["loc"] == missing
     assert problem["msg"] == "a production stack must set this network setting explicitly (see docs/site-guide.md)"
     assert SiteConfig.model_validate({**document, "environment": "staging"}).environment == "staging"
+
+
+def test_format_bytes_of_a_decimal_written_with_a_fraction() -> None:
+    assert format_bytes(parse_quantity("1.5Ki")) == "1536"
+    assert format_bytes(parse_quantity("2.0Ki")) == "2Ki"

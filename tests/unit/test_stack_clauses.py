@@ -423,3 +423,39 @@ def test_site_config_values_strip_the_namespace_and_skip_other_keys() -> None:
     assert site_config_values(raw) == {"site": "national"}
     assert site_config_values({"config": None}) == {}
     assert site_config_values({}) == {}
+
+
+def test_load_requests_uses_the_given_date_and_the_site_rules(tmp_path: Path) -> None:
+    root = _stack_folder(tmp_path)
+    _write(root / "t" / "tenants" / "moph.yaml", tenant("moph", "MOPH"))
+    _write(root / "t" / "tenants" / "nso.yaml", tenant())
+    _write(root / "t" / "sharing" / "moph-to-nso.yaml", agreement())
+    definition = load_requests(root, "t", SITE, dt.date(2025, 1, 1))
+    assert definition.today == dt.date(2025, 1, 1)
+    assert [a.status.value for a in definition.agreements] == ["pending"]
+    other_site = _write(root / "t" / "tenants" / "dga.yaml", tenant("dga", "DGA", site="TH-76"))
+    with pytest.raises(ContractError) as error:
+        load_stack(root, "t", dt.date(2025, 1, 1))
+    assert [(p.file, p.field, p.message) for p in error.value.problems] == [
+        (str(other_site), "spec.site", "is 'TH-76' but this stack runs site 'national'")
+    ]
+
+
+def test_an_unknown_tenant_is_a_key_error_naming_it() -> None:
+    definition = load_stack(STACKS, "national-prod", dt.date(2026, 3, 1))
+    with pytest.raises(KeyError, match="nobody"):
+        definition.tenant("nobody")
+
+
+def test_a_name_a_naming_function_refuses_is_a_located_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth: if a naming rule ever overflows, the tenant file gets the error, nothing crashes."""
+    import govcloud.naming
+
+    def refuse(site: Any, request: Any) -> list[Any]:
+        raise ValueError("derived bucket name 'x' breaks S3 naming rules")
+
+    monkeypatch.setattr(govcloud.naming, "tenant_derived_names", refuse)
+    path = _write(tmp_path / "tenants" / "nso.yaml", tenant())
+    assert _problems([path]) == [
+        Problem(str(path), NAME_LINE, "metadata.name", "derived bucket name 'x' breaks S3 naming rules")
+    ]
