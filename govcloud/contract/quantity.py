@@ -58,7 +58,9 @@ def parse_quantity(value: str | int | float) -> Decimal:
     suffix = match["suffix"] or ""
     if suffix in _BINARY:
         return _bounded(number * _BINARY[suffix], value)
-    if suffix[:1] in ("e", "E"):
+    # A lone "E" is the exa suffix (10^18); only "e"/"E" followed by digits is an exponent
+    # (k8s.io/apimachinery pkg/api/resource/suffix.go: newSuffixer, interpret's len(suffix) > 1).
+    if len(suffix) > 1 and suffix[:1] in ("e", "E"):
         exponent = int(suffix[1:]) if len(suffix) <= 6 else _MAX_EXPONENT + 1
         if abs(exponent) > _MAX_EXPONENT:
             raise QuantityError(f"'{value}' is out of range: the exponent may be at most {_MAX_EXPONENT}")

@@ -19,8 +19,8 @@ from govcloud.contract.fields import title_of
 from govcloud.contract.quantity import QuantityError, format_bytes, parse_quantity
 from govcloud.contract.sharing import DataSharingAgreement
 from govcloud.contract.site import SiteConfig, network_settings_given
-from govcloud.contract.tenant import TenantRequest
-from tests.unit.contract_helpers import SITE, agreement, tenant
+from govcloud.contract.tenant import TenantRequest, tenant_name_problem
+from tests.unit.contract_helpers import SITE, agreement, tenant, with_path
 
 SITE_DOCUMENT: dict[str, Any] = SITE.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
@@ -397,3 +397,63 @@ def test_a_production_site_without_a_network_setting(missing: tuple[str, ...]) -
 def test_format_bytes_of_a_decimal_written_with_a_fraction() -> None:
     assert format_bytes(parse_quantity("1.5Ki")) == "1536"
     assert format_bytes(parse_quantity("2.0Ki")) == "2Ki"
+
+
+# --- tenant names and English names ---
+
+
+def test_tenant_name_problems_are_whole_sentences() -> None:
+    assert tenant_name_problem("nso") is None
+    assert tenant_name_problem("ns-") == (
+        "'ns-' must be 3-20 lowercase letters, digits or single hyphens, start with a letter and not end with a hyphen"
+    )
+    assert tenant_name_problem("nso-backup") == (
+        "'nso-backup' ends with '-backup', which govcloud adds to derived names (another tenant's identity or bucket "
+        "would carry it); choose another name"
+    )
+
+
+def test_english_names_are_printable_ascii_up_to_the_tilde() -> None:
+    assert TenantRequest.model_validate(with_path(tenant(), "spec.agency.nameEn", "Office ~ Statistics")).spec
+    with pytest.raises(ValidationError) as error:
+        TenantRequest.model_validate(with_path(tenant(), "spec.agency.nameEn", "Office\x7f"))
+    (problem,) = error.value.errors()
+    assert problem["msg"] == "Value error, must be plain printable English text (ASCII letters, digits and punctuation)"
+
+
+# --- quantities at their limits ---
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0" * 39 + "1", 1),
+        ("1E3", 1000),
+        ("1e-30", Decimal("1e-30")),
+        ("9E", 9 * 10**18),
+        ("1E", 10**18),
+        ("1e00001", 10),
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_quantities_at_their_limits(text: str, value: int | Decimal) -> None:
+    """A lone E is the exa suffix, as in Kubernetes (it once crashed here as an empty exponent)."""
+    assert parse_quantity(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0" * 40 + "1", "'" + "0" * 40 + "1' has too many digits to be a quantity"),
+        ("1e31", "'1e31' is out of range: the exponent may be at most 30"),
+        ("1e000001", "'1e000001' is out of range: the exponent may be at most 30"),
+        ("9999999999e30", "'9999999999e30' is out of range: no quantity in a cluster is that large"),
+        ("99999999Ei", "'99999999Ei' is out of range: no quantity in a cluster is that large"),
+        ("10E", "'10E' is out of range: no quantity in a cluster is that large"),
+        (str(2**63), f"'{2**63}' is out of range: no quantity in a cluster is that large"),
+    ],
+)
+def test_quantities_beyond_their_limits(text: str, message: str) -> None:
+    with pytest.raises(QuantityError) as error:
+        parse_quantity(text)
+    assert str(error.value) == message

@@ -459,3 +459,11 @@ def test_a_name_a_naming_function_refuses_is_a_located_problem(tmp_path: Path, m
     assert _problems([path]) == [
         Problem(str(path), NAME_LINE, "metadata.name", "derived bucket name 'x' breaks S3 naming rules")
     ]
+
+
+def test_an_invalid_tenant_file_is_known_by_its_file_name_too(tmp_path: Path) -> None:
+    """moph.yaml names itself mophx and fails validation: an agreement naming moph is not blamed either."""
+    moph = _write(tmp_path / "tenants" / "moph.yaml", {**tenant("mophx", "moph-lowercase")})
+    nso = _write(tmp_path / "tenants" / "nso.yaml", tenant())
+    path = _write(tmp_path / "sharing" / "moph-to-nso.yaml", agreement())
+    assert {p.file for p in _problems([moph, nso, path])} == {str(moph)}
