@@ -18,6 +18,7 @@ from govcloud.manifests.admission import (
     ROUTE_HOSTS_POLICY,
     WEB_LABEL_POLICY,
 )
+from govcloud.manifests.gateway import SITE_ISSUER
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import ResourceView, evaluate
 from govcloud.storage.specs import BUCKET_TYPE
@@ -522,3 +523,165 @@ def test_a_plain_value_in_a_secret_under_synth() -> None:
     ]
     crossguard = k8s("Secret", "s", {"stringData": {"password": "hunter2"}}, masked=False)
     assert run("GC-SEC-001", crossguard) == [], "CrossGuard sees plaintext Pulumi secrets; they are not literals"
+
+
+# --- GC-TLS-001 / GC-TLS-002: every HTTPS listener certified, public names by the public issuer ---
+
+
+def listener_owner(
+    kind: str, name: str, secret: str | None, hostname: str = "nso.data.go.th", ns: str = "nso"
+) -> ResourceView:
+    tls = {"certificateRefs": [{"name": secret}]} if secret else {}
+    spec: dict[str, Any] = {"listeners": [{"name": "web", "protocol": "HTTPS", "hostname": hostname, "tls": tls}]}
+    if kind == "ListenerSet":
+        spec["parentRef"] = {"name": "public"}
+    return ResourceView(
+        urn=f"urn:{kind}:{ns}/{name}",
+        type=f"kubernetes:gateway.networking.k8s.io/v1:{kind}",
+        name=name,
+        inputs={
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": kind,
+            "metadata": {"name": name, "namespace": ns},
+            "spec": spec,
+        },
+        protect=False,
+    )
+
+
+def certificate(secret: str, hostname: str = "nso.data.go.th", issuer: str = "govcloud-public-issuer") -> ResourceView:
+    body = {"spec": {"secretName": secret, "dnsNames": [hostname], "issuerRef": {"name": issuer}}}
+    return k8s("Certificate", secret, body)
+
+
+@pytest.mark.parametrize("kind", ["Gateway", "ListenerSet"])
+def test_an_https_listener_without_a_certificate_is_blamed_on_its_owner(kind: str) -> None:
+    owner = listener_owner(kind, "web", None)
+    assert run("GC-TLS-001", owner) == [
+        (f"urn:{kind}:nso/web", f"{kind} nso/web listener web (nso.data.go.th): no certificate at all")
+    ]
+    unwritten = listener_owner(kind, "web", "web-tls")
+    assert run("GC-TLS-001", unwritten) == [
+        (
+            f"urn:{kind}:nso/web",
+            f"{kind} nso/web listener web (nso.data.go.th): Secret web-tls is written by no cert-manager Certificate",
+        )
+    ]
+    assert run("GC-TLS-001", unwritten, certificate("web-tls")) == []
+
+
+def test_a_certificate_for_another_name() -> None:
+    owner = listener_owner("ListenerSet", "web", "web-tls")
+    assert run("GC-TLS-001", owner, certificate("web-tls", "other.data.go.th")) == [
+        (
+            "urn:ListenerSet:nso/web",
+            "ListenerSet nso/web listener web (nso.data.go.th): Certificate web-tls does not name nso.data.go.th",
+        )
+    ]
+
+
+def test_a_public_name_on_the_site_ca_is_advisory_not_a_missing_certificate() -> None:
+    owner = listener_owner("ListenerSet", "web", "web-tls")
+    site_ca = certificate("web-tls", issuer=SITE_ISSUER)
+    assert run("GC-TLS-001", owner, site_ca) == []
+    assert run("GC-TLS-002", owner, site_ca) == [
+        (
+            "urn:ListenerSet:nso/web",
+            "ListenerSet nso/web listener web (nso.data.go.th): a public name with a certificate from the site CA, "
+            "which public clients do not trust (set govcloud:certificates.publicIssuer)",
+        )
+    ]
+    assert run("GC-TLS-002", owner, certificate("web-tls")) == []
+
+
+# --- odd shapes never crash a check ---
+
+
+def test_a_quota_or_service_without_a_spec() -> None:
+    bare = k8s("ResourceQuota", "q")
+    assert run("GC-K8S-002", namespace(), bare, LIMITS) == [
+        ("urn:ResourceQuota:nso/q", "ResourceQuota of nso does not cap services.loadbalancers at 0"),
+        ("urn:ResourceQuota:nso/q", "ResourceQuota of nso does not cap services.nodeports at 0"),
+    ]
+    assert run("GC-NET-002", k8s("Service", "web")) == []
+
+
+# --- the CrossGuard pack: the same checks, levels and descriptions ---
+
+
+def test_crossguard_levels_and_descriptions() -> None:
+    from pulumi_policy import EnforcementLevel
+
+    from govcloud.policy.crossguard import crossguard_policies
+
+    converted = {p.name: p for p in crossguard_policies()}
+    levels = {p.name: p.enforcement_level for p in converted.values()}
+    assert levels["object-store-over-tls"] is EnforcementLevel.ADVISORY
+    assert levels["public-names-publicly-trusted"] is EnforcementLevel.ADVISORY
+    assert levels["default-deny-network"] is EnforcementLevel.MANDATORY
+    assert levels["no-privileged-bindings"] is EnforcementLevel.MANDATORY
+    assert converted["no-external-services"].description == (
+        "GC-NET-002: No Service of type LoadBalancer or NodePort. Why: Tenant web UIs are published only through "
+        "the site's Gateways (Envoy Gateway creates its own Services from the site's gateways settings, outside "
+        "any plan). Controls: CIS Kubernetes 5.7, ISO 27001 A.8.20."
+    )
+
+
+def _crossguard(policy_name: str, *views: ResourceView) -> list[tuple[str, str | None]]:
+    """(message, urn) of what one CrossGuard policy reports, resource by resource or for the stack."""
+    from pulumi_policy import (
+        PolicyCustomTimeouts,
+        PolicyResource,
+        PolicyResourceOptions,
+        ResourceValidationArgs,
+        ResourceValidationPolicy,
+        StackValidationArgs,
+    )
+
+    from govcloud.policy.crossguard import crossguard_policies
+
+    found: list[tuple[str, str | None]] = []
+    resources = [
+        PolicyResource(
+            v.type,
+            dict(v.inputs),
+            v.urn,
+            v.name,
+            PolicyResourceOptions(v.protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), []),
+            None,
+            None,
+            [],
+            {},
+        )
+        for v in views
+    ]
+    for converted in crossguard_policies():
+        if converted.name != policy_name:
+            continue
+        if isinstance(converted, ResourceValidationPolicy):
+            for r in resources:
+                args = ResourceValidationArgs(r.resource_type, r.props, r.urn, r.name, r.opts, None)
+                converted.validate(args, lambda message, urn: found.append((message, urn)))
+        else:
+            converted.validate(StackValidationArgs(resources, None), lambda message, urn: found.append((message, urn)))
+    return found
+
+
+def test_crossguard_sees_plaintext_secrets_and_reports_literals() -> None:
+    secret = k8s("Secret", "s", {"stringData": {"password": "hunter2"}})
+    assert _crossguard("no-secret-literals", secret) == []
+    key = k8s("ConfigMap", "c", {"data": {"note": "AKIAABCDEFGHIJKLMNOP"}})
+    assert _crossguard("no-secret-literals", key) == [
+        ("GC-SEC-001: data.note holds what looks like a credential", None)
+    ]
+
+
+def test_crossguard_stack_checks_report_the_urn_and_read_protect_and_type() -> None:
+    assert _crossguard("default-deny-network", namespace(), netpol({**DENY, "ingress": [{}]})) == [
+        (f"GC-NET-001: {NO_DENY}", "urn:Namespace:None/nso")
+    ]
+    assert _crossguard("default-deny-network", namespace(), netpol(DENY)) == []
+    assert _crossguard("data-resources-protected", namespace(protect=False)) == [
+        ("GC-DATA-001: data-bearing resource is not protected", None)
+    ]
+    assert _crossguard("data-resources-protected", namespace()) == []
