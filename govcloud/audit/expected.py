@@ -131,6 +131,8 @@ class ExpectedState:
     active_agreements: tuple[str, ...]
     cluster_role_bindings: Mapping[str, Manifest] = field(default_factory=dict)
     """ClusterRoleBindings the plan declares (a tenant never gets one)."""
+    storage_quotas: Mapping[str, int] = field(default_factory=dict)
+    """Each tenant's approved object-storage quota in bytes; measured by the audit, enforced by no store."""
 
     @property
     def tenant_groups(self) -> dict[str, str]:
@@ -268,6 +270,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         stack=stack,
         site=site,
         tenants=tuple(str(t) for t in plan.get("tenants") or []),
+        storage_quotas={str(t): int(q) for t, q in (plan.get("storageQuotas") or {}).items()},
         namespaces=namespaces,
         buckets=tuple(sorted(buckets, key=lambda b: b.spec.name)),
         identities=tuple(sorted(identities, key=lambda i: i.user_name)),

@@ -32,6 +32,7 @@ from govcloud.storage.buckets import (
     identity_policy,
     read_bucket,
     read_storage_identity,
+    stored_bytes,
 )
 from govcloud.storage.specs import partition_for_region
 
@@ -366,6 +367,8 @@ def audit_storage(
         for bucket in (b for b in expected.buckets if b.tenant == owner):
             report.findings += audit_bucket(s3, bucket, partition)
             report.count("buckets")
+        if owner is not None and owner in expected.storage_quotas:
+            report.findings += audit_quota(s3, expected, owner)
         if iam is not None:
             for identity in (i for i in expected.identities if i.tenant == owner):
                 report.findings += audit_identity(
@@ -375,6 +378,27 @@ def audit_storage(
         if progress is not None:
             progress(f"storage {owner or 'site'}")
     return report
+
+
+def audit_quota(s3: S3Client, expected: ExpectedState, tenant: str) -> list[Finding]:
+    """A tenant's stored bytes (all its buckets, every version) against its approved quota. The quota is
+    measured here, not enforced: no S3-compatible store limits a tenant through the S3 API."""
+    buckets = sorted(b.spec.name for b in expected.buckets if b.tenant == tenant)
+    used = sum(stored_bytes(s3, name) for name in buckets)
+    quota = expected.storage_quotas[tenant]
+    if used <= quota:
+        return []
+    return [
+        Finding(
+            "AUD-S3-010",
+            Severity.MEDIUM,
+            tenant,
+            f"tenant {tenant}'s buckets",
+            f"tenant {tenant} stores {used:,} bytes (all versions) against an approved quota of {quota:,} bytes; "
+            "the store does not enforce the quota: ask the agency to delete data or to request a larger quota",
+            {"storedBytes": used, "quotaBytes": quota, "buckets": buckets},
+        )
+    ]
 
 
 def storage_owners(expected: ExpectedState, *, identities: bool = True) -> list[str | None]:

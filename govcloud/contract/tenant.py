@@ -256,7 +256,8 @@ class Storage(ContractModel):
     )
     quota: Quantity = Field(
         description="Approved object storage for all the zones together, e.g. 2Ti; with database storage it must "
-        "fit quota.storage. Shown in the auditors' report; the store does not enforce it."
+        "fit quota.storage. Measured by govcloud audit over all the tenant's buckets, every version (AUD-S3-010 "
+        "on an overrun); the store does not enforce it."
     )
     retention_days: dict[Zone, Annotated[StrictInt, Field(ge=1, le=36500)]] = Field(
         default={},

@@ -144,8 +144,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "label.object_storage": {"en": "Object storage", "th": "พื้นที่จัดเก็บแบบออบเจ็กต์"},
     "object_storage.value": {
-        "en": "{quota} approved, not enforced by the store; in zones: {zones}",
-        "th": "{quota} ตามที่อนุมัติ ระบบจัดเก็บไม่ได้บังคับใช้; ในโซน: {zones}",
+        "en": "{quota} approved (measured by govcloud audit, not enforced by the store); in zones: {zones}",
+        "th": "{quota} ตามที่อนุมัติ (govcloud audit ตรวจวัด ระบบจัดเก็บไม่ได้บังคับใช้); ในโซน: {zones}",
     },
     "label.database": {"en": "Database", "th": "ฐานข้อมูล"},
     "database.value": {

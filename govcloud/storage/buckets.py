@@ -449,6 +449,18 @@ def _partition_of(client: S3Client) -> str:
     return partition_for_region(str(getattr(client.meta, "region_name", None) or "us-east-1"))
 
 
+def stored_bytes(client: S3Client, name: str) -> int:
+    """What a bucket holds, every version counted (noncurrent versions take space too); 0 when it is absent.
+
+    Plain S3 (``ListObjectVersions``), so it works on any S3-compatible store; it reads keys and sizes only."""
+    if not _head(client, name):
+        return 0
+    total = 0
+    for page in client.get_paginator("list_object_versions").paginate(Bucket=name):
+        total += sum(int(version.get("Size") or 0) for version in page.get("Versions") or [])
+    return total
+
+
 def read_bucket(client: S3Client, name: str) -> BucketState | None:
     """The bucket's actual settings, or None when it does not exist."""
     if not _head(client, name):

@@ -19,6 +19,7 @@ from govcloud import program
 from govcloud.components.site import PLATFORM_EXPORT, Site, platform_exports
 from govcloud.components.tenant import TYPE_TOKEN as TENANT_TYPE
 from govcloud.contract.problems import ContractError, Problem
+from govcloud.contract.quantity import parse_quantity
 from govcloud.contract.site import CONFIG_NAMESPACE
 from govcloud.contract.stack import TODAY_ENV, StackPaths, display_name, read_stack_config, resolve_today
 from govcloud.synth.capture import SECRET, CapturingMonitor, EchoMocks, Registration
@@ -37,6 +38,8 @@ class SynthResult:
     tenants: tuple[str, ...]
     sharing: tuple[tuple[str, str], ...]
     registrations: tuple[Registration, ...]
+    storage_quotas: tuple[tuple[str, int], ...] = ()
+    """Each tenant's approved object-storage quota in bytes (``spec.storage.quota``): the audit measures it."""
 
 
 def stack_config(stacks_dir: Path, stack: str) -> tuple[dict[str, str], list[str]]:
@@ -164,4 +167,7 @@ def synthesize(
         tenants=tuple(sorted(site.tenants)),
         sharing=tuple((a.name, a.status.value) for a in definition.agreements),
         registrations=tuple(monitor.registrations.values()),
+        storage_quotas=tuple(
+            (t.name, int(parse_quantity(t.spec.storage.quota))) for t in definition.tenants if t.spec.storage
+        ),
     )

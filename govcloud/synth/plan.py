@@ -44,6 +44,7 @@ def plan_document(result: SynthResult, violations: Iterable[Violation] = ()) -> 
         "resources": [resource_json(r) for r in sorted(result.registrations, key=lambda r: r.urn)],
         "policyViolations": [v.as_json() for v in violations],
         "sharing": [{"name": name, "status": status} for name, status in result.sharing],
+        "storageQuotas": dict(result.storage_quotas),
     }
 
 

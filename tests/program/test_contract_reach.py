@@ -195,7 +195,8 @@ INFORMATIONAL: dict[str, str] = {
     "spec.contacts.dpo.email": "people, not resources: printed in the report; may approve agreements (validated)",
     "spec.agency.province": "printed in the auditors' report; the site decides placement",
     "spec.personalData": "a validation input (DPO, classification, legal basis of agreements) and a report column",
-    "spec.storage.quota": "a validation input (fits quota.storage) and a report figure; no store enforces it",
+    "spec.storage.quota": "a validation input, a report figure and measured by govcloud audit (AUD-S3-010); "
+    "no resource carries it: no store enforces it",
     "spec.site": "a validation input: it must equal the stack's site",
     "spec.tier": "reaches the quota only where spec.quota does not override it (its own test below)",
 }
