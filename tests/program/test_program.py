@@ -26,7 +26,15 @@ def test_national_prod_declares_one_tenant_component_per_request(national_plan: 
 
 
 def test_plan_json_has_exactly_the_documented_shape(example_plan: dict[str, Any]) -> None:
-    assert list(example_plan) == ["stack", "site", "tenants", "resources", "policyViolations", "sharing"]
+    assert list(example_plan) == [
+        "stack",
+        "site",
+        "tenants",
+        "resources",
+        "policyViolations",
+        "sharing",
+        "storageQuotas",
+    ]
     for resource in example_plan["resources"]:
         assert list(resource) == [
             "urn",
@@ -38,6 +46,7 @@ def test_plan_json_has_exactly_the_documented_shape(example_plan: dict[str, Any]
             "retainOnDelete",
             "dependsOn",
             "inputs",
+            *(["aliases"] if "aliases" in resource else []),  # old URNs, only when a resource has any
         ]
 
 

@@ -49,3 +49,12 @@ def test_an_overrun_is_a_finding_with_the_measure(s3: S3Client) -> None:
 def test_within_the_quota_nothing_is_found(s3: S3Client) -> None:
     _fill(s3)
     assert audit_quota(s3, _state(1800), "nso") == []
+
+
+def test_the_plan_carries_each_tenants_approved_quota_for_the_audit() -> None:
+    from govcloud.audit.expected import expected_state
+    from tests.program.conftest import synthesized
+
+    plan = synthesized("national-prod")[1]
+    assert plan["storageQuotas"]["nso"] == 2 * 2**40  # stacks/national-prod/tenants/nso.yaml: quota 2Ti
+    assert expected_state(plan).storage_quotas == plan["storageQuotas"]
