@@ -26,6 +26,7 @@ Files are named by request path: ``recorded/<scenario>/<path>.json``, e.g.
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import datetime as dt
 import json
@@ -369,6 +370,7 @@ BINDINGS = "apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"
 CLUSTERS = "apis/postgresql.cnpg.io/v1/namespaces/{ns}/clusters"
 BACKUPS = "apis/postgresql.cnpg.io/v1/namespaces/{ns}/scheduledbackups"
 SERVICE_ACCOUNTS = "api/v1/namespaces/{ns}/serviceaccounts"
+SECRETS = "api/v1/namespaces/{ns}/secrets"
 CLUSTER_BINDINGS = "apis/rbac.authorization.k8s.io/v1/clusterrolebindings"
 BOOTSTRAP_CLUSTER_BINDINGS: Mapping[str, tuple[str, str, str]] = {
     "cluster-admin": ("cluster-admin", "Group", "system:masters"),
@@ -379,6 +381,16 @@ BOOTSTRAP_CLUSTER_BINDINGS: Mapping[str, tuple[str, str, str]] = {
 }
 """Some of the ClusterRoleBindings every cluster has (kubernetes bootstrappolicy, v1.36)."""
 NAMESPACES = "api/v1/namespaces"
+
+
+def secret_object(server: Server, manifest: Mapping[str, Any]) -> Document:
+    """A declared Secret as the API returns it: ``stringData`` folded into base64 ``data``. The plan's values
+    are masked (``[secret]``), so the recording holds no credential, only the type and key names."""
+    body = dict(manifest)
+    data = {str(k): str(v) for k, v in (body.pop("data", None) or {}).items()}
+    for key, value in (body.pop("stringData", None) or {}).items():
+        data[str(key)] = base64.b64encode(str(value).encode("utf-8")).decode("ascii")
+    return server.obj({**body, "data": data})
 
 
 def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
@@ -448,6 +460,9 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
             run = last_run(manifest["spec"]["schedule"], RECORDED_AT)
             backups.append(scheduled_backup_object(server, manifest, run))
         documents[ROLES.format(ns=ns)] = list_document("rbac.authorization.k8s.io/v1", "Role", version(), roles)
+        if clusters:  # the audit reads the managed roles' password Secrets where a database runs
+            secrets = [secret_object(server, m) for m in in_namespace("Secret", ns)]
+            documents[SECRETS.format(ns=ns)] = list_document("v1", "Secret", version(), secrets)
         accounts = in_namespace("ServiceAccount", ns)
         if accounts:
             documents[SERVICE_ACCOUNTS.format(ns=ns)] = list_document(
