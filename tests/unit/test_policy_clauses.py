@@ -685,3 +685,42 @@ def test_crossguard_stack_checks_report_the_urn_and_read_protect_and_type() -> N
         ("GC-DATA-001: data-bearing resource is not protected", None)
     ]
     assert _crossguard("data-resources-protected", namespace()) == []
+
+
+def test_secret_words_at_the_top_and_inside_lists_are_named_by_their_path() -> None:
+    flat = ResourceView("urn:b", BUCKET_TYPE, "b", {"name": "b-1", "api_key": "hunter2"}, True, True)
+    assert run("GC-SEC-001", flat) == [("urn:b", "api_key is a literal secret; reference a Secret instead")]
+    nested = k8s("Deployment", "d", {"spec": {"items": [{"password": "hunter2"}]}})
+    assert run("GC-SEC-001", nested) == [
+        ("urn:Deployment:nso/d", "spec.items[0].password is a literal secret; reference a Secret instead")
+    ]
+    config = k8s("ConfigMap", "c", {"data": {"password": "hunter2"}})
+    assert run("GC-SEC-001", config) == [
+        ("urn:ConfigMap:nso/c", "data.password is a literal secret; reference a Secret instead")
+    ]
+
+
+def test_only_an_access_key_id_is_exempt_in_a_secret() -> None:
+    secret = k8s("Secret", "s", {"stringData": {"AWS_ACCESS_KEY_ID": "id", "TOKENACCESS_KEY_ID": "x"}})
+    assert run("GC-SEC-001", secret) == [
+        ("urn:Secret:nso/s", "stringData.TOKENACCESS_KEY_ID is a plain value, not a Pulumi secret")
+    ]
+
+
+def test_a_read_only_rule_does_not_hide_a_later_write() -> None:
+    read = {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": ["get"]}
+    write = {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": ["patch"]}
+    assert run("GC-IAM-002", namespace(), role([read, write])) == [
+        ("urn:Role:nso/r", "Role r may write networkpolicies (networking.k8s.io)")
+    ]
+
+
+def test_a_violation_as_json() -> None:
+    from govcloud.policy.framework import Violation
+
+    assert Violation("GC-NET-001 default-deny-network", "urn:x", "no deny", "mandatory").as_json() == {
+        "policy": "GC-NET-001 default-deny-network",
+        "urn": "urn:x",
+        "message": "no deny",
+        "enforcement": "mandatory",
+    }
