@@ -5,39 +5,24 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.project_repo import git, project_repo
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = ("govcloud", "k8s_manifests", "stacks", "Pulumi.yaml", "pyproject.toml")
 TODAY = "2026-11-25"
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=ci@gdcc.go.th", "-c", "user.name=ci", "-C", str(repo), *args],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git repository holding a copy of this project, one commit."""
     root = tmp_path_factory.mktemp("repo")
-    for part in PROJECT_PARTS:
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, root / part)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "base")
+    project_repo(root, PROJECT_PARTS, "base")
     return root
 
 
@@ -131,11 +116,11 @@ def test_onboarding_an_open_data_tenant_names_its_companion_changes(repo: Path) 
     tenants = repo / "stacks" / "national-prod" / "tenants"
     sharing = repo / "stacks" / "national-prod" / "sharing"
     kept = {p: p.read_text("utf-8") for p in (tenants / "tmd.yaml", sharing / "tmd-to-nso-rainfall-2023.yaml")}
-    _git(repo, "checkout", "-q", "-b", "without-tmd")
+    git(repo, "checkout", "-q", "-b", "without-tmd")
     try:
         for path in kept:
             path.unlink()
-        _git(repo, "commit", "-q", "-am", "main before tmd")
+        git(repo, "commit", "-q", "-am", "main before tmd")
         for path, text in kept.items():
             path.write_text(text, "utf-8")
         review = govcloud(repo, "diff", "--base", "HEAD", "--stack", "national-prod", "--today", TODAY,
@@ -146,7 +131,7 @@ def test_onboarding_an_open_data_tenant_names_its_companion_changes(repo: Path) 
         assert others == {"govcloud-national-prod-opendata-portal": "onboarding tmd"}
         assert not json.loads(review.stdout)["dataAtRisk"]
     finally:
-        _git(repo, "checkout", "-q", "-f", "main")
+        git(repo, "checkout", "-q", "-f", "main")
         for path, text in kept.items():
             path.write_text(text, "utf-8")
 

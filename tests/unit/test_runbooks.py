@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import pytest
 import typer
 
 from govcloud.cli import app
+from tests.project_repo import project_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 RUNBOOKS = REPO_ROOT / "runbooks"
@@ -335,29 +335,13 @@ OFFLINE = frozenset({"validate", "synth", "diff", "agreements", "codeowners", "s
 PROJECT_PARTS = ("govcloud", "k8s_manifests", "stacks", "Pulumi.yaml", "pyproject.toml", "CODEOWNERS", "docs")
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=ci@gdcc.go.th", "-c", "user.name=ci", "-C", str(repo), *args],
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def reviewer_checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clone of a repository holding this project, with ``origin/main``, as a reviewer has it."""
     root = tmp_path_factory.mktemp("runbooks")
     seed = root / "seed"
     seed.mkdir()
-    for part in PROJECT_PARTS:
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, seed / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, seed / part)
-    _git(seed, "init", "-q", "-b", "main")
-    _git(seed, "add", "-A")
-    _git(seed, "commit", "-q", "-m", "main")
+    project_repo(seed, PROJECT_PARTS, "main")
     work = root / "work"
     subprocess.run(["git", "clone", "-q", str(seed), str(work)], check=True, capture_output=True)
     (work / "transitions").mkdir()
