@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
-from govcloud.contract.cron import validate_backup_schedule, validate_cron
+from govcloud.contract.cron import validate_backup_schedule
 from govcloud.contract.quantity import parse_quantity
 from govcloud.contract.vocabulary import EMAIL_DOMAINS
 
@@ -82,11 +82,6 @@ def _quantity(value: object) -> str | int:
         raise ValueError("must be a Kubernetes quantity such as 200Gi, 2Ti or 48")
     parse_quantity(value)  # refuses NaN, infinities, negatives and absurd magnitudes with a sentence
     return value if not isinstance(value, float) else str(value)
-
-
-def _cron(value: str) -> str:
-    validate_cron(value)
-    return value
 
 
 def _backup_cron(value: str) -> str:
@@ -176,7 +171,6 @@ Quantity = Annotated[
     PlainValidator(_quantity),
     WithJsonSchema({"type": ["string", "integer"], "description": "Kubernetes quantity, e.g. 200Gi, 2Ti, 48"}),
 ]
-Cron = Annotated[str, AfterValidator(_cron)]
 BackupCron = Annotated[
     str,
     AfterValidator(_backup_cron),
