@@ -10,7 +10,12 @@ the template's: public, or internal for the secret tenant) and the CKAN organiza
 ``max(1, N // 20)`` sharing agreements link tenants whose classifications allow it (the consumer is
 classified at least as high as the provider), mostly active on ``today`` with some pending and expired.
 
-    python -m benchmarks.generate --n 200 --layout single --root /tmp/sites
+With ``settings="local"`` the site takes its settings from ``stacks/Pulumi.local.yaml`` instead (environment
+dev, Helm releases and readiness waits off, the placeholder moto endpoint): a site the real engine can deploy
+on a bare control plane (``benchmarks/engine.py``). Validation refuses those settings for production, so
+the national-prod settings cannot be used there.
+
+    python -m benchmarks.generate --n 200 --layout single --root /tmp/sites [--settings local]
 """
 
 from __future__ import annotations
@@ -33,8 +38,25 @@ STACK = "national-prod"
 TODAY = "2026-11-25"
 """The run's fixed date (the tests' date): decides which agreements are pending, active or expired."""
 LAYOUTS = ("single", "sharded")
+SETTINGS = ("national-prod", "local")
+"""Whose site settings a generated site copies: the national production stack's, or the local test stack's."""
 _TEMPLATE_DIR = REPO_ROOT / "stacks" / STACK / "tenants"
 _LAYOUT_LINE = "govcloud:layout: single"
+_LOCAL_CONFIG_LINE = "  govcloud:readinessWaits: false\n"
+
+
+def site_config_text(layout: str, settings: str = "national-prod") -> str:
+    """The text of a generated site's ``Pulumi.national-prod.yaml``: ``settings``' stack file in ``layout``."""
+    if settings not in SETTINGS:
+        raise ValueError(f"settings must be one of {SETTINGS}, not {settings!r}")
+    text = (REPO_ROOT / "stacks" / f"Pulumi.{settings}.yaml").read_text("utf-8")
+    if settings == "local":  # the local stack states no layout (single by default): add the line
+        if "govcloud:layout" in text or _LOCAL_CONFIG_LINE not in text:
+            raise RuntimeError("Pulumi.local.yaml changed its layout or readiness lines; update the generator")
+        return text.replace(_LOCAL_CONFIG_LINE, f"{_LOCAL_CONFIG_LINE}  govcloud:layout: {layout}\n")
+    if _LAYOUT_LINE not in text:
+        raise RuntimeError(f"Pulumi.{STACK}.yaml no longer says `{_LAYOUT_LINE}`; update the generator")
+    return text.replace(_LAYOUT_LINE, f"govcloud:layout: {layout}")
 
 
 def tenant_name(index: int) -> str:
@@ -55,8 +77,14 @@ def _group(group: str, old: str, new: str) -> str:
     return new + group[len(old) :] if group.startswith(old + "-") else f"{new}-{group}"
 
 
-def synthetic_tenant(template: dict[str, Any], index: int, domain: str, internal_domain: str) -> dict[str, Any]:
-    """Tenant ``index`` as a copy of ``template`` with every unique field renamed."""
+def synthetic_tenant(
+    template: dict[str, Any], index: int, domain: str, internal_domain: str, template_internal_domain: str | None = None
+) -> dict[str, Any]:
+    """Tenant ``index`` as a copy of ``template`` with every unique field renamed.
+
+    A template hostname under ``template_internal_domain`` (the templates' site's; default ``internal_domain``)
+    becomes one under ``internal_domain``, any other one under ``domain``.
+    """
     doc = copy.deepcopy(template)
     old = str(doc["metadata"]["name"])
     new = tenant_name(index)
@@ -76,7 +104,7 @@ def synthetic_tenant(template: dict[str, Any], index: int, domain: str, internal
     ingress = spec.get("network", {}).get("ingress", {})
     hostnames = ingress.get("hostnames") or []
     if hostnames:
-        internal = all(h.endswith("." + internal_domain) for h in hostnames)
+        internal = all(h.endswith("." + (template_internal_domain or internal_domain)) for h in hostnames)
         ingress["hostnames"] = [f"{new}.{internal_domain if internal else domain}"]
     open_data = spec.get("openData")
     if open_data and open_data.get("ckanOrganization"):
@@ -142,19 +170,21 @@ def _write(path: Path, header: str, doc: dict[str, Any]) -> None:
     path.write_text(f"# {header}\n{text}", "utf-8")
 
 
-def make_site(root: Path, n: int, layout: str, today: str = TODAY) -> Path:
+def make_site(root: Path, n: int, layout: str, today: str = TODAY, settings: str = "national-prod") -> Path:
     """Write a valid site of ``n`` synthetic tenants under ``root``; returns the project dir.
 
-    The project holds ``Pulumi.yaml`` and ``stacks/Pulumi.national-prod.yaml`` (the real stack config,
-    with ``govcloud:layout`` set to ``layout``), ``stacks/national-prod/tenants/agency-*.yaml`` and
-    ``stacks/national-prod/sharing/share-*.yaml``. Raises RuntimeError if the site does not validate.
-    For ``sharded``, tenant stacks are not written: run ``govcloud stacks --stack national-prod --write``.
+    The project holds ``Pulumi.yaml`` and ``stacks/Pulumi.national-prod.yaml`` (the real stack config of
+    ``settings``, national-prod or local, with ``govcloud:layout`` set to ``layout``),
+    ``stacks/national-prod/tenants/agency-*.yaml`` and ``stacks/national-prod/sharing/share-*.yaml``.
+    Raises RuntimeError if the site does not validate. For ``sharded``, tenant stacks are not written: run
+    ``govcloud stacks --stack national-prod --write``. A local-settings site goes to ``site-<layout>-<n>-local``.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
     if n < 1:
         raise ValueError("a site needs at least one tenant")
-    project = root / f"site-{layout}-{n}"
+    config_text = site_config_text(layout, settings)
+    project = root / f"site-{layout}-{n}{'-local' if settings == 'local' else ''}"
     if project.exists():
         shutil.rmtree(project)
     stacks = project / "stacks"
@@ -162,18 +192,16 @@ def make_site(root: Path, n: int, layout: str, today: str = TODAY) -> Path:
     tenants_dir.mkdir(parents=True)
     sharing_dir.mkdir(parents=True)
     shutil.copy(REPO_ROOT / "Pulumi.yaml", project / "Pulumi.yaml")
-    config_text = (REPO_ROOT / "stacks" / f"Pulumi.{STACK}.yaml").read_text("utf-8")
-    if _LAYOUT_LINE not in config_text:
-        raise RuntimeError(f"Pulumi.{STACK}.yaml no longer says `{_LAYOUT_LINE}`; update the generator")
     config = stacks / f"Pulumi.{STACK}.yaml"
-    config.write_text(config_text.replace(_LAYOUT_LINE, f"govcloud:layout: {layout}"), "utf-8")
+    config.write_text(config_text, "utf-8")
     site = load_site_config(config)
+    template_site = load_site_config(REPO_ROOT / "stacks" / f"Pulumi.{STACK}.yaml")
 
     bases = templates()
     tenants = []
     for index in range(1, n + 1):
         template = bases[(index - 1) % len(bases)]
-        doc = synthetic_tenant(template, index, site.domain, site.internal_domain)
+        doc = synthetic_tenant(template, index, site.domain, site.internal_domain, template_site.internal_domain)
         tenants.append(doc)
         _write(
             tenants_dir / f"{doc['metadata']['name']}.yaml",
@@ -201,8 +229,9 @@ def main() -> None:
     parser.add_argument("--layout", choices=LAYOUTS, default="single")
     parser.add_argument("--root", type=Path, default=REPO_ROOT / "benchmarks" / "out" / "sites")
     parser.add_argument("--today", default=TODAY)
+    parser.add_argument("--settings", choices=SETTINGS, default="national-prod", help="whose site settings")
     args = parser.parse_args()
-    print(make_site(args.root, args.n, args.layout, args.today))
+    print(make_site(args.root, args.n, args.layout, args.today, args.settings))
 
 
 if __name__ == "__main__":

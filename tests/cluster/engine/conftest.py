@@ -73,6 +73,30 @@ def engine_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServe
     _stop_moto(server)
 
 
+def engine_env(root: Path, tools: EngineTools, kubeconfig: Path, store: MotoServer) -> dict[str, str]:
+    """The real CLI's environment: ``root/state`` as the file backend, ``root/home`` as its home, the passphrase
+    secrets provider, no update check or plugin download, the control plane and the store's admin key.
+    Also used by ``benchmarks/engine.py``."""
+    return {
+        "PATH": os.pathsep.join([str(tools.bin_dir), str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
+        "HOME": str(root / "home"),
+        "PULUMI_HOME": str(root / "home" / ".pulumi"),
+        "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "GOVCLOUD_ENGINE_ROOT": str(tools.bin_dir.parent),
+        "KUBECONFIG": str(kubeconfig),
+        "AWS_ACCESS_KEY_ID": ADMIN_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONPATH": str(REPO_ROOT),
+        "LANG": "C.UTF-8",
+    }
+
+
 class LocalSite:
     """A copy of the project deployed by the real CLI; its files can be edited like a merge request would."""
 
@@ -92,24 +116,7 @@ class LocalSite:
         self.config_file.write_text(config, "utf-8")
         (root / "state").mkdir()
         (root / "home").mkdir()
-        self.env = {
-            "PATH": os.pathsep.join([str(tools.bin_dir), str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
-            "HOME": str(root / "home"),
-            "PULUMI_HOME": str(root / "home" / ".pulumi"),
-            "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "true",
-            "PULUMI_PYTHON_CMD": sys.executable,
-            "GOVCLOUD_ENGINE_ROOT": str(tools.bin_dir.parent),
-            "KUBECONFIG": str(plane.kubeconfig),
-            "AWS_ACCESS_KEY_ID": ADMIN_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "PYTHONPATH": str(REPO_ROOT),
-            "LANG": "C.UTF-8",
-        }
+        self.env = engine_env(root, tools, plane.kubeconfig, store)
 
     @property
     def config_file(self) -> Path:
