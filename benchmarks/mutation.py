@@ -86,6 +86,8 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_first_run_problems.py",
             UNIT + "test_tenant_contract_boundaries.py",
             UNIT + "test_schemas.py",
+            UNIT + "test_secret_settings.py",
+            UNIT + "test_site_networks.py",
         ),
     ),
     # The YAML loader and the problem messages of contract/ as a target of their own: the contract target's

@@ -54,10 +54,14 @@ def _dns_label(value: str) -> str:
 
 
 def _network(value: str) -> str:
+    """A network address with its prefix (strict: ``10.0.0.5/24`` names a host, not a network, so it is
+    refused with the network address to write, rather than silently widened in NetworkPolicies)."""
     try:
-        ipaddress.ip_network(value, strict=True)
+        network = ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise ValueError(f"'{value}' must be a network such as 10.244.0.0/16 (no host bits set)") from None
+    if ipaddress.ip_interface(value).ip != network.network_address:
+        raise ValueError(f"'{value}' has host bits set; write the network address {network}")
     return value
 
 
@@ -94,7 +98,7 @@ class ObjectStore(ContractModel):
     identities: Literal["iam", "precreated"] = "iam"
     """``iam``: govcloud creates one storage identity per tenant through the IAM API; ``precreated``:
     the store has no IAM API and an operator supplies each tenant's keys as secret config."""
-    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.96.0.0/16"
+    cidr: Network = "10.96.0.0/16"
     """Network the endpoint lives in, for the tenants' egress allowance to it."""
     port: Annotated[int, Field(ge=1, le=65535)] = 443
     """The endpoint's port, for the tenants' egress allowance."""
@@ -105,7 +109,7 @@ class ObjectStore(ContractModel):
 class KubernetesApi(ContractModel):
     """Where the API server's endpoints live: database instance managers must reach it."""
 
-    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.0.0.0/24"
+    cidr: Network = "10.0.0.0/24"
     """Network of the API server's endpoints (`kubectl get endpoints kubernetes -n default`)."""
     port: Annotated[int, Field(ge=1, le=65535)] = 6443
     """Port of the API server's endpoints."""
@@ -115,7 +119,7 @@ class ClusterNodes(ContractModel):
     """The nodes' network: Prometheus scrapes the kubelet and cAdvisor (10250), node exporters on the host
     network (9100) and the control-plane components (etcd 2381, controller-manager, scheduler, kube-proxy)."""
 
-    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.0.0.0/24"
+    cidr: Network = "10.0.0.0/24"
     """The nodes' network."""
 
 
@@ -126,7 +130,7 @@ class IdentityProvider(ContractModel):
     """The OIDC client registered for this stack's web UIs."""
     groups_claim: Annotated[str, Field(min_length=1, max_length=100)] = "groups"
     """Token claim holding the user's groups; the API server's `--oidc-groups-claim`."""
-    cidr: Annotated[str, Field(pattern=r"^[0-9a-fA-F:.]+/[0-9]{1,3}$")] = "10.10.0.0/24"
+    cidr: Network = "10.10.0.0/24"
     """Where the identity provider's endpoints live: web UIs that sign users in must reach it."""
     port: Annotated[int, Field(ge=1, le=65535)] = 443
     """The identity provider's port, for the web UIs' egress allowance."""
@@ -136,22 +140,37 @@ class IdentityProvider(ContractModel):
 
 def _ip_address(value: str) -> str:
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         raise ValueError(f"'{value}' must be an IP address such as 203.0.113.10") from None
+    if address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local:
+        raise ValueError(f"'{value}' is not a unicast address clients can reach (loopback, multicast, link-local...)")
     return value
 
 
 IpAddress = Annotated[str, AfterValidator(_ip_address)]
 
 
-class GatewayEndpoint(ContractModel):
-    """One Gateway (public or internal): the addresses clients reach it on (docs/gateway.md)."""
+GatewayServiceType = Literal["LoadBalancer", "NodePort", "ClusterIP"]
+"""Envoy Gateway's Envoy Service types (envoyproxy/gateway api/v1alpha1/shared_types.go ``ServiceType``, v1.9.0)."""
 
+
+class GatewayEndpoint(ContractModel):
+    """One Gateway (public or internal): how its Envoy Service is exposed and the addresses clients reach it on
+    (docs/gateway.md). Each Gateway names its own ``EnvoyProxy`` carrying this type."""
+
+    service_type: GatewayServiceType | None = None
+    """This Gateway's Envoy Service type; absent: ``gateways.serviceType``. ``LoadBalancer``: the site's
+    load-balancer implementation assigns the address; ``NodePort``: an external balancer or DNS points at the
+    nodes' ports; ``ClusterIP``: the site's routers reach the cluster's service network (service addresses
+    advertised by BGP), and ``addresses`` names the one cluster IP the Service takes."""
     addresses: Annotated[list[IpAddress], Field(max_length=16)] = []
-    """Given external addresses, written to ``Gateway.spec.addresses`` (type ``IPAddress``); Envoy Gateway
-    sets them as its Service's ``externalIPs``. Empty: whatever the service type yields (a load balancer's
-    address, or every node's port). Nothing waits for an address either way."""
+    """Given addresses, written to ``Gateway.spec.addresses`` (type ``IPAddress``). ``LoadBalancer`` and ``NodePort``:
+    Envoy Gateway sets them as the Service's ``externalIPs`` (the site routes them to the nodes, and the API server
+    must not run the ``DenyServiceExternalIPs`` admission plugin); none may lie in the cluster's pod or service
+    networks. ``ClusterIP``: exactly one, inside ``clusterNetworks.serviceCidrs`` (Envoy Gateway takes the first as
+    the cluster IP). Empty: whatever the service type yields. No address is shared by both Gateways, and nothing
+    waits for an address either way."""
 
 
 class Gateways(ContractModel):
@@ -162,9 +181,10 @@ class Gateways(ContractModel):
 
     class_name: DnsLabel = "govcloud"
     """The GatewayClass govcloud declares for Envoy Gateway."""
-    service_type: Literal["LoadBalancer", "NodePort"] = "LoadBalancer"
-    """How the Envoy Services are exposed: ``LoadBalancer`` where the site has a load-balancer implementation,
-    ``NodePort`` where it has none (an external balancer or DNS points at the nodes)."""
+    service_type: GatewayServiceType = "LoadBalancer"
+    """How the Envoy Services are exposed where a Gateway sets no ``serviceType`` of its own: ``LoadBalancer``
+    where the site has a load-balancer implementation, ``NodePort`` where it has none (an external balancer or DNS
+    points at the nodes), ``ClusterIP`` where the routers reach the service network (then with an address)."""
     public: GatewayEndpoint = GatewayEndpoint()
     """Names under ``govcloud:domain``."""
     internal: GatewayEndpoint = GatewayEndpoint()
@@ -172,7 +192,13 @@ class Gateways(ContractModel):
     internal_only: list[Literal["public", "internal", "confidential"]] = []
     """Classifications, besides ``secret`` (always), whose tenants attach only to the internal Gateway."""
 
+    def endpoint(self, gateway: Literal["public", "internal"]) -> GatewayEndpoint:
+        """The settings of one Gateway by its name."""
+        return self.public if gateway == "public" else self.internal
 
+    def service_type_of(self, gateway: Literal["public", "internal"]) -> GatewayServiceType:
+        """The Envoy Service type of one Gateway: its own, else the site-wide one."""
+        return self.endpoint(gateway).service_type or self.service_type
 
 
 class ClusterDns(ContractModel):
@@ -331,6 +357,60 @@ class SiteConfig(ContractModel):
                 ],
             )
         return self
+
+    @model_validator(mode="after")
+    def _gateway_addresses_fit(self) -> SiteConfig:
+        """Each Gateway's addresses make sense for its service type (:func:`gateway_address_problems`)."""
+        problems = gateway_address_problems(self)
+        if problems:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(type=PydanticCustomError("gateway_address", message), loc=loc, input=None)
+                    for loc, message in problems
+                ],
+            )
+        return self
+
+
+def gateway_address_problems(site: SiteConfig) -> list[tuple[tuple[str | int, ...], str]]:
+    """(location as written in the stack file, message) for every Gateway address that cannot work.
+
+    Envoy Gateway writes ``Gateway.spec.addresses`` as the Envoy Service's ``externalIPs`` for LoadBalancer and
+    NodePort, and as its cluster IP (the first address only) for ClusterIP (envoyproxy/gateway
+    internal/infrastructure/kubernetes/proxy/resource_provider.go, v1.9.0). So an external address inside the
+    cluster's own networks, a ClusterIP Gateway without exactly one service-network address, and one address on
+    both Gateways (two Services claiming ports 80 and 443 on it) are refused.
+    """
+    pods = [ipaddress.ip_network(n) for n in site.cluster_networks.pod_cidrs]
+    services = [ipaddress.ip_network(n) for n in site.cluster_networks.service_cidrs]
+    service_range = f"clusterNetworks.serviceCidrs ({', '.join(site.cluster_networks.service_cidrs)})"
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    seen: dict[str, str] = {}
+    for name in ("public", "internal"):
+        kind = site.gateways.service_type_of(name)
+        addresses = site.gateways.endpoint(name).addresses
+        where: tuple[str | int, ...] = ("gateways", name, "addresses")
+        if kind == "ClusterIP" and not addresses:
+            problems.append((where, f"a ClusterIP Gateway needs one address: its cluster IP in {service_range}"))
+        for index, value in enumerate(addresses):
+            address = ipaddress.ip_address(value)
+            inside = [n for n in services if address in n]
+            if value in seen:
+                problems.append(((*where, index), f"'{value}' is also an address of the {seen[value]} Gateway"))
+            seen.setdefault(value, name)
+            if kind == "ClusterIP":
+                if index > 0:
+                    problems.append(((*where, index), "a ClusterIP Gateway takes one address: its cluster IP"))
+                elif not inside:
+                    problems.append(((*where, index), f"'{value}' is not in {service_range}"))
+                continue
+            for network in [*pods, *services]:
+                if address in network:
+                    problems.append(
+                        ((*where, index), f"'{value}' is in the cluster's network {network}: not an external address")
+                    )
+    return problems
 
 
 def network_settings_given(site: SiteConfig) -> dict[tuple[str, ...], bool]:

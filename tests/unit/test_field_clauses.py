@@ -81,9 +81,11 @@ def test_site_networks_without_host_bits() -> None:
     """The cluster's pod and service networks and the platform networks (``Network``) refuse host bits."""
     networks = dict(SITE_DOCUMENT["clusterNetworks"])
     assert _site(platformNetworks=["172.20.0.0/16"]).platform_networks == ["172.20.0.0/16"]
-    message = "'{}' must be a network such as 10.244.0.0/16 (no host bits set)"
-    assert _site_error(platformNetworks=["172.20.0.1/16"]) == message.format("172.20.0.1/16")
-    assert _site_error(clusterNetworks={**networks, "podCidrs": ["10.244.0.1/16"]}) == message.format("10.244.0.1/16")
+    message = "'{}' has host bits set; write the network address {}"
+    assert _site_error(platformNetworks=["172.20.0.1/16"]) == message.format("172.20.0.1/16", "172.20.0.0/16")
+    assert _site_error(clusterNetworks={**networks, "podCidrs": ["10.244.0.1/16"]}) == message.format(
+        "10.244.0.1/16", "10.244.0.0/16"
+    )
 
 
 def test_gateway_addresses_are_ip_addresses() -> None:
