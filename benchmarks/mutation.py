@@ -111,6 +111,11 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_tenant_contract_boundaries.py",
             UNIT + "test_contract_reference.py",
             UNIT + "test_analytics.py",
+            UNIT + "test_sizing_clauses.py",
+            UNIT + "test_contract_commands.py",
+            UNIT + "test_loader_messages.py",
+            UNIT + "test_site_networks.py",
+            UNIT + "test_secret_settings.py",
         ),
     ),
     "access": Target(
