@@ -37,3 +37,18 @@ def tool(name: str) -> Path:
     if not (path.is_file() and os.access(path, os.X_OK)):
         missing(f"{name} is not built in {tools_dir()}/bin: run `{BUILD_COMMAND}` (Go and the Go module proxy)")
     return path
+
+
+CRD_CACHE_STEP = "tools/build.d/30-crds.sh"
+
+
+def cached_crds() -> list[Path]:
+    """The upstream CRD files the tools step copies from pinned Go modules beside ``../shared``'s (``crds/`` in the
+    cache: Envoy Gateway's EnvoyProxy, Gateway API's BackendTLSPolicy); skips (or fails in CI) when absent."""
+    root = tools_dir() / "crds"
+    paths = sorted(root.rglob("*.yaml")) if (root / ".built").is_file() else []
+    if not paths:
+        missing(
+            f"the upstream CRD cache {root} is empty: run `{BUILD_COMMAND}` ({CRD_CACHE_STEP}, the Go module proxy)"
+        )
+    return paths

@@ -486,6 +486,18 @@ class SchemaCatalog:
         paths = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
         return cls(kubernetes_version, paths)
 
+    @classmethod
+    def from_upstream(cls, kubernetes_version: str, shared: Path) -> SchemaCatalog:
+        """Every CRD under ``shared/schemas/crds/`` plus those the tools step caches from pinned Go modules
+        (``tests.prerequisites.cached_crds``: EnvoyProxy, BackendTLSPolicy): what a plan's objects need."""
+        from tests.prerequisites import cached_crds
+
+        root = Path(shared) / "schemas" / "crds"
+        if not root.is_dir():
+            raise FileNotFoundError(f"no CRD folder at {root}")
+        paths = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        return cls(kubernetes_version, [*paths, *cached_crds()])
+
     @property
     def custom_kinds(self) -> list[tuple[str, str]]:
         """(apiVersion, kind) of every served CRD version loaded, sorted."""

@@ -241,6 +241,72 @@ ENVOY_GATEWAY_DEFAULT_ENVOY_PROXY = Fact(
     "api/v1alpha1/envoygateway_types.go (EnvoyGatewaySpec.EnvoyProxy: default EnvoyProxySpec for every fleet)",
     "v1.9.0",
 )
+ENVOY_PROXY_MERGE_DEFAULT = Fact(
+    "Replace",
+    "envoyproxy/gateway",
+    "internal/gatewayapi/envoyproxy_merge.go (mergeTypeOf: Replace when no EnvoyProxy sets spec.mergeType; a "
+    "Gateway's EnvoyProxy replaces the GatewayClass's and the default EnvoyProxySpec whole)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_PARAMETERS_REF = Fact(
+    ("gateway.envoyproxy.io", "EnvoyProxy", "the Gateway's own namespace", "refused when mergeGateways is on"),
+    "envoyproxy/gateway",
+    "internal/provider/kubernetes/controller.go (processGatewayParamsRef); internal/gatewayapi/contexts.go "
+    "(attachEnvoyProxy: Gateway > GatewayClass > default, skipped when IsMergeGatewaysEnabled)",
+    "v1.9.0",
+)
+ENVOY_PROXY_API = Fact(
+    ("gateway.envoyproxy.io/v1alpha1", "EnvoyProxy", "Namespaced"),
+    "envoyproxy/gateway",
+    "charts/gateway-helm/charts/crds/crds/generated/gateway.envoyproxy.io_envoyproxies.yaml (tools/build.d/30-crds.sh)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_ADDRESSES_BY_SERVICE_TYPE = Fact(
+    {"LoadBalancer": "externalIPs", "NodePort": "externalIPs", "ClusterIP": "clusterIP (the first address only)"},
+    "envoyproxy/gateway",
+    "internal/infrastructure/kubernetes/proxy/resource_provider.go (Service spec from infra.Addresses)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_BUNDLED_GATEWAY_API_CHANNEL = Fact(
+    "experimental",
+    "envoyproxy/gateway",
+    "charts/gateway-helm/charts/crds/crds/gatewayapi-crds.yaml (annotation gateway.networking.k8s.io/channel, "
+    "bundle-version v1.6.1; a Helm crds/ folder: installed on first install, never upgraded by Helm)",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_CRDS_CHART = Fact(
+    (
+        "oci://docker.io/envoyproxy/gateway-crds-helm",
+        "crds.gatewayAPI.enabled",
+        "crds.gatewayAPI.channel",
+        "crds.envoyGateway.enabled",
+    ),
+    "envoyproxy/gateway",
+    "charts/gateway-crds-helm/README.md and values.yaml (helm template ... | kubectl apply --server-side; both "
+    "switches false by default, channel experimental by default); gateway-helm values crds.enabled",
+    "v1.9.0",
+)
+ENVOY_GATEWAY_BACKEND_TLS_CA_KINDS = Fact(
+    ("ConfigMap", "Secret", "ClusterTrustBundle"),
+    "envoyproxy/gateway",
+    "internal/gatewayapi/backendtlspolicy.go (getCaCertsFromCARefs: key ca.crt first; another namespace only "
+    "with a ReferenceGrant)",
+    "v1.9.0",
+)
+GATEWAY_API_BACKEND_TLS_POLICY = Fact(
+    ("gateway.networking.k8s.io/v1", "standard", "ConfigMap ca.crt is Core; other kinds implementation-specific"),
+    "kubernetes-sigs/gateway-api",
+    "config/crd/standard/gateway.networking.k8s.io_backendtlspolicies.yaml (v1 served and stored; "
+    "validation.caCertificateRefs, hostname required; targetRefs sectionName: a Service's port name)",
+    "v1.6.1",
+)
+TRINO_HTTPS_SERVICE_PORT = Fact(
+    ("https", 8443),
+    "trinodb/charts",
+    "charts/trino/templates/service-coordinator.yaml (port server.config.https.port named https, targetPort "
+    "https, when server.config.https.enabled)",
+    "trino-1.42.2",
+)
 ENVOY_PROXY_SERVICE_TYPES = Fact(
     ("ClusterIP", "LoadBalancer", "NodePort"),
     "envoyproxy/gateway",

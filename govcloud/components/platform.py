@@ -151,14 +151,17 @@ class SitePlatform(pulumi.ComponentResource):
             cluster_issuer(site),
             pulumi.ResourceOptions(parent=self, depends_on=[self.releases["cert-manager"]]),
         )
-        # The GatewayClass, both Gateways and the public ACME issuer: after the releases that serve their kinds.
-        routing = [self.releases["envoy-gateway"], self.releases["cert-manager"]]
+        # The GatewayClass, each Gateway's EnvoyProxy, both Gateways and the public ACME issuer: after the releases
+        # that serve their kinds; a Gateway after the EnvoyProxy it names, so its first Envoy Service has its type.
+        routing: list[pulumi.Resource] = [self.releases["envoy-gateway"], self.releases["cert-manager"]]
         for obj in platform_gateway_objects(site):
-            declare(
+            declared = declare(
                 f"platform-{obj['kind'].lower()}-{obj['metadata']['name']}",
                 obj,
                 pulumi.ResourceOptions(parent=self, depends_on=[namespaces[GATEWAY.name], *routing]),
             )
+            if obj["kind"] == "EnvoyProxy":
+                routing.append(declared)
         for policy in kyverno_policies():
             declare(
                 f"platform-{policy['metadata']['name']}",  # type: ignore[index]

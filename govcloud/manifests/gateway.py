@@ -26,29 +26,43 @@ Why this shape (docs/gateway.md has the whole argument):
   ``ListenerSets``), so govcloud does not depend on it (tests/upstream_facts.py).
 * HSTS (a ``ResponseHeaderModifier`` on the HTTPS routes) only where the certificate is one the name's
   audience trusts: a public name with a public issuer, an internal name with the site CA.
-* Nothing waits for an address: Gateways, ListenerSets and Certificates carry ``pulumi.com/skipAwait``;
-  ``govcloud audit`` reports a Gateway that is not Programmed or a listener whose certificate is not Ready.
+* Each Gateway names its own ``EnvoyProxy`` (``spec.infrastructure.parametersRef``) carrying the site's service
+  type for that Gateway; its ``addresses`` are the site's. Nothing waits for an address: Gateways, ListenerSets
+  and Certificates carry ``pulumi.com/skipAwait``; ``govcloud audit`` reports a Gateway that is not Programmed
+  or a listener whose certificate is not Ready.
+* Backends that serve HTTPS (Trino's coordinator) get a ``BackendTLSPolicy``: Envoy speaks TLS to them and
+  verifies their certificate against the site CA, so no plain-HTTP port is opened to the gateway.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from govcloud.contract.site import GATEWAY_NAMESPACE, SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.contract.vocabulary import Classification
-from govcloud.manifests.analytics import JUPYTERHUB_BASE_URL, TRINO_PORT, TRINO_UI_PATHS, release_name
+from govcloud.manifests.analytics import (
+    JUPYTERHUB_BASE_URL,
+    TRINO_HTTPS_PORT,
+    TRINO_UI_PATHS,
+    release_name,
+    trino_tls_secret,
+)
 from govcloud.manifests.common import tenant_metadata
 from govcloud.manifests.network import WEB_LABEL, in_namespace, network_policy, tcp
-from govcloud.naming import MANAGED_BY, label
+from govcloud.naming import MANAGED_BY, label, namespace_name
 
 GROUP = "gateway.networking.k8s.io"
 API_VERSION = f"{GROUP}/v1"
 CERT_MANAGER_API_VERSION = "cert-manager.io/v1"
-PUBLIC = "public"
-INTERNAL = "internal"
+ENVOY_PROXY_GROUP = "gateway.envoyproxy.io"
+ENVOY_PROXY_API_VERSION = f"{ENVOY_PROXY_GROUP}/v1alpha1"
+"""Envoy Gateway's ``EnvoyProxy`` (api/v1alpha1/envoyproxy_types.go, v1.9.0; CRD installed by the gateway-helm
+chart's crds subchart, charts/gateway-helm/charts/crds/crds/generated/gateway.envoyproxy.io_envoyproxies.yaml)."""
+PUBLIC: Final = "public"
+INTERNAL: Final = "internal"
 GATEWAYS = (PUBLIC, INTERNAL)
 LISTENER_SETS = {PUBLIC: "govcloud-public", INTERNAL: "govcloud-internal"}
 """The ListenerSet name per Gateway, the same in every namespace: the ACME solver's ``parentRefs`` name it
@@ -158,11 +172,38 @@ def gateway_class(site: SiteConfig) -> dict[str, Any]:
     }
 
 
+def envoy_proxy_name(gateway_name: str) -> str:
+    """The ``EnvoyProxy`` of one Gateway, beside it in the gateway namespace."""
+    return f"{gateway_name}-proxy"
+
+
+def envoy_proxy(name: str, site: SiteConfig) -> dict[str, Any]:
+    """The Envoy fleet of one Gateway: its Service type, a site setting per Gateway.
+
+    A Gateway's ``spec.infrastructure.parametersRef`` is resolved in the Gateway's own namespace (the reference
+    has no namespace) and must be of group ``gateway.envoyproxy.io``, kind ``EnvoyProxy``
+    (internal/provider/kubernetes/controller.go ``processGatewayParamsRef``, v1.9.0). Without ``mergeType`` it
+    replaces the default EnvoyProxySpec whole (internal/gatewayapi/envoyproxy_merge.go ``mergeTypeOf``), so it
+    states the provider in full. It is ignored when ``mergeGateways`` is on (internal/gatewayapi/contexts.go
+    ``attachEnvoyProxy``), which govcloud never sets: each Gateway keeps its own Envoy fleet and Service.
+    """
+    service_type = site.gateways.service_type_of(PUBLIC if name == PUBLIC else INTERNAL)
+    return {
+        "apiVersion": ENVOY_PROXY_API_VERSION,
+        "kind": "EnvoyProxy",
+        "metadata": _platform_metadata(envoy_proxy_name(name), GATEWAY_NAMESPACE),
+        "spec": {"provider": {"type": "Kubernetes", "kubernetes": {"envoyService": {"type": service_type}}}},
+    }
+
+
 def gateway(name: str, site: SiteConfig) -> dict[str, Any]:
     """One Gateway: a catch-all HTTP listener for its own namespace, and tenants' ListenerSets by label."""
-    endpoint = site.gateways.public if name == PUBLIC else site.gateways.internal
+    endpoint = site.gateways.endpoint(PUBLIC if name == PUBLIC else INTERNAL)
     spec: dict[str, Any] = {
         "gatewayClassName": site.gateways.class_name,
+        "infrastructure": {
+            "parametersRef": {"group": ENVOY_PROXY_GROUP, "kind": "EnvoyProxy", "name": envoy_proxy_name(name)}
+        },
         "listeners": [
             {
                 "name": "http",
@@ -219,18 +260,18 @@ def public_cluster_issuer(site: SiteConfig) -> dict[str, Any] | None:
 
 
 def platform_gateway_objects(site: SiteConfig) -> list[dict[str, Any]]:
-    """GatewayClass, both Gateways and the public ACME issuer (if any), in apply order."""
-    objects = [gateway_class(site), gateway(PUBLIC, site), gateway(INTERNAL, site)]
+    """GatewayClass, each Gateway's EnvoyProxy, both Gateways and the public ACME issuer (if any), in apply order."""
+    objects = [gateway_class(site), *(envoy_proxy(g, site) for g in GATEWAYS), *(gateway(g, site) for g in GATEWAYS)]
     issuer = public_cluster_issuer(site)
     return [*objects, *([issuer] if issuer is not None else [])]
 
 
 def gateway_values(site: SiteConfig) -> dict[str, Any]:
-    """Envoy Gateway chart values: the Envoy Services' type for every Gateway (the default EnvoyProxy spec).
+    """Envoy Gateway chart values: its controller name, the Kubernetes provider, and nothing about Services.
 
-    ``config.envoyGateway.envoyProxy`` is the default EnvoyProxySpec applied to every Envoy fleet
-    (api/v1alpha1/envoygateway_types.go, v1.9.0), so no EnvoyProxy object is needed. The chart's own Services
-    are ClusterIP: its Helm release never waits for a load balancer.
+    Each Gateway's Envoy Service type lives in that Gateway's own ``EnvoyProxy`` (:func:`envoy_proxy`), which
+    replaces the default EnvoyProxySpec (``config.envoyGateway.envoyProxy``) whole, so no default is set here.
+    The chart's own Services are ClusterIP: its Helm release never waits for a load balancer.
     """
     return {
         "config": {
@@ -238,18 +279,22 @@ def gateway_values(site: SiteConfig) -> dict[str, Any]:
                 "gateway": {"controllerName": CONTROLLER_NAME},
                 "provider": {"type": "Kubernetes"},
                 "logging": {"level": {"default": "info"}},
-                "envoyProxy": {
-                    "provider": {
-                        "type": "Kubernetes",
-                        "kubernetes": {"envoyService": {"type": site.gateways.service_type}},
-                    }
-                },
             }
         },
     }
 
 
 # -- Per namespace: ListenerSets, certificates, routes ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackendTls:
+    """A backend's HTTPS: the Service port's name, the name its certificate carries, and the Secret whose
+    ``ca.crt`` is the CA that signed it (cert-manager's CA issuer writes ``ca.crt``: the site CA)."""
+
+    port_name: str
+    hostname: str
+    ca_secret: str
 
 
 @dataclass(frozen=True)
@@ -263,6 +308,8 @@ class Backend:
     pod_port: int
     """The container port Envoy's connection reaches (what the NetworkPolicy opens)."""
     paths: tuple[str, ...]
+    tls: BackendTls | None = None
+    """How Envoy verifies a backend that serves HTTPS (a ``BackendTLSPolicy``); None: plain HTTP."""
 
 
 def _listener_set(metadata: dict[str, Any], gateway_name: str, hosts: list[str]) -> dict[str, Any]:
@@ -380,10 +427,42 @@ def tenant_backends(request: TenantRequest) -> list[Backend]:
         # z2jh's proxy-public Service, port 80 (http) to the proxy's 8000 (fullnameOverride "" keeps the name).
         backends.append(Backend("jupyterhub", "proxy-public", 80, 8000, (JUPYTERHUB_BASE_URL,)))
     if analytics.trino.enabled:
-        # The coordinator's HTTP port; Envoy terminates TLS and Trino honours X-Forwarded-Proto
+        # The coordinator's HTTPS port (Service port "https" -> container port "https", trinodb/charts
+        # charts/trino/templates/service-coordinator.yaml at trino-1.42.2), verified against the site CA that
+        # signed its certificate (trino_certificate); Trino honours X-Forwarded-Proto
         # (http-server.process-forwarded, set by trino_server_config whenever the tenant has a hostname).
-        backends.append(Backend("trino", release_name(request, "trino"), TRINO_PORT, TRINO_PORT, TRINO_UI_PATHS))
+        service = release_name(request, "trino")
+        tls = BackendTls("https", f"{service}.{namespace_name(request)}.svc", trino_tls_secret(request))
+        backends.append(Backend("trino", service, TRINO_HTTPS_PORT, TRINO_HTTPS_PORT, TRINO_UI_PATHS, tls))
     return backends
+
+
+def backend_tls_policy(metadata: dict[str, Any], backend: Backend) -> dict[str, Any]:
+    """Envoy speaks TLS to ``backend``'s HTTPS port and verifies its certificate (Gateway API v1.6.1
+    ``BackendTLSPolicy`` v1, standard channel; Envoy Gateway v1.9.0 supports it).
+
+    Every reference is local: ``targetRefs`` names the Service and its port (``sectionName``: a Service's port
+    name), ``caCertificateRefs`` an object in the policy's own namespace. A ConfigMap with ``ca.crt`` is Core
+    support; Envoy Gateway also reads a Secret's ``ca.crt`` (internal/gatewayapi/backendtlspolicy.go
+    ``getCaCertsFromCARefs``, v1.9.0), which is where cert-manager put the site CA beside the backend's own
+    certificate. ``hostname`` is the SNI and the name the certificate must carry.
+    """
+    if backend.tls is None:
+        raise ValueError(f"backend {backend.name} serves no HTTPS")
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "BackendTLSPolicy",
+        "metadata": metadata,
+        "spec": {
+            "targetRefs": [
+                {"group": "", "kind": "Service", "name": backend.service, "sectionName": backend.tls.port_name}
+            ],
+            "validation": {
+                "caCertificateRefs": [{"group": "", "kind": "Secret", "name": backend.tls.ca_secret}],
+                "hostname": backend.tls.hostname,
+            },
+        },
+    }
 
 
 def tenant_gateway_objects(request: TenantRequest, site: SiteConfig) -> list[dict[str, Any]]:
@@ -400,6 +479,8 @@ def tenant_gateway_objects(request: TenantRequest, site: SiteConfig) -> list[dic
     for backend in tenant_backends(request):
         name = f"{request.name}-{backend.name}"
         objects.append(_web_route(metadata(name), web_host, backend, hosts, site))
+        if backend.tls is not None:
+            objects.append(backend_tls_policy(metadata(f"{name}-backend-tls"), backend))
     return objects
 
 

@@ -1,7 +1,8 @@
 """Fixtures of the control-plane tests: one real control plane per test session, one stack applied at a time.
 
 ``control_plane`` (session): etcd + kube-apiserver + kube-controller-manager on 127.0.0.1 free ports, with
-every upstream CRD of ``../shared/schemas/crds/`` installed and Established. It yields a
+every upstream CRD of ``../shared/schemas/crds/`` and of the tools step's CRD cache (EnvoyProxy, BackendTLSPolicy:
+``tools/build.d/30-crds.sh``) installed and Established. It yields a
 :class:`~tests.cluster.controlplane.ControlPlane`:
 
 * ``.server_url`` – ``https://127.0.0.1:<port>``
@@ -35,7 +36,14 @@ import pytest
 
 from govcloud.naming import label
 from govcloud.synth.plan import kubernetes_objects
-from tests.cluster.controlplane import ApiError, ControlPlane, Kube, crd_documents, install_crds, start_control_plane
+from tests.cluster.controlplane import (
+    ApiError,
+    ControlPlane,
+    Kube,
+    install_crds,
+    start_control_plane,
+    upstream_crd_documents,
+)
 from tests.conftest import shared_root
 from tests.prerequisites import missing, tool
 from tests.program.conftest import EXAMPLE_STACKS, synthesized
@@ -53,7 +61,7 @@ def control_plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlP
         missing(f"../shared is absent ({crd_root}): the upstream CRDs must be installed before anything else")
     plane = start_control_plane(tmp_path_factory.mktemp("control-plane"), binaries)
     try:
-        install_crds(plane.kube(), crd_documents(crd_root))
+        install_crds(plane.kube(), upstream_crd_documents(crd_root))
         yield plane
     finally:
         plane.stop()

@@ -566,6 +566,19 @@ def crd_documents(crd_root: Path) -> list[dict[str, Any]]:
     return documents
 
 
+def upstream_crd_documents(crd_root: Path) -> list[dict[str, Any]]:
+    """``crd_root``'s CRDs and those the tools step caches from pinned Go modules (EnvoyProxy, BackendTLSPolicy:
+    ``tests.prerequisites.cached_crds``, which skips or fails in CI when the cache is empty)."""
+    from tests.prerequisites import cached_crds
+
+    documents = crd_documents(crd_root)
+    for path in cached_crds():
+        for document in yaml.load_all(path.read_text("utf-8"), Loader=_LOADER):
+            if isinstance(document, dict) and document.get("kind") == "CustomResourceDefinition":
+                documents.append(document)
+    return documents
+
+
 def _schema_without_descriptions(node: Any) -> Any:
     """An OpenAPI v3 schema with its ``description`` texts removed (a property *named* description stays)."""
     if not isinstance(node, dict):

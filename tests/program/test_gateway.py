@@ -29,7 +29,16 @@ from govcloud.synth.plan import kubernetes_objects
 from tests.program.conftest import EXAMPLE_STACKS, REPO_ROOT, TODAY, synthesized
 from tests.schema_validation import SchemaCatalog
 
-GATEWAY_KINDS = {"GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "Certificate", "ClusterIssuer"}
+GATEWAY_KINDS = {
+    "GatewayClass",
+    "Gateway",
+    "EnvoyProxy",
+    "ListenerSet",
+    "HTTPRoute",
+    "BackendTLSPolicy",
+    "Certificate",
+    "ClusterIssuer",
+}
 LAST_INGRESS_NGINX_COMMIT = "ea3f0281c245af81021e9636ec849cb835c4b0ad"
 """The commit just before the switch (still deploying ingress-nginx 4.15.1)."""
 
@@ -41,8 +50,11 @@ def _objects(stack: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_every_gateway_api_object_is_valid_against_the_upstream_crds(stack: str, shared_dir: Path) -> None:
     objects = [o for o in _objects(stack) if o["kind"] in GATEWAY_KINDS]
-    assert {o["kind"] for o in objects} >= {"GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "Certificate"}
-    catalog = SchemaCatalog.from_shared(
+    assert {o["kind"] for o in objects} >= {"GatewayClass", "Gateway", "EnvoyProxy", "ListenerSet", "HTTPRoute"}
+    assert "Certificate" in {o["kind"] for o in objects}
+    trino_routes = [o for o in objects if o["kind"] == "HTTPRoute" and o["metadata"]["name"].endswith("-trino")]
+    assert len([o for o in objects if o["kind"] == "BackendTLSPolicy"]) == len(trino_routes)
+    catalog = SchemaCatalog.from_upstream(
         load_stack(REPO_ROOT / "stacks", stack, TODAY).site.kubernetes_version, shared_dir
     )
     problems = {f"{o['kind']}/{o['metadata'].get('name')}": catalog.errors(o) for o in objects}

@@ -3,13 +3,17 @@ they hold for any request: hosts per Gateway, internal-only tenants, issuers, HS
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
+from pydantic import ValidationError
 
 from govcloud.charts import CHARTS
-from govcloud.contract.site import GATEWAY_NAMESPACE, SiteConfig
+from govcloud.contract.site import GATEWAY_NAMESPACE, GatewayServiceType, SiteConfig
 from govcloud.contract.stack import StackDefinition, load_stack
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests import gateway as gw
+from govcloud.manifests.analytics import trino_certificate, trino_tls_secret
 from govcloud.manifests.platform import GATEWAY, METRICS_PORTS
 from govcloud.manifests.platform_values import platform_values
 from tests import upstream_facts as facts
@@ -45,16 +49,33 @@ def test_emitted_values_match_upstream() -> None:
     assert GATEWAY.webhook_port == facts.ENVOY_GATEWAY_WEBHOOK_PORT.value and GATEWAY.name == GATEWAY_NAMESPACE
     assert SITE.kubernetes_version in facts.ENVOY_GATEWAY_KUBERNETES.value
     assert facts.ENVOY_GATEWAY_GATEWAY_API.value == "v1.6.1"  # the release of ../shared/schemas/crds/gateway-api
-    service_type = SITE.gateways.service_type
-    assert service_type in facts.ENVOY_PROXY_SERVICE_TYPES.value
-    values = gw.gateway_values(SITE)["config"]["envoyGateway"]
-    assert values[facts.ENVOY_GATEWAY_DEFAULT_ENVOY_PROXY.value]["provider"]["kubernetes"]["envoyService"] == {
-        "type": service_type
-    }
+    assert set(get_args(GatewayServiceType)) == set(facts.ENVOY_PROXY_SERVICE_TYPES.value)
+    # Each Gateway's EnvoyProxy replaces the default EnvoyProxySpec whole (no mergeType), so none is set.
+    assert facts.ENVOY_PROXY_MERGE_DEFAULT.value == "Replace"
+    assert facts.ENVOY_GATEWAY_DEFAULT_ENVOY_PROXY.value not in gw.gateway_values(SITE)["config"]["envoyGateway"]
+    group, kind, _, _ = facts.ENVOY_GATEWAY_PARAMETERS_REF.value
+    assert facts.ENVOY_PROXY_API.value[:2] == (gw.ENVOY_PROXY_API_VERSION, "EnvoyProxy")
+    for name in gw.GATEWAYS:
+        proxy, gateway = gw.envoy_proxy(name, SITE), gw.gateway(name, SITE)
+        assert "mergeType" not in proxy["spec"] and "mergeGateways" not in proxy["spec"]
+        assert proxy["metadata"]["namespace"] == gateway["metadata"]["namespace"], "resolved in the Gateway's namespace"
+        assert gateway["spec"]["infrastructure"]["parametersRef"] == {
+            "group": group,
+            "kind": kind,
+            "name": proxy["metadata"]["name"],
+        }
+        assert proxy["spec"]["provider"] == {
+            "type": "Kubernetes",
+            "kubernetes": {"envoyService": {"type": SITE.gateways.service_type_of(name)}},
+        }
     section, key = facts.CERT_MANAGER_GATEWAY_API_CONFIG.value
     definition = NATIONAL
     assert platform_values("cert-manager", definition)["config"][section] == {key: True}
     assert "featureGates" not in platform_values("cert-manager", definition)["config"], "ListenerSets shim stays off"
+
+
+def _service_type(site: SiteConfig, name: str) -> str:
+    return str(gw.envoy_proxy(name, site)["spec"]["provider"]["kubernetes"]["envoyService"]["type"])
 
 
 def test_gateways_take_the_sites_addresses_and_admit_only_labelled_namespaces() -> None:
@@ -65,9 +86,60 @@ def test_gateways_take_the_sites_addresses_and_admit_only_labelled_namespaces() 
     assert public["metadata"]["annotations"] == {"pulumi.com/skipAwait": "true"}, "nothing waits for an address"
     selector = internal["spec"]["allowedListeners"]["namespaces"]
     assert selector == {"from": "Selector", "selector": {"matchLabels": {"govcloud.go.th/gateway-internal": "true"}}}
-    assert gw.gateway_values(site)["config"]["envoyGateway"]["envoyProxy"]["provider"]["kubernetes"] == {
-        "envoyService": {"type": "NodePort"}
-    }
+    assert (_service_type(site, gw.PUBLIC), _service_type(site, gw.INTERNAL)) == ("NodePort", "NodePort")
+
+
+def test_each_gateway_has_its_own_service_type() -> None:
+    """A public load balancer beside an internal Gateway on a routed service address, or node ports."""
+    site = _site(
+        gateways={
+            "public": {"serviceType": "LoadBalancer", "addresses": ["203.0.113.10"]},
+            "internal": {"serviceType": "ClusterIP", "addresses": ["10.96.0.80"]},
+        }
+    )
+    assert (_service_type(site, gw.PUBLIC), _service_type(site, gw.INTERNAL)) == ("LoadBalancer", "ClusterIP")
+    assert gw.gateway(gw.INTERNAL, site)["spec"]["addresses"] == [{"type": "IPAddress", "value": "10.96.0.80"}]
+    kinds = [o["kind"] for o in gw.platform_gateway_objects(site)]
+    assert kinds[: kinds.index("Gateway")] == ["GatewayClass", "EnvoyProxy", "EnvoyProxy"], "a Gateway after its proxy"
+    site = _site(gateways={"serviceType": "NodePort", "internal": {"serviceType": "LoadBalancer"}})
+    assert (_service_type(site, gw.PUBLIC), _service_type(site, gw.INTERNAL)) == ("NodePort", "LoadBalancer")
+
+
+@pytest.mark.parametrize(
+    ("gateways", "loc", "message"),
+    [
+        ({"internal": {"serviceType": "ClusterIP"}}, ("gateways", "internal", "addresses"), "needs one address"),
+        (
+            {"internal": {"serviceType": "ClusterIP", "addresses": ["10.30.0.20"]}},
+            ("gateways", "internal", "addresses", 0),
+            "is not in clusterNetworks.serviceCidrs (10.96.0.0/12)",
+        ),
+        (
+            {"internal": {"serviceType": "ClusterIP", "addresses": ["10.96.0.80", "10.96.0.81"]}},
+            ("gateways", "internal", "addresses", 1),
+            "takes one address",
+        ),
+        (
+            {"public": {"addresses": ["10.244.3.4"]}},
+            ("gateways", "public", "addresses", 0),
+            "is in the cluster's network 10.244.0.0/16: not an external address",
+        ),
+        (
+            {"public": {"addresses": ["203.0.113.10"]}, "internal": {"addresses": ["203.0.113.10"]}},
+            ("gateways", "internal", "addresses", 0),
+            "is also an address of the public Gateway",
+        ),
+        ({"public": {"addresses": ["127.0.0.1"]}}, ("gateways", "public", "addresses", 0), "not a unicast address"),
+        ({"public": {"serviceType": "External"}}, ("gateways", "public", "serviceType"), "LoadBalancer"),
+    ],
+)
+def test_addresses_that_cannot_work_are_refused_where_they_are_written(
+    gateways: dict[str, object], loc: tuple[object, ...], message: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        _site(gateways=gateways)
+    problems = {tuple(e["loc"]): e["msg"] for e in refused.value.errors()}
+    assert loc in problems and message in problems[loc], problems
 
 
 def test_a_tenant_gets_listeners_certificates_and_routes_for_its_own_names_only() -> None:
@@ -91,10 +163,34 @@ def test_a_tenant_gets_listeners_certificates_and_routes_for_its_own_names_only(
     }
     policy = gw.tenant_gateway_policy(tenant, SITE)
     assert policy is not None
-    ports = [{"protocol": "TCP", "port": port} for port in (8000, 8080, 8088)]
+    ports = [{"protocol": "TCP", "port": port} for port in (8000, 8088, 8443)]
     assert policy["spec"]["ingress"] == [{"from": [gw.from_gateway()], "ports": ports}], (
-        "Envoy's pods, on the ports of JupyterHub's proxy, Trino's coordinator and Superset's web server only"
+        "Envoy's pods, on the ports of JupyterHub's proxy, Superset's web server and Trino's HTTPS only"
     )
+
+
+def test_the_trino_ui_is_reached_over_https_verified_against_the_site_ca() -> None:
+    tenant = _tenant("nso")
+    objects = gw.tenant_gateway_objects(tenant, SITE)
+    (route,) = [o for o in objects if o["kind"] == "HTTPRoute" and o["metadata"]["name"] == "nso-trino"]
+    port_name, port = facts.TRINO_HTTPS_SERVICE_PORT.value
+    assert route["spec"]["rules"][0]["backendRefs"] == [{"name": "nso-trino", "port": port}]
+    (policy,) = [o for o in objects if o["kind"] == "BackendTLSPolicy"]
+    api_version, channel, _ = facts.GATEWAY_API_BACKEND_TLS_POLICY.value
+    assert (policy["apiVersion"], channel) == (api_version, "standard")
+    assert policy["metadata"]["namespace"] == "nso"
+    assert policy["spec"]["targetRefs"] == [
+        {"group": "", "kind": "Service", "name": "nso-trino", "sectionName": port_name}
+    ]
+    validation = policy["spec"]["validation"]
+    assert validation["caCertificateRefs"] == [{"group": "", "kind": "Secret", "name": trino_tls_secret(tenant)}]
+    assert "Secret" in facts.ENVOY_GATEWAY_BACKEND_TLS_CA_KINDS.value
+    certificate = trino_certificate(tenant)
+    assert validation["hostname"] in certificate["spec"]["dnsNames"], "the SNI is a name the certificate carries"
+    assert certificate["spec"]["issuerRef"]["name"] == gw.SITE_ISSUER, "its ca.crt is the site CA"
+    assert "namespace" not in validation["caCertificateRefs"][0], "local: no ReferenceGrant needed"
+    with pytest.raises(ValueError, match="no HTTPS"):
+        gw.backend_tls_policy({}, gw.Backend("x", "x", 80, 80, ("/",)))
 
 
 @pytest.mark.parametrize("classification", ["secret", "internal"])

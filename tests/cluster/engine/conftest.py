@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.cluster.controlplane import ControlPlane, crd_documents, install_crds, running_control_plane
+from tests.cluster.controlplane import ControlPlane, install_crds, running_control_plane, upstream_crd_documents
 from tests.conftest import REPO_ROOT, shared_root
 from tests.prerequisites import missing, tool
 from tests.storage.conftest import ADMIN_KEY_ID, ADMIN_SECRET, NO_AUTH_YET, MotoServer, _start_moto, _stop_moto
@@ -61,7 +61,7 @@ def engine_plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlPl
     if not crd_root.is_dir():
         missing(f"../shared is absent ({crd_root}): the upstream CRDs must be installed before anything else")
     with running_control_plane(tmp_path_factory.mktemp("engine-plane"), binaries) as plane:
-        install_crds(plane.kube(), crd_documents(crd_root))
+        install_crds(plane.kube(), upstream_crd_documents(crd_root))
         yield plane
 
 
