@@ -71,7 +71,7 @@ SUPERSET_DB_OWNER = "superset"
 JUPYTERHUB_BASE_URL = "/jupyter/"
 TRINO_UI_PATHS = ("/ui", "/oauth2")
 TRINO_PORT = 8080
-"""HTTP: internal communication (shared secret), probes, and the Web UI behind the ingress controller."""
+"""HTTP: internal communication (shared secret) and probes; the gateway reaches the Web UI on HTTPS."""
 TRINO_HTTPS_PORT = 8443
 """Where clients in the namespace (notebooks, Superset) connect: Trino refuses client authentication over
 plain HTTP once HTTPS and an authenticator are on (trinodb/trino docs/src/main/sphinx/security/tls.md)."""

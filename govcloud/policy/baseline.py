@@ -122,6 +122,18 @@ PLATFORM_OWNED = frozenset(
         ("gateway.networking.k8s.io", "grpcroutes"),
         ("gateway.networking.k8s.io", "listenersets"),
         ("gateway.networking.k8s.io", "gateways"),
+        # How Envoy reaches a tenant's backends and verifies them (the Trino UI's TLS, govcloud.manifests.gateway).
+        ("gateway.networking.k8s.io", "backendtlspolicies"),
+        # Envoy Gateway's own kinds (v1.9.0 api/v1alpha1): each can change routing, TLS or authentication of a
+        # route it targets in its namespace, or (Backend) send traffic to an arbitrary address.
+        ("gateway.envoyproxy.io", "envoyproxies"),
+        ("gateway.envoyproxy.io", "securitypolicies"),
+        ("gateway.envoyproxy.io", "backendtrafficpolicies"),
+        ("gateway.envoyproxy.io", "clienttrafficpolicies"),
+        ("gateway.envoyproxy.io", "envoyextensionpolicies"),
+        ("gateway.envoyproxy.io", "envoypatchpolicies"),
+        ("gateway.envoyproxy.io", "httproutefilters"),
+        ("gateway.envoyproxy.io", "backends"),
         ("cert-manager.io", "certificates"),
         ("", "namespaces"),
         ("", "resourcequotas"),

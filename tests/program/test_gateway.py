@@ -194,6 +194,9 @@ def test_network_policies_follow_the_gateway_path() -> None:
     assert not cluster.can_connect(citizen, controller, 10443)
     web = Pod("nso", {WEB_LABEL: "true"}, name="web")
     assert cluster.can_connect(envoy, web, 8000) and not cluster.can_connect(envoy, web, 5432)
+    trino = Pod("nso", {WEB_LABEL: "true"}, ports={"http": 8080, "https": 8443}, name="nso-trino-coordinator")
+    assert cluster.can_connect(envoy, trino, 8443), "the Trino UI, over HTTPS (its BackendTLSPolicy)"
+    assert not cluster.can_connect(envoy, trino, 8080), "Trino's plain-HTTP port stays closed to the gateway"
     assert not cluster.can_connect(controller, web, 8000), "only the data plane, not the whole namespace"
     for namespace, reachable in (("nso", True), ("ckan", True), ("revenue", False)):  # revenue: internal only
         solver = Pod(namespace, dict(ACME_SOLVER_LABELS), name="cm-acme-http-solver")

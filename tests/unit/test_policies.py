@@ -257,6 +257,34 @@ VIOLATIONS: list[tuple[str, list[ResourceView], str]] = [
         [*COMPLIANT, with_inputs(PUBLISHING_ROLE, "rules", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])],
         "may write namespaces (core)",
     ),
+    (
+        "GC-IAM-002",
+        [
+            *COMPLIANT,
+            with_inputs(
+                PUBLISHING_ROLE,
+                "rules",
+                [
+                    {
+                        "apiGroups": ["gateway.networking.k8s.io"],
+                        "resources": ["backendtlspolicies"],
+                        "verbs": ["create"],
+                    }
+                ],
+            ),
+        ],
+        "may write backendtlspolicies (gateway.networking.k8s.io)",
+    ),
+    (
+        "GC-IAM-002",
+        [
+            *COMPLIANT,
+            with_inputs(
+                PUBLISHING_ROLE, "rules", [{"apiGroups": ["gateway.envoyproxy.io"], "resources": ["*"], "verbs": ["*"]}]
+            ),
+        ],
+        "may write securitypolicies (gateway.envoyproxy.io)",
+    ),
     ("GC-NET-002", [*COMPLIANT, k8s("Service", "web", {"spec": {"type": "LoadBalancer"}})], "type LoadBalancer"),
     (
         "GC-IAM-001",
