@@ -47,8 +47,18 @@ def cached_crds() -> list[Path]:
     cache: Envoy Gateway's EnvoyProxy, Gateway API's BackendTLSPolicy); skips (or fails in CI) when absent."""
     root = tools_dir() / "crds"
     paths = sorted(root.rglob("*.yaml")) if (root / ".built").is_file() else []
+    paths = [p for p in paths if p.parent.name != "admission"]  # upstream admission policies, not CRDs
     if not paths:
         missing(
             f"the upstream CRD cache {root} is empty: run `{BUILD_COMMAND}` ({CRD_CACHE_STEP}, the Go module proxy)"
         )
     return paths
+
+
+def cached_admission_policy(name: str) -> Path:
+    """An upstream admission policy file the tools step caches beside the CRDs (``crds/admission/``)."""
+    cached_crds()
+    path = tools_dir() / "crds" / "admission" / name
+    if not path.is_file():
+        missing(f"{path} is not in the CRD cache: run `{BUILD_COMMAND}` ({CRD_CACHE_STEP})")
+    return path
