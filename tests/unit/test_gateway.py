@@ -3,6 +3,7 @@ they hold for any request: hosts per Gateway, internal-only tenants, issuers, HS
 
 from __future__ import annotations
 
+import re
 from typing import get_args
 
 import pytest
@@ -239,3 +240,22 @@ def test_the_public_issuer_is_exactly_one_of_acme_or_issuer() -> None:
         "name": "thaica-public",
     }
     assert gw.issuer_ref(gw.INTERNAL, site)["name"] == gw.SITE_ISSUER
+
+
+def _script_pin(variable: str) -> str:
+    text = (REPO_ROOT / "tools" / "build.d" / "30-crds.sh").read_text("utf-8")
+    (pin,) = re.findall(rf'^{variable}="\$\{{GOVCLOUD_{variable}:-(v[0-9.]+)\}}"$', text, re.MULTILINE)
+    return pin
+
+
+def test_the_crd_pins_the_chart_pin_and_the_upgrade_commands_agree() -> None:
+    """charts.py's gateway-helm, the tools step's CRD cache and docs/gateway.md's upgrade step name one release."""
+    chart = CHARTS["gateway-helm"].version
+    assert _script_pin("ENVOY_GATEWAY_VERSION") == chart
+    assert _script_pin("GATEWAY_API_VERSION") == facts.ENVOY_GATEWAY_GATEWAY_API.value
+    crds_chart, *values = facts.ENVOY_GATEWAY_CRDS_CHART.value
+    guide = (REPO_ROOT / "docs" / "gateway.md").read_text("utf-8")
+    (command,) = [line for line in guide.splitlines() if line.strip().startswith("helm template")]
+    assert f"{crds_chart} --version {chart}" in command
+    assert f"--set {values[0]}=true --set {values[1]}=standard --set {values[2]}=true" in guide
+    assert "kubectl apply --server-side --force-conflicts -f -" in guide
