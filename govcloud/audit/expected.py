@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from govcloud.audit import kinds
 from govcloud.audit.findings import Finding
+from govcloud.audit.kinds import CNPG_API_VERSION
 from govcloud.contract.cron import schedule_period
 from govcloud.contract.problems import UsageError
 from govcloud.naming import TENANT_LABEL
@@ -22,14 +24,7 @@ from govcloud.synth.plan import is_kubernetes_object, owning_tenant
 Manifest = dict[str, Any]
 
 NAMESPACE_KIND: Final = ("v1", "Namespace")
-NETWORK_POLICY_KIND: Final = ("networking.k8s.io/v1", "NetworkPolicy")
-RESOURCE_QUOTA_KIND: Final = ("v1", "ResourceQuota")
-LIMIT_RANGE_KIND: Final = ("v1", "LimitRange")
-ROLE_KIND: Final = ("rbac.authorization.k8s.io/v1", "Role")
-ROLE_BINDING_KIND: Final = ("rbac.authorization.k8s.io/v1", "RoleBinding")
 CLUSTER_ROLE_BINDING_KIND: Final = ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding")
-SERVICE_ACCOUNT_KIND: Final = ("v1", "ServiceAccount")
-CNPG_API_VERSION: Final = "postgresql.cnpg.io/v1"
 CNPG_CLUSTER_KIND: Final = (CNPG_API_VERSION, "Cluster")
 CNPG_BACKUP_KIND: Final = (CNPG_API_VERSION, "ScheduledBackup")
 POD_SECURITY_PREFIX: Final = "pod-security.kubernetes.io/"
@@ -76,12 +71,8 @@ class ExpectedNamespace:
     declared: bool
     """Whether the plan declares the Namespace itself (it is then missing when absent)."""
     labels: Mapping[str, str] = field(default_factory=dict)
-    network_policies: Mapping[str, Manifest] = field(default_factory=dict)
-    resource_quotas: Mapping[str, Manifest] = field(default_factory=dict)
-    limit_ranges: Mapping[str, Manifest] = field(default_factory=dict)
-    roles: Mapping[str, Manifest] = field(default_factory=dict)
-    role_bindings: Mapping[str, Manifest] = field(default_factory=dict)
-    service_accounts: Mapping[str, Manifest] = field(default_factory=dict)
+    objects: Mapping[tuple[str, str], Mapping[str, Manifest]] = field(default_factory=dict)
+    """The declared objects of every kind of the kind table (``govcloud.audit.kinds``), by kind and name."""
     databases: tuple[ExpectedDatabase, ...] = ()
     helm_releases: frozenset[str] = frozenset()
     """Helm releases the plan installs here: the objects their charts create are declared with them.
@@ -91,6 +82,17 @@ class ExpectedNamespace:
     """
     chart_names: Mapping[str, str] = field(default_factory=dict)
     """Name prefixes the charts of those releases give what they render -> the release (chart_name_prefixes)."""
+
+    def objects_of(self, row: kinds.TenantKind) -> Mapping[str, Manifest]:
+        """The declared objects of one row of the kind table, by name."""
+        return self.objects.get(row.key, {})
+
+    def __getattr__(self, attribute: str) -> Mapping[str, Manifest]:
+        """``namespace.network_policies`` and the like: a row's objects by the row's ``attribute``."""
+        row = next((r for r in kinds.TENANT_KINDS if r.attribute == attribute), None)
+        if row is None or attribute.startswith("_"):
+            raise AttributeError(attribute)
+        return self.objects_of(row)
 
     @property
     def pod_security_labels(self) -> dict[str, str]:
@@ -141,7 +143,7 @@ class ExpectedState:
         for namespace in self.namespaces.values():
             if namespace.tenant is None:
                 continue
-            for binding in namespace.role_bindings.values():
+            for binding in namespace.objects_of(kinds.ROLE_BINDING).values():
                 for subject in binding.get("subjects") or []:
                     if subject.get("kind") == "Group" and subject.get("name"):
                         groups[str(subject["name"])] = namespace.tenant
@@ -195,7 +197,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
     def slot(namespace: str, tenant: str | None) -> dict[str, Any]:
         entry = builders.setdefault(
             namespace,
-            {"tenant": tenant, "declared": False, "labels": {}, **{k: {} for k in _SLOTS.values()}},
+            {"tenant": tenant, "declared": False, "labels": {}, "objects": {}},
         )
         if entry["tenant"] is None:
             entry["tenant"] = tenant
@@ -240,8 +242,8 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             clusters.append((str(namespace), manifest))
         elif kind == CNPG_BACKUP_KIND:
             backups.append((str(namespace), manifest))
-        elif kind in _SLOTS:
-            slot(str(namespace), tenant)[_SLOTS[kind]][_name(manifest)] = manifest
+        elif (row := kinds.kind_of(kind)) is not None:
+            slot(str(namespace), tenant)["objects"].setdefault(row.key, {})[_name(manifest)] = manifest
         else:
             continue
         slot(str(namespace), tenant)
@@ -261,7 +263,7 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             databases=tuple(d for d in databases if d.namespace == name),
             helm_releases=frozenset(entry.get("releases", ())),
             chart_names=dict(entry.get("chart_names", {})),
-            **{slot_name: entry[slot_name] for slot_name in _SLOTS.values()},
+            objects=entry["objects"],
         )
         for name, entry in sorted(builders.items())
     }
@@ -277,16 +279,6 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
         active_agreements=tuple(sorted(str(a["name"]) for a in sharing if a.get("status") == "active")),
         cluster_role_bindings=cluster_bindings,
     )
-
-
-_SLOTS: Final[Mapping[tuple[str, str], str]] = {
-    NETWORK_POLICY_KIND: "network_policies",
-    RESOURCE_QUOTA_KIND: "resource_quotas",
-    LIMIT_RANGE_KIND: "limit_ranges",
-    ROLE_KIND: "roles",
-    ROLE_BINDING_KIND: "role_bindings",
-    SERVICE_ACCOUNT_KIND: "service_accounts",
-}
 
 
 JUPYTERHUB_COMPONENTS: Final = (

@@ -20,6 +20,21 @@ class Severity(str, Enum):
 
 
 @dataclass(frozen=True)
+class FindingCode:
+    """What a finding code means, in both report languages, and which overview mark a finding of it fails.
+
+    Defined beside the audit that raises the code (the kind table holds its kinds' codes), so the report's
+    table of codes (``govcloud.report.codes``) is read from one place.
+    """
+
+    code: str
+    check: str | None
+    """The overview mark a finding of this code fails (``isolated``, ``encrypted``, ...), or None."""
+    en: str
+    th: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One discrepancy between the declared and the live platform."""
 

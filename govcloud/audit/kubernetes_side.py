@@ -1,48 +1,72 @@
 """The Kubernetes half of the audit: read the live cluster and compare it with the declared objects.
 
-Live objects are read as the API server's JSON (``_preload_content=False``), so they compare directly
-with the plain manifests the plan holds. Comparison is semantic: server-set metadata is never looked
-at, fields the API server defaults (``protocol: TCP``, ``policyTypes``, subject API groups, LimitRange
-defaults) are filled in on both sides, quantities compare by value (``1Gi`` == ``1024Mi``), and lists
-whose order carries no meaning (rules, peers, ports, subjects) compare as sets.
+Live objects are read as the API server's JSON, so they compare directly with the plain manifests the plan
+holds; how each side is made comparable is ``normalize.py``'s. The tenant kinds (NetworkPolicies, quotas,
+RBAC, ServiceAccounts, ...) are compared by one loop over the kind table (``govcloud.audit.kinds``), which
+says for each how to list it, how to normalize it and what a missing, changed or undeclared object ends in.
+What is not a row of the table is audited here by name: namespaces and their labels, ClusterRoleBindings
+that reach a tenant, and the CloudNativePG databases with their backups and role Secrets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi, NetworkingV1Api, RbacAuthorizationV1Api
+from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
+from govcloud.audit import kinds
 from govcloud.audit.expected import (
-    CNPG_API_VERSION,
     ExpectedDatabase,
     ExpectedNamespace,
     ExpectedState,
     ScanReport,
 )
 from govcloud.audit.findings import Finding, Severity
+from govcloud.audit.kinds import CNPG_API_VERSION, Compared, Listing, Scope, TenantKind
+from govcloud.audit.normalize import (  # re-exported: the audit's readers and tests import them from here
+    RBAC_GROUP,
+    allows_traffic,
+    declared_differences,
+    flat_differences,
+    normalize_limit_range_spec,
+    normalize_network_policy_spec,
+    normalize_quota_spec,
+    normalize_role_ref,
+    normalize_rules,
+    normalize_subjects,
+    open_rules,
+)
 from govcloud.audit.role_secrets import SecretShape, audit_role_secrets, expected_role_secrets, secret_shape
-from govcloud.contract.quantity import QuantityError, parse_quantity
-from govcloud.manifests.network import policy_types
 from govcloud.naming import MANAGED_BY, TENANT_LABEL
 from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES
 
+__all__ = [
+    "BACKUP_GRACE",
+    "ClusterReader",
+    "allows_traffic",
+    "audit_kubernetes",
+    "declared_differences",
+    "last_backup_time",
+    "normalize_limit_range_spec",
+    "normalize_network_policy_spec",
+    "normalize_quota_spec",
+    "normalize_role_ref",
+    "normalize_rules",
+    "normalize_subjects",
+    "open_rules",
+    "parse_time",
+]
+
 Progress = Callable[[str], None]
 
-"""Built-in ClusterRoles that let a tenant rewrite its own isolation (policies, quotas, RBAC)."""
 HEALTHY_PHASE: Final = "Cluster in healthy state"
 BACKUP_GRACE: Final = dt.timedelta(hours=6)
 """How late a scheduled backup may finish (a large base backup takes hours) before it counts as missed."""
 CNPG_GROUP, CNPG_VERSION = CNPG_API_VERSION.split("/")
-RBAC_GROUP: Final = "rbac.authorization.k8s.io"
-SECRET_PLACEHOLDER: Final = "[secret]"
-UNKNOWN_PLACEHOLDER: Final = "[unknown]"
-"""What a plan holds where the value is a secret or only known once deployed (synth's capture)."""
 
 
 def _finding(
@@ -55,52 +79,50 @@ def _finding(
 
 
 class ClusterReader:
-    """List calls against the live API server, returning the server's JSON objects."""
+    """List calls against the live API server, returning the server's JSON objects.
+
+    Every list is one GET of the kind's collection path (``/api/v1/...`` for the core group, ``/apis/<group>/
+    <version>/...`` otherwise), made through the official client's ``param_serialize`` and ``call_api`` with
+    its bearer-token authentication, so a kind of the kind table needs no typed client method.
+    """
 
     def __init__(self, api: ApiClient) -> None:
-        self.core = CoreV1Api(api)
-        self.networking = NetworkingV1Api(api)
-        self.rbac = RbacAuthorizationV1Api(api)
-        self.custom = CustomObjectsApi(api)
+        self.api = api
 
-    @staticmethod
-    def _items(call: Callable[..., Any], *args: str) -> list[dict[str, Any]]:
-        response = call(*args, _preload_content=False)
-        document = json.loads(response.data)
+    def _items(self, path: str, **path_params: str) -> list[dict[str, Any]]:
+        request = self.api.param_serialize(
+            method="GET",
+            resource_path=path,
+            path_params=path_params,
+            header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"],
+        )
+        response = self.api.call_api(*request)
+        data = response.read()  # type: ignore[no-untyped-call]  # the client's RESTResponse is untyped
+        if not 200 <= response.status <= 299:
+            raise ApiException.from_response(http_resp=response, body=None, data=None)
+        document = json.loads(data)
         return [dict(item) for item in document.get("items") or []]
 
     def namespaces(self) -> list[dict[str, Any]]:
-        return self._items(self.core.list_namespace)
+        return self._items("/api/v1/namespaces")
 
-    def network_policies(self, namespace: str) -> list[dict[str, Any]]:
-        return self._items(self.networking.list_namespaced_network_policy, namespace)
-
-    def resource_quotas(self, namespace: str) -> list[dict[str, Any]]:
-        return self._items(self.core.list_namespaced_resource_quota, namespace)
-
-    def limit_ranges(self, namespace: str) -> list[dict[str, Any]]:
-        return self._items(self.core.list_namespaced_limit_range, namespace)
-
-    def roles(self, namespace: str) -> list[dict[str, Any]]:
-        return self._items(self.rbac.list_namespaced_role, namespace)
-
-    def role_bindings(self, namespace: str) -> list[dict[str, Any]]:
-        return self._items(self.rbac.list_namespaced_role_binding, namespace)
+    def kind(self, row: TenantKind, namespace: str) -> list[dict[str, Any]]:
+        """The live objects of one row of the kind table in one namespace."""
+        return self._items(row.path(), namespace=namespace)
 
     def cluster_role_bindings(self) -> list[dict[str, Any]]:
-        return self._items(self.rbac.list_cluster_role_binding)
-
-    def service_accounts(self, namespace: str) -> list[dict[str, Any]]:
-        return self._items(self.core.list_namespaced_service_account, namespace)
+        return self._items(f"/apis/{RBAC_GROUP}/v1/clusterrolebindings")
 
     def secret_shapes(self, namespace: str) -> dict[str, SecretShape]:
         """Secrets reduced at once to type, key names and username (govcloud.audit.role_secrets)."""
-        return {s.name: s for s in map(secret_shape, self._items(self.core.list_namespaced_secret, namespace))}
+        secrets = self._items("/api/v1/namespaces/{namespace}/secrets", namespace=namespace)
+        return {s.name: s for s in map(secret_shape, secrets)}
 
     def cnpg(self, namespace: str, plural: str) -> list[dict[str, Any]] | None:
         """CloudNativePG objects; None when the cluster does not serve that API (operator absent)."""
         try:
-            return self._items(self.custom.list_namespaced_custom_object, CNPG_GROUP, CNPG_VERSION, namespace, plural)
+            return self._items(f"/apis/{CNPG_API_VERSION}/namespaces/{{namespace}}/{plural}", namespace=namespace)
         except ApiException as error:
             if error.status == 404:
                 return None
@@ -109,214 +131,6 @@ class ClusterReader:
 
 def _by_name(items: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(i.get("metadata", {}).get("name")): dict(i) for i in items}
-
-
-# ----------------------------------------------------------------------------------- normalization
-
-
-def _canonical_quantity(value: Any) -> str:
-    try:
-        return format(parse_quantity(value).normalize(), "f")
-    except (QuantityError, TypeError):
-        return str(value)
-
-
-def _sorted_json(items: Iterable[Any]) -> list[Any]:
-    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-
-
-def _selector(selector: Mapping[str, Any] | None) -> dict[str, Any]:
-    selector = selector or {}
-    out: dict[str, Any] = {}
-    if selector.get("matchLabels"):
-        out["matchLabels"] = {str(k): str(v) for k, v in selector["matchLabels"].items()}
-    if selector.get("matchExpressions"):
-        out["matchExpressions"] = _sorted_json(
-            {**e, "values": sorted(e.get("values") or [])} if e.get("values") else dict(e)
-            for e in selector["matchExpressions"]
-        )
-    return out
-
-
-def _cidr(text: str) -> str:
-    try:
-        return str(ipaddress.ip_network(text, strict=False))
-    except ValueError:
-        return text
-
-
-def _peer(peer: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in ("podSelector", "namespaceSelector"):
-        if key in peer and peer[key] is not None:
-            out[key] = _selector(peer[key])
-    block = peer.get("ipBlock")
-    if block:
-        out["ipBlock"] = {"cidr": _cidr(str(block.get("cidr")))}
-        if block.get("except"):
-            out["ipBlock"]["except"] = sorted(_cidr(str(c)) for c in block["except"])
-    return out
-
-
-def _port(port: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"protocol": port.get("protocol") or "TCP"}
-    for key in ("port", "endPort"):
-        if port.get(key) is not None:
-            out[key] = port[key]
-    return out
-
-
-def _rule(rule: Mapping[str, Any], peers_key: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    peers = [_peer(p) for p in rule.get(peers_key) or []]
-    if peers:
-        out[peers_key] = _sorted_json(peers)
-    ports = [_port(p) for p in rule.get("ports") or []]
-    if ports:
-        out["ports"] = _sorted_json(ports)
-    return out
-
-
-def normalize_network_policy_spec(spec: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A NetworkPolicy spec with the API server's defaults applied and unordered lists sorted."""
-    spec = spec or {}
-    out: dict[str, Any] = {"podSelector": _selector(spec.get("podSelector")), "policyTypes": sorted(policy_types(spec))}
-    for direction, peers_key in (("ingress", "from"), ("egress", "to")):
-        rules = [_rule(r, peers_key) for r in spec.get(direction) or []]
-        if rules:
-            out[direction] = _sorted_json(rules)
-    return out
-
-
-def open_rules(spec: Mapping[str, Any] | None) -> list[str]:
-    """Why a NetworkPolicy lets traffic to or from anywhere: 0.0.0.0/0, ::/0, a rule without peers, or a peer
-    that is every pod of every namespace (``namespaceSelector: {}``), which admits other tenants' pods."""
-    normalized = normalize_network_policy_spec(spec)
-    reasons: list[str] = []
-    for direction, peers_key in (("ingress", "from"), ("egress", "to")):
-        if direction.capitalize() not in normalized["policyTypes"]:
-            continue
-        for index, rule in enumerate(normalized.get(direction, []), start=1):
-            peers = rule.get(peers_key, [])
-            if not peers:
-                reasons.append(f"{direction} rule {index} has no `{peers_key}`: it matches every address")
-            for peer in peers:
-                cidr = peer.get("ipBlock", {}).get("cidr")
-                if cidr and ipaddress.ip_network(cidr, strict=False).prefixlen == 0:
-                    reasons.append(f"{direction} rule {index} allows {cidr}")
-                if peer.get("namespaceSelector") == {} and not peer.get("podSelector"):
-                    # every pod of every namespace: other tenants included, so isolation is gone
-                    reasons.append(f"{direction} rule {index} matches every pod of every namespace")
-    return reasons
-
-
-def allows_traffic(spec: Mapping[str, Any] | None) -> bool:
-    """Whether a policy has any allow rule (one without rules only denies, which never widens access)."""
-    normalized = normalize_network_policy_spec(spec)
-    return any(
-        normalized.get(direction) and direction.capitalize() in normalized["policyTypes"]
-        for direction in ("ingress", "egress")
-    )
-
-
-def normalize_quota_spec(spec: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A ResourceQuota spec with quantities by value (the server may rewrite ``1024Mi`` as ``1Gi``)."""
-    spec = spec or {}
-    out: dict[str, Any] = {"hard": {str(k): _canonical_quantity(v) for k, v in (spec.get("hard") or {}).items()}}
-    if spec.get("scopes"):
-        out["scopes"] = sorted(spec["scopes"])
-    if spec.get("scopeSelector"):
-        out["scopeSelector"] = _selector(spec["scopeSelector"])
-    return out
-
-
-_LIMIT_MAPS: Final = ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio")
-
-
-def _limit_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    maps = {k: {str(r): _canonical_quantity(v) for r, v in (item.get(k) or {}).items()} for k in _LIMIT_MAPS}
-    if item.get("type") == "Container":  # the API server's SetDefaults_LimitRangeItem
-        for resource, value in maps["max"].items():
-            maps["default"].setdefault(resource, value)
-        for source in ("default", "min"):
-            for resource, value in maps[source].items():
-                maps["defaultRequest"].setdefault(resource, value)
-    return {"type": item.get("type"), **{k: v for k, v in maps.items() if v}}
-
-
-def normalize_limit_range_spec(spec: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    return _sorted_json(_limit_item(i) for i in (spec or {}).get("limits") or [])
-
-
-def normalize_rules(rules: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    """Role rules as a sorted list of rules with sorted fields; empty fields dropped."""
-    keys = ("apiGroups", "resources", "resourceNames", "verbs", "nonResourceURLs")
-    return _sorted_json({k: sorted(r[k]) for k in keys if r.get(k)} for r in rules or [])
-
-
-def _subject_api_group(subject: Mapping[str, Any]) -> str:
-    if subject.get("apiGroup"):
-        return str(subject["apiGroup"])
-    return RBAC_GROUP if subject.get("kind") in ("User", "Group") else ""
-
-
-def normalize_subjects(subjects: Iterable[Mapping[str, Any]] | None) -> list[dict[str, str]]:
-    """Subjects as a sorted list, with the API group the server defaults for users and groups."""
-    normalized = [
-        {
-            "kind": str(s.get("kind")),
-            "apiGroup": _subject_api_group(s),
-            "name": str(s.get("name")),
-            **({"namespace": str(s["namespace"])} if s.get("namespace") else {}),
-        }
-        for s in subjects or []
-    ]
-    return _sorted_json({json.dumps(s, sort_keys=True): s for s in normalized}.values())
-
-
-def normalize_role_ref(ref: Mapping[str, Any] | None) -> dict[str, str]:
-    ref = ref or {}
-    return {
-        "apiGroup": str(ref.get("apiGroup") or RBAC_GROUP),
-        "kind": str(ref.get("kind")),
-        "name": str(ref.get("name")),
-    }
-
-
-def declared_differences(want: Any, have: Any, path: str = "") -> dict[str, dict[str, Any]]:
-    """Where a live spec departs from a declared one, per declared leaf (``instances``, ``storage.size``).
-
-    Only what was declared is compared: fields the server or an operator defaults are not drift. Values
-    the plan could not know (``[secret]``, ``[unknown]``) are skipped; quantities compare by value.
-    """
-    if isinstance(want, Mapping):
-        if not isinstance(have, Mapping):
-            return {path or "(spec)": {"expected": want, "observed": have}}
-        found: dict[str, dict[str, Any]] = {}
-        for key, value in want.items():
-            found.update(declared_differences(value, have.get(key), f"{path}.{key}" if path else str(key)))
-        return found
-    if isinstance(want, list):
-        if not isinstance(have, list) or len(have) != len(want):
-            return {path: {"expected": want, "observed": have}}
-        found = {}
-        for index, (item, live) in enumerate(zip(want, have, strict=True)):
-            found.update(declared_differences(item, live, f"{path}[{index}]"))
-        return found
-    if want in (SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER) or want == have:
-        return {}
-    if isinstance(want, str) and isinstance(have, str) and _canonical_quantity(want) == _canonical_quantity(have):
-        return {}
-    return {path: {"expected": want, "observed": have}}
-
-
-def _differences(expected: Mapping[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
-    """Per key of two flat maps: what was declared and what is there (None for absent)."""
-    return {
-        key: {"expected": expected.get(key), "observed": observed.get(key)}
-        for key in sorted(set(expected) | set(observed))
-        if expected.get(key) != observed.get(key)
-    }
 
 
 # ------------------------------------------------------------------------------------------ timestamps
@@ -458,6 +272,7 @@ class _NamespaceAudit:
         # Undeclared objects are judged in tenant namespaces only: platform namespaces also hold what the
         # platform's charts and the cluster itself create, which the plan cannot list.
         self.judge_extras = expected.tenant is not None
+        self.scope = Scope(self.ns, self.tenant, self.judge_extras, frozenset(db.name for db in expected.databases))
 
     def add(self, code: str, severity: Severity, resource: str, message: str, **evidence: Any) -> None:
         self.report.findings.append(_finding(code, severity, self.tenant, resource, message, **evidence))
@@ -490,10 +305,6 @@ class _NamespaceAudit:
                 return None
         return release
 
-    def lists(self, declared: Mapping[str, Any]) -> bool:
-        """Whether to list a kind here: always in a tenant namespace, elsewhere only what is declared."""
-        return self.judge_extras or bool(declared)
-
     def run(self) -> None:
         if self.live is None:
             self.add(
@@ -506,11 +317,8 @@ class _NamespaceAudit:
             return
         if self.expected.declared:
             self.labels()
-        self.network_policies()
-        self.quotas()
-        self.roles()
-        self.role_bindings()
-        self.service_accounts()
+        for row in kinds.TENANT_KINDS:
+            self.kind(row)
         if self.expected.databases:
             self.databases()
 
@@ -521,7 +329,7 @@ class _NamespaceAudit:
         observed = {str(k): str(v) for k, v in (self.live.get("metadata", {}).get("labels") or {}).items()}
         resource = f"Namespace {self.ns}"
         identity = self.expected.identity_labels
-        wrong = _differences(identity, {k: observed[k] for k in identity if k in observed})
+        wrong = flat_differences(identity, {k: observed[k] for k in identity if k in observed})
         if wrong:
             self.add(
                 "AUD-NS-002",
@@ -533,7 +341,7 @@ class _NamespaceAudit:
             )
         psa = self.expected.pod_security_labels
         observed_psa = {k: v for k, v in observed.items() if k.startswith("pod-security.kubernetes.io/")}
-        wrong_psa = _differences(psa, observed_psa)
+        wrong_psa = flat_differences(psa, observed_psa)
         if wrong_psa:
             self.add(
                 "AUD-NS-003",
@@ -544,276 +352,52 @@ class _NamespaceAudit:
                 labels=wrong_psa,
             )
 
-    # ------------------------------------------------------------------------------------- network
+    # ------------------------------------------------------------------------------ the tenant kinds
 
-    def network_policies(self) -> None:
-        if not self.lists(self.expected.network_policies):
+    def lists(self, row: TenantKind) -> bool:
+        """Whether to list a kind here: where the plan declares one, and for most kinds in every tenant
+        namespace, where an undeclared object is judged too."""
+        return bool(self.expected.objects_of(row)) or (self.judge_extras and row.listing is Listing.TENANT)
+
+    def kind(self, row: TenantKind) -> None:
+        """One row of the kind table: every live object against the declared one, then the missing ones.
+
+        An undeclared object is judged in tenant namespaces only, unless the row ignores it (an operator's);
+        an escalation (an object that opens isolation outright) outranks every other outcome; an undeclared
+        object a declared chart names so is not reported as extra.
+        """
+        if not self.lists(row):
             return
-        live = _by_name(self.reader.network_policies(self.ns))
-        self.report.count("networkPolicies", len(live))
-        for name, manifest in sorted(self.expected.network_policies.items()):
-            resource = f"NetworkPolicy {self.ns}/{name}"
-            observed = live.get(name)
-            if observed is None:
-                self.add(
-                    "AUD-NET-001",
-                    Severity.HIGH,
-                    resource,
-                    f"declared NetworkPolicy {name} is missing: the traffic it governs is not as declared",
-                    expected=normalize_network_policy_spec(manifest.get("spec")),
-                )
-                continue
-            want = normalize_network_policy_spec(manifest.get("spec"))
-            have = normalize_network_policy_spec(observed.get("spec"))
-            if want == have:
-                continue
-            reasons = open_rules(observed.get("spec"))
-            if reasons:
-                self.add(
-                    "AUD-NET-004",
-                    Severity.CRITICAL,
-                    resource,
-                    f"NetworkPolicy {name} was changed to allow traffic to or from any address",
-                    reasons=reasons,
-                    declared=True,
-                    expected=want,
-                    observed=have,
-                )
-            else:
-                self.add(
-                    "AUD-NET-002",
-                    Severity.HIGH,
-                    resource,
-                    f"the spec of NetworkPolicy {name} was changed out of band",
-                    expected=want,
-                    observed=have,
-                )
+        declared = self.expected.objects_of(row)
+        live = _by_name(self.reader.kind(row, self.ns))
+        self.report.count(row.scanned, len(live))
         for name, observed in sorted(live.items()):
-            if name in self.expected.network_policies or not self.judge_extras:
+            manifest = declared.get(name)
+            if manifest is None and (not self.judge_extras or row.ignore(observed, self.scope)):
                 continue
-            resource = f"NetworkPolicy {self.ns}/{name}"
-            have = normalize_network_policy_spec(observed.get("spec"))
-            reasons = open_rules(observed.get("spec"))
-            release = self.release_of(observed)
-            if reasons:
-                self.add(
-                    "AUD-NET-004",
-                    Severity.CRITICAL,
-                    resource,
-                    f"undeclared NetworkPolicy {name} allows traffic to or from any address",
-                    reasons=reasons,
-                    declared=False,
-                    helmRelease=release,
-                    observed=have,
-                )
-            elif release is None and allows_traffic(observed.get("spec")):
-                self.add(
-                    "AUD-NET-003",
-                    Severity.MEDIUM,
-                    resource,
-                    f"undeclared NetworkPolicy {name} allows traffic the stack does not declare",
-                    observed=have,
-                )
-
-    # -------------------------------------------------------------------------------------- quotas
-
-    def quotas(self) -> None:
-        quotas = _by_name(self.reader.resource_quotas(self.ns)) if self.lists(self.expected.resource_quotas) else {}
-        self.report.count("resourceQuotas", len(quotas))
-        for name, manifest in sorted(self.expected.resource_quotas.items()):
-            resource = f"ResourceQuota {self.ns}/{name}"
-            observed = quotas.get(name)
-            if observed is None:
-                self.add(
-                    "AUD-QUOTA-001",
-                    Severity.HIGH,
-                    resource,
-                    f"ResourceQuota {name} is missing: the tenant's consumption is unbounded",
-                    expected=manifest.get("spec"),
-                )
-            elif normalize_quota_spec(manifest.get("spec")) != normalize_quota_spec(observed.get("spec")):
-                want_hard = normalize_quota_spec(manifest.get("spec"))["hard"]
-                have_hard = normalize_quota_spec(observed.get("spec"))["hard"]
-                raw_want = (manifest.get("spec") or {}).get("hard") or {}
-                raw_have = (observed.get("spec") or {}).get("hard") or {}
-                changed = {
-                    k: {"expected": raw_want.get(k), "observed": raw_have.get(k)}
-                    for k in _differences(want_hard, have_hard)
-                }
-                self.add(
-                    "AUD-QUOTA-002",
-                    Severity.HIGH,
-                    resource,
-                    f"ResourceQuota {name} was changed out of band",
-                    changed=changed,
-                    expected=manifest.get("spec"),
-                    observed=observed.get("spec"),
-                )
-        limits = _by_name(self.reader.limit_ranges(self.ns)) if self.lists(self.expected.limit_ranges) else {}
-        self.report.count("limitRanges", len(limits))
-        for name, manifest in sorted(self.expected.limit_ranges.items()):
-            resource = f"LimitRange {self.ns}/{name}"
-            observed = limits.get(name)
-            if observed is None:
-                self.add(
-                    "AUD-QUOTA-003",
-                    Severity.MEDIUM,
-                    resource,
-                    f"LimitRange {name} is missing: containers without limits fall outside the quota design",
-                    expected=manifest.get("spec"),
-                )
-                continue
-            want = normalize_limit_range_spec(manifest.get("spec"))
-            have = normalize_limit_range_spec(observed.get("spec"))
-            if want != have:
-                self.add(
-                    "AUD-QUOTA-004",
-                    Severity.MEDIUM,
-                    resource,
-                    f"LimitRange {name} was changed out of band",
-                    expected=want,
-                    observed=have,
-                )
-
-    # ---------------------------------------------------------------------------------------- RBAC
-
-    def roles(self) -> None:
-        if not self.expected.roles:  # an undeclared Role grants nothing until bound: bindings are judged
-            return
-        live = _by_name(self.reader.roles(self.ns))
-        self.report.count("roles", len(live))
-        for name, manifest in sorted(self.expected.roles.items()):
-            resource = f"Role {self.ns}/{name}"
-            observed = live.get(name)
-            if observed is None:
-                self.add(
-                    "AUD-RBAC-001",
-                    Severity.LOW,
-                    resource,
-                    f"declared Role {name} is missing (its holders lack access; nothing is widened)",
-                )
-                continue
-            want, have = normalize_rules(manifest.get("rules")), normalize_rules(observed.get("rules"))
-            if want != have:
-                self.add(
-                    "AUD-RBAC-005",
-                    Severity.HIGH,
-                    resource,
-                    f"the rules of Role {name} were changed out of band",
-                    added=[r for r in have if r not in want],
-                    removed=[r for r in want if r not in have],
-                )
-
-    def _operator_managed(self, binding: Mapping[str, Any]) -> bool:
-        """CloudNativePG creates a Role and RoleBinding named after each Cluster for its instances."""
-        clusters = {db.name for db in self.expected.databases}
-        owners = binding.get("metadata", {}).get("ownerReferences") or []
-        owner = next(
-            (
-                o.get("name")
-                for o in owners
-                if str(o.get("apiVersion", "")).startswith(f"{CNPG_GROUP}/")
-                and o.get("kind") == "Cluster"
-                and o.get("name") in clusters
-            ),
-            None,
-        )
-        ref = normalize_role_ref(binding.get("roleRef"))
-        subjects = normalize_subjects(binding.get("subjects"))
-        return (
-            owner is not None
-            and ref == {"apiGroup": RBAC_GROUP, "kind": "Role", "name": owner}
-            and all(s["kind"] == "ServiceAccount" and s.get("namespace", self.ns) == self.ns for s in subjects)
-        )
-
-    def role_bindings(self) -> None:
-        if not self.lists(self.expected.role_bindings):
-            return
-        live = _by_name(self.reader.role_bindings(self.ns))
-        self.report.count("roleBindings", len(live))
-        for name, observed in sorted(live.items()):
-            declared = self.expected.role_bindings.get(name)
-            if declared is None and (not self.judge_extras or self._operator_managed(observed)):
-                continue
-            resource = f"RoleBinding {self.ns}/{name}"
-            ref = normalize_role_ref(observed.get("roleRef"))
-            subjects = normalize_subjects(observed.get("subjects"))
-            release = None if declared is not None else self.release_of(observed)
-            privileged = ref["kind"] == "ClusterRole" and ref["name"] in PRIVILEGED_CLUSTER_ROLES
-            as_declared = declared is not None and normalize_role_ref(declared.get("roleRef")) == ref
-            if privileged and (self.judge_extras or not as_declared):
-                self.add(
-                    "AUD-RBAC-004",
-                    Severity.CRITICAL,
-                    resource,
-                    f"RoleBinding {name} grants ClusterRole {ref['name']} in namespace {self.ns}: "
-                    "its subjects can rewrite the namespace's isolation",
-                    roleRef=ref,
-                    subjects=subjects,
-                    declared=declared is not None,
-                    helmRelease=None if declared is not None else self.release_named(observed),
-                )
-            elif declared is None and release is None:
-                self.add(
-                    "AUD-RBAC-002",
-                    Severity.HIGH,
-                    resource,
-                    f"RoleBinding {name} is not declared by the stack",
-                    roleRef=ref,
-                    subjects=subjects,
-                )
-            elif declared is not None:
-                want_ref = normalize_role_ref(declared.get("roleRef"))
-                want_subjects = normalize_subjects(declared.get("subjects"))
-                if (want_ref, want_subjects) != (ref, subjects):
-                    self.add(
-                        "AUD-RBAC-003",
-                        Severity.HIGH,
-                        resource,
-                        f"the subjects or role of RoleBinding {name} were changed out of band",
-                        expected={"roleRef": want_ref, "subjects": want_subjects},
-                        observed={"roleRef": ref, "subjects": subjects},
-                        added=[s for s in subjects if s not in want_subjects],
-                        removed=[s for s in want_subjects if s not in subjects],
-                    )
-        for name in sorted(set(self.expected.role_bindings) - set(live)):
-            self.add(
-                "AUD-RBAC-001",
-                Severity.LOW,
-                f"RoleBinding {self.ns}/{name}",
-                f"declared RoleBinding {name} is missing (its groups lack access; nothing is widened)",
+            want = None if manifest is None else row.normalize(manifest)
+            have = row.normalize(observed)
+            compared = Compared(
+                self.scope,
+                name,
+                manifest,
+                observed,
+                want,
+                have,
+                changed=manifest is not None and row.differs(want, have),
+                release=self.release_named(observed) if manifest is None else None,
             )
-
-    def service_accounts(self) -> None:
-        """Declared ServiceAccounts: above all the namespace's ``default`` one, which must not mount API tokens."""
-        if not self.expected.service_accounts:
-            return
-        live = _by_name(self.reader.service_accounts(self.ns))
-        self.report.count("serviceAccounts", len(live))
-        for name, manifest in sorted(self.expected.service_accounts.items()):
-            resource = f"ServiceAccount {self.ns}/{name}"
-            observed = live.get(name)
-            if observed is None:
-                self.add(
-                    "AUD-SA-001",
-                    Severity.MEDIUM,
-                    resource,
-                    f"declared ServiceAccount {name} is missing",
-                )
-                continue
-            want = manifest.get("automountServiceAccountToken")
-            have = observed.get("automountServiceAccountToken")
-            # absent means true: the kubelet mounts a token unless the ServiceAccount or the pod says false
-            if want is False and have is not False:
-                self.add(
-                    "AUD-SA-002",
-                    Severity.HIGH,
-                    resource,
-                    f"ServiceAccount {name} mounts API tokens into its pods again (declared "
-                    "automountServiceAccountToken: false): every pod in the namespace gets API credentials",
-                    expected=want,
-                    observed=have,
-                )
+            outcome = next((o for o in row.escalations if o.applies(compared)), None)
+            if outcome is None and manifest is None and self.release_of(observed) is None:
+                outcome = row.extra
+            elif outcome is None and compared.changed:
+                outcome = row.changed
+            if outcome is not None and outcome.applies(compared):
+                self.report.findings.append(outcome.finding(compared, row.resource(self.ns, name)))
+        for name in sorted(set(declared) - set(live)):
+            manifest = declared[name]
+            missing = Compared(self.scope, name, manifest, None, row.normalize(manifest), None, changed=False)
+            self.report.findings.append(row.missing.finding(missing, row.resource(self.ns, name)))
 
     # ----------------------------------------------------------------------------------- databases
 
