@@ -1,8 +1,14 @@
-"""Make the recorded Kubernetes API responses the audit tests serve (run it again when manifests change).
+"""Make the recorded API responses the audit tests serve: one command, re-run whenever the plan changes.
 
-    python tests/audit/record.py                      # national-prod as of 2026-11-25, into recorded/
+    python -m tests.audit.record                      # national-prod as of 2026-11-25, into recorded/
 
-How the recordings were made:
+``tests/audit/test_recording_current.py`` fails when ``recorded/`` is not what this command writes today.
+
+These are not captures of a live cluster: they are what an API server would return for a cluster that
+runs exactly the plan, made here because much of it cannot come from a bare control plane (no operators,
+no controllers, no kubelet). ``recorded/README.md``, written by this command, says so beside the files.
+
+How the recordings are made:
 
 1. ``govcloud.synth`` runs the real program for the stack in-process (exactly like ``govcloud synth``,
    as of ``--today``) and the plan is written to ``recorded/plan.json``; the tests audit against that
@@ -12,13 +18,20 @@ How the recordings were made:
    custom resources with them, items sorted by name), server-set metadata (``uid``, ``resourceVersion``,
    ``creationTimestamp``, ``generation``, ``managedFields`` of the Pulumi field manager), what the server
    and controllers add (``kubernetes.io/metadata.name``, namespace finalizers and phase, quota status,
-   CloudNativePG webhook defaults and a healthy ``status`` with recent backups, the operator's own Role
-   and RoleBinding per cluster, a Role, RoleBinding and NetworkPolicy per Helm release in a tenant
-   namespace as its chart would create them) and the namespaces every cluster has.
+   Secrets' ``stringData`` folded into ``data``), and what only a running operator or chart writes:
+   CloudNativePG webhook defaults and a healthy ``status`` with recent backups, the operator's own Role and
+   RoleBinding per cluster, a Role, RoleBinding and NetworkPolicy per Helm release in a tenant namespace as
+   its chart would create them, Gateway API status as the GatewayClass's controller sets it (Gateways and
+   ListenerSets Accepted and Programmed, every HTTPRoute accepted by its parents) and cert-manager
+   Certificates Ready with their validity. The namespaces every cluster has are added. Secrets are listed
+   only where the audit reads them (namespaces running a database) and only the plan's own, values masked:
+   what cert-manager and the operators write into Secrets is not recorded (the audit reads no such Secret).
 3. ``drifted`` is a copy of ``good`` where one database's backups went stale (``DRIFTED``), made here
    rather than by hand so that re-recording reproduces it. Drift made through the API is tested on a
    real API server instead (tests/cluster/test_audit.py).
 
+Output is deterministic: fixed instants (``RECORDED_AT``, ``CREATED``), uids derived from kind, namespace and
+name, resourceVersions counted in a fixed order, items sorted by name, files written in path order.
 Files are named by request path: ``recorded/<scenario>/<path>.json``, e.g.
 ``recorded/good/apis/networking.k8s.io/v1/namespaces/nso/networkpolicies.json``.
 """
@@ -33,7 +46,7 @@ import json
 import shutil
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +59,8 @@ from govcloud.synth.plan import is_kubernetes_object  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RECORDED = HERE / "recorded"
+COMMAND = "python -m tests.audit.record"
+"""The one command that re-records (from the repository root, in the project's virtualenv)."""
 STACK = "national-prod"
 TODAY = "2026-11-25"
 RECORDED_AT = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -124,10 +139,14 @@ def _fields(value: Any) -> Any:
     return {}
 
 
+CUSTOM_GROUPS = frozenset({"postgresql.cnpg.io", "gateway.networking.k8s.io", "cert-manager.io"})
+"""API groups of custom resources the audit lists: their list items keep ``apiVersion`` and ``kind``."""
+
+
 def list_document(api_version: str, kind: str, version: str, items: Iterable[Document]) -> Document:
     ordered = sorted(items, key=lambda i: i["metadata"]["name"])
     metadata: Document = {"resourceVersion": version}
-    if api_version.startswith("postgresql.cnpg.io"):
+    if api_version.split("/")[0] in CUSTOM_GROUPS:  # served by the apiextensions server, which sets continue
         metadata = {"continue": "", "resourceVersion": version}
     return {"apiVersion": api_version, "items": ordered, "kind": f"{kind}List", "metadata": metadata}
 
@@ -137,10 +156,8 @@ PLATFORM_NAMESPACES: Mapping[str, Mapping[str, str]] = {
     "kube-node-lease": {},
     "kube-public": {},
     "kube-system": {},
-    "cnpg-system": {"app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "cloudnative-pg"},
-    "ingress-nginx": {"app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "ingress-nginx"},
-    "monitoring": {"app.kubernetes.io/managed-by": "Helm"},
 }
+"""The namespaces every cluster has (kube-apiserver's system namespaces); the plan declares all others."""
 
 
 def namespace_object(server: Server, name: str, labels: Mapping[str, str], annotations: Mapping[str, str]) -> Document:
@@ -359,6 +376,194 @@ def operator_rbac(server: Server, cluster: Mapping[str, Any]) -> tuple[Document,
     return role, binding
 
 
+# --------------------------------------------------------------- entry points: Gateway API, cert-manager
+
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+ENTRY_POINTS: Mapping[str, tuple[str, str]] = {
+    "Gateway": (f"{GATEWAY_GROUP}/v1", "gateways"),
+    "ListenerSet": (f"{GATEWAY_GROUP}/v1", "listenersets"),
+    "HTTPRoute": (f"{GATEWAY_GROUP}/v1", "httproutes"),
+    "Certificate": ("cert-manager.io/v1", "certificates"),
+}
+"""Kind → (apiVersion, plural) of the entry-point kinds the audit lists per namespace (Gateway API v1.6.1
+standard channel, cert-manager v1.21.1: the CRDs in ../shared/schemas/crds)."""
+CERTIFICATE_LIFETIME = dt.timedelta(days=90)
+"""cert-manager's ``DefaultCertificateDuration`` (cert-manager v1.21.1, commit 24e33194, pkg/apis/certmanager/v1/
+const.go), used
+when a Certificate sets no ``spec.duration``; cert-manager renews 2/3 through the lifetime unless told otherwise
+(``desiredRenewalTime``, pkg/util/pki/renewaltime.go)."""
+
+
+# Gateway API status as the plan's GatewayClass controller writes it (Envoy Gateway, charts/gateway-helm v1.9.0):
+# condition types and reasons are kubernetes-sigs/gateway-api v1.6.1's constants (commit 8bb74df0;
+# apis/v1/gateway_types.go, listenerset_types.go, shared_types.go); messages and supported route kinds are
+# envoyproxy/gateway v1.9.0's (commit 39763b1c; internal/gatewayapi/status/gateway.go, validate.go
+# validateListenerConditions, listener.go allowedRouteKindsForProtocol, listenerset.go, route.go).
+PROGRAMMED = "Address assigned to the Gateway, 1/1 envoy replicas available"
+"""Envoy Gateway's Programmed message with its default of one proxy replica (api/v1alpha1 DefaultDeploymentReplicas);
+the plan sets no replica count for the data plane."""
+
+
+def _go_duration(text: str) -> dt.timedelta:
+    """A Go duration as cert-manager's ``spec.duration`` holds it (``2160h``, ``1h30m``, ``90s``)."""
+    units = {"h": 3600, "m": 60, "s": 1}
+    seconds, number = 0.0, ""
+    for char in text:
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in units and number:
+            seconds, number = seconds + float(number) * units[char], ""
+        else:
+            raise ValueError(f"unreadable duration {text!r}")
+    if number:
+        raise ValueError(f"unreadable duration {text!r}")
+    return dt.timedelta(seconds=seconds)
+
+
+def _true(kind: str, reason: str, message: str, since: dt.datetime, status: str = "True") -> Document:
+    """A condition a controller set (True unless said otherwise), observed at the object's first generation."""
+    return {
+        "lastTransitionTime": iso(since),
+        "message": message,
+        "observedGeneration": 1,
+        "reason": reason,
+        "status": status,
+        "type": kind,
+    }
+
+
+def _targets(ref: Mapping[str, Any], kind: str, namespace: str, name: str, origin: str) -> bool:
+    """Whether a parentRef (of an object in namespace ``origin``) names ``kind`` ``namespace/name``."""
+    return ref.get("kind", "Gateway") == kind and ref.get("namespace", origin) == namespace and ref.get("name") == name
+
+
+def _attached_routes(routes: Iterable[Mapping[str, Any]], kind: str, namespace: str, name: str, listener: str) -> int:
+    """How many routes attach to one listener: a parentRef naming its owner and, if any, its section."""
+    return sum(
+        1
+        for route in routes
+        if any(
+            _targets(ref, kind, namespace, name, route["metadata"]["namespace"])
+            and ref.get("sectionName", listener) == listener
+            for ref in route["spec"].get("parentRefs") or []
+        )
+    )
+
+
+def _listener_statuses(
+    owner: Mapping[str, Any], routes: Sequence[Mapping[str, Any]], since: dt.datetime
+) -> list[Document]:
+    """Each listener accepted, its references resolved and programmed, with the routes attached to it."""
+    kind, namespace, name = owner["kind"], owner["metadata"]["namespace"], owner["metadata"]["name"]
+    conditions = [
+        _true("Accepted", "Accepted", "Listener has been successfully translated", since),
+        _true("Programmed", "Programmed", "Sending translated listener configuration to the data plane", since),
+        _true("ResolvedRefs", "ResolvedRefs", "Listener references have been resolved", since),
+    ]
+    if kind == "ListenerSet":  # Envoy Gateway also reports a ListenerSet's listeners free of conflicts
+        conditions.append(_true("Conflicted", "NoConflicts", "No conflicts detected", since, status="False"))
+    return [
+        {
+            "attachedRoutes": _attached_routes(routes, kind, namespace, name, listener["name"]),
+            "conditions": copy.deepcopy(conditions),
+            "name": listener["name"],
+            "supportedKinds": [{"group": GATEWAY_GROUP, "kind": k} for k in ("HTTPRoute", "GRPCRoute")],
+        }
+        for listener in owner["spec"].get("listeners") or []
+    ]
+
+
+def entry_point_objects(server: Server, manifests: Sequence[Mapping[str, Any]]) -> dict[str, list[Document]]:
+    """The plan's Gateways, ListenerSets, HTTPRoutes and Certificates with the status their controllers set,
+    by kind: Gateways and ListenerSets Accepted and Programmed (with their declared addresses), every route
+    accepted by each of its parents, every Certificate Ready (issued when the cluster was created and renewed
+    2/3 through each lifetime since, so valid at ``RECORDED_AT``)."""
+    of = {kind: [m for m in manifests if m["kind"] == kind] for kind in (*ENTRY_POINTS, "GatewayClass")}
+    classes = {c["metadata"]["name"]: c["spec"]["controllerName"] for c in of["GatewayClass"]}
+    gateway_controller = {
+        (g["metadata"]["namespace"], g["metadata"]["name"]): classes[g["spec"]["gatewayClassName"]]
+        for g in of["Gateway"]
+    }
+    since = CREATED + dt.timedelta(minutes=2)
+    out: dict[str, list[Document]] = {kind: [] for kind in ENTRY_POINTS}
+    for gateway in of["Gateway"]:
+        item = server.obj(gateway, keep_type=True, generation=True)
+        namespace, name = gateway["metadata"]["namespace"], gateway["metadata"]["name"]
+        item["status"] = {
+            "addresses": [
+                {"type": a.get("type", "IPAddress"), "value": a["value"]}
+                for a in gateway["spec"].get("addresses") or []
+            ],
+            "attachedListenerSets": sum(
+                1
+                for s in of["ListenerSet"]
+                if _targets(s["spec"]["parentRef"], "Gateway", namespace, name, s["metadata"]["namespace"])
+            ),
+            "conditions": [
+                _true("Accepted", "Accepted", "The Gateway has been scheduled by Envoy Gateway", since),
+                _true("Programmed", "Programmed", PROGRAMMED, since),
+            ],
+            "listeners": _listener_statuses(gateway, of["HTTPRoute"], since),
+        }
+        out["Gateway"].append(item)
+    set_controller = {}
+    for listener_set in of["ListenerSet"]:
+        namespace, ref = listener_set["metadata"]["namespace"], listener_set["spec"]["parentRef"]
+        parent = (ref.get("namespace", namespace), ref["name"])
+        set_controller[(namespace, listener_set["metadata"]["name"])] = gateway_controller[parent]
+        item = server.obj(listener_set, keep_type=True, generation=True)
+        item["status"] = {
+            "conditions": [
+                _true("Accepted", "Accepted", "All listeners are accepted", since),
+                _true("Programmed", "Programmed", "All listeners are programmed", since),
+            ],
+            "listeners": _listener_statuses(listener_set, of["HTTPRoute"], since),
+        }
+        out["ListenerSet"].append(item)
+    for route in of["HTTPRoute"]:
+        namespace = route["metadata"]["namespace"]
+        parents = []
+        for ref in route["spec"].get("parentRefs") or []:
+            key = (ref.get("namespace", namespace), ref["name"])
+            controller = (set_controller if ref.get("kind") == "ListenerSet" else gateway_controller)[key]
+            parents.append(
+                {
+                    "conditions": [
+                        _true("Accepted", "Accepted", "Route is accepted", since),
+                        _true(
+                            "ResolvedRefs", "ResolvedRefs", "Resolved all the Object references for the Route", since
+                        ),
+                    ],
+                    "controllerName": controller,
+                    "parentRef": dict(ref),
+                }
+            )
+        item = server.obj(route, keep_type=True, generation=True)
+        item["status"] = {"parents": parents}
+        out["HTTPRoute"].append(item)
+    for certificate in of["Certificate"]:
+        duration = certificate["spec"].get("duration")
+        lifetime = _go_duration(duration) if duration else CERTIFICATE_LIFETIME
+        renew_every = lifetime * 2 / 3
+        issued = CREATED + renew_every * ((RECORDED_AT - CREATED) // renew_every)
+        item = server.obj(certificate, keep_type=True, generation=True)
+        # The readiness controller's Ready condition (cert-manager v1.21.1 pkg/controller/certificates/readiness/
+        # readiness_controller.go BuildReadyConditionFromChain), True since the first issuance.
+        item["status"] = {
+            "conditions": [
+                _true(
+                    "Ready", "Ready", "Certificate is up to date and has not expired", CREATED + dt.timedelta(minutes=1)
+                )
+            ],
+            "notAfter": iso(issued + lifetime),
+            "notBefore": iso(issued),
+            "renewalTime": iso(issued + renew_every),
+            "revision": (RECORDED_AT - CREATED) // renew_every + 1,
+        }
+        out["Certificate"].append(item)
+    return out
+
+
 # ------------------------------------------------------------------------------------ good recording
 
 
@@ -424,6 +629,7 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
     )
     holding = set(declared) | {m["metadata"]["namespace"] for m in manifests if m["metadata"].get("namespace")}
     tenants = {n for n, m in declared.items() if label("tenant") in m["metadata"].get("labels", {})}
+    entry_points = entry_point_objects(server, manifests)
     releases: dict[str, list[str]] = {}
     for resource in plan["resources"]:
         if resource["type"] == "kubernetes:helm.sh/v3:Release":
@@ -476,6 +682,12 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
             documents[BACKUPS.format(ns=ns)] = list_document(
                 "postgresql.cnpg.io/v1", "ScheduledBackup", version(), backups
             )
+        here = {k: [i for i in items if i["metadata"]["namespace"] == ns] for k, items in entry_points.items()}
+        if any(here.values()):  # every entry-point kind where the plan has any: the audit lists all four
+            for kind, (api_version, plural) in ENTRY_POINTS.items():
+                documents[f"apis/{api_version}/namespaces/{ns}/{plural}"] = list_document(
+                    api_version, kind, version(), here[kind]
+                )
     return documents
 
 
@@ -538,6 +750,32 @@ def write(root: Path, documents: Mapping[str, Document]) -> None:
         target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
+def readme(stack: str, today: str) -> str:
+    """``recorded/README.md``: what these files are, beside them, so nobody mistakes them for a capture."""
+    return f"""# Recorded API responses: a recording, not a capture
+
+Written by `{COMMAND}` (tests/audit/record.py); do not edit by hand. Re-run that command, from the repository
+root, whenever the program's plan or the recorder changes, and review the diff like any other change:
+tests/audit/test_recording_current.py fails while these files differ from what it writes.
+
+- `plan.json`: the real program's plan of `{stack}` as of {today} (`govcloud synth`, in-process). The audit
+  tests audit against this file.
+- `good/`: what a Kubernetes API server would answer to each GET the audit makes, for a cluster that runs
+  exactly that plan, one file per request path (`good/<path>.json`). Made from the plan's manifests, not
+  read from a cluster.
+- `drifted/`: `good/` with one drift only an operator can make: doae's database reports its last backup
+  three days old.
+
+Made up here, because a bare control plane (no operators, controllers, charts or kubelet) cannot produce it:
+server metadata (uids, resourceVersions, managedFields, fixed timestamps); quota status; CloudNativePG's
+webhook defaults, healthy cluster status with recent backups, scheduled-backup status and its own Role and
+RoleBinding per cluster; a Role, RoleBinding and NetworkPolicy per Helm release in a tenant namespace;
+Gateway, ListenerSet and HTTPRoute status as Envoy Gateway v1.9.0 writes it; cert-manager Certificates Ready.
+Secrets are the plan's own, with their values masked (`[secret]`): no credential is recorded. Everything a
+person can change through the API is tested against a real API server instead (tests/cluster/test_audit.py).
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--stack", default=STACK)
@@ -549,6 +787,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan = json.loads(args.plan.read_text("utf-8")) if args.plan else synthesized_plan(args.stack, args.today)
     args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "README.md").write_text(readme(args.stack, args.today), "utf-8")
     (args.out / "plan.json").write_text(json.dumps(plan, indent=2, ensure_ascii=False) + "\n", "utf-8")
     good = good_recording(plan)
     for name, documents in (("good", good), ("drifted", scenario(good, DRIFTED))):

@@ -100,7 +100,9 @@ def test_drifted_cluster_exits_1_with_the_findings_as_json(
     assert _pairs(document) == DRIFTED
     assert document["notAudited"] == []
     assert document["counts"] == {"critical": 0, "high": 1, "medium": 0, "low": 0}
-    assert document["scanned"]["buckets"] == 26 and document["scanned"]["storageIdentities"] == 13
+    # The tenant files' 19 storage zones, 6 tenant database backups, the site's audit log and the portal's
+    # (CKAN) database backup; one identity per tenant (7), per tenant database backup (6), the portal's two.
+    assert document["scanned"]["buckets"] == 27 and document["scanned"]["storageIdentities"] == 15
     assert json.loads(out.read_text("utf-8")) == document
     assert api.unexpected == []
     # The file is what ``govcloud report --findings`` reads.
@@ -128,6 +130,10 @@ def test_good_cluster_and_store_exit_0(
     )
     assert as_json.exit_code == 0, as_json.output
     assert _json(as_json)["findings"] == []
+    # The entry points were audited too: one HTTPS listener per approved name (dga, moph, nso, revenue and tmd
+    # each ask for one hostname in their tenant file) and the portal's data.go.th.
+    assert _json(as_json)["scanned"]["https listeners"] == 6
+    assert api.unexpected == [], "the recording answers every request the audit makes"
     table = _audit("--project", str(project), "--plan", str(RECORDED_PLAN), "--now", NOW)
     assert table.exit_code == 0, table.output
     assert "national-prod: no findings" in table.stdout

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from govcloud.audit.expected import ExpectedState, expected_state, schedule_period
+from govcloud.audit.expected import ExpectedState, expected_state
+from govcloud.contract.cron import schedule_period
 from govcloud.storage import ReadGrant
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,11 @@ def test_each_tenant_namespace_with_its_declared_objects(recorded_expected: Expe
 
 def test_databases_with_their_backup_periods(recorded_expected: ExpectedState) -> None:
     databases = {db.name: db for ns in recorded_expected.namespaces.values() for db in ns.databases}
-    assert set(databases) == {f"{t}-pg" for t in ("doae", "dopa", "moph", "nso", "revenue", "tmd")}
+    # The six tenant files with a ``database:`` section, and the open-data portal's CKAN database.
+    assert set(databases) == {f"{t}-pg" for t in ("doae", "dopa", "moph", "nso", "revenue", "tmd", "ckan")}
+    # The portal's schedule is the platform's (CloudNativePG's six fields of "0 1 * * *"), nso's its tenant file's.
+    assert [(b.name, b.schedule) for b in databases["ckan-pg"].backups] == [("ckan-pg-backup", "0 0 1 * * *")]
+    assert databases["ckan-pg"].namespace == "ckan"
     nso = databases["nso-pg"]
     assert nso.namespace == "nso"
     assert [(b.name, b.schedule) for b in nso.backups] == [("nso-pg-backup", "0 0 2 * * *")]
@@ -47,8 +52,16 @@ def test_databases_with_their_backup_periods(recorded_expected: ExpectedState) -
 
 def test_buckets_and_identities_with_the_grants_of_active_agreements(recorded_expected: ExpectedState) -> None:
     buckets = {b.spec.name: b for b in recorded_expected.buckets}
-    assert len(buckets) == 26  # 25 of the tenants, and the site's audit log
-    assert [b.spec.object_lock for b in recorded_expected.buckets if b.tenant is None] == [True]
+    # 25 of the tenants (19 storage zones of the tenant files, a backup bucket per tenant database: 6), and the
+    # platform's two: the site's audit log and the portal's CKAN database backup.
+    assert len(buckets) == 27
+    # Only the audit log is object-locked (govcloud:auditLog.retentionDays: 2557 in Pulumi.national-prod.yaml).
+    platform = {
+        name: (b.spec.object_lock, b.spec.object_lock_days)
+        for name, b in buckets.items()
+        if b.tenant == "govcloud-platform"
+    }
+    assert platform == {"national-govcloud-audit-log": (True, 2557), "national-govcloud-ckan-backup": (False, None)}
     assert buckets["national-nso-raw"].tenant == "nso"
     assert buckets["national-nso-raw"].spec.lock_versioning  # confidential data keeps every version
     assert buckets["national-tmd-published"].spec.public_read_principal_arn is not None
@@ -63,6 +76,17 @@ def test_buckets_and_identities_with_the_grants_of_active_agreements(recorded_ex
     )
     assert recorded_expected.active_agreements == ("doae-to-nso-farmer-registry", "moph-to-nso-health-stats")
     assert identities["govcloud-national-prod-nso-backup"].bucket_names == ("national-nso-backup",)
+    # 7 tenants, 6 tenant database backups, and the portal's two: its catalogue reads the published zones of the
+    # tenants that publish open data (dga, doae and tmd set ``openData.enabled``), its backup writes its bucket.
+    assert len(identities) == 15
+    assert identities["govcloud-national-prod-opendata-portal"].read_grants == (
+        ReadGrant("national-dga-published", ""),
+        ReadGrant("national-doae-published", ""),
+        ReadGrant("national-tmd-published", ""),
+    )
+    assert identities["govcloud-national-prod-opendata-portal-backup"].bucket_names == (
+        "national-govcloud-ckan-backup",
+    )
 
 
 def test_the_audit_reads_what_the_program_declares_today() -> None:

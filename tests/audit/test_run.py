@@ -27,13 +27,16 @@ def test_both_sides_with_progress_per_namespace_and_owner(
     )
     assert result.not_audited == ()
     assert len(steps) == planned_steps(recorded_expected, kubernetes=True, storage=True)
-    assert len(steps) == len(recorded_expected.namespaces) + len(recorded_expected.tenants) + 1
-    assert "kubernetes nso" in steps and "kubernetes cnpg-system" in steps
-    assert steps[-2:] == ["storage tmd", "storage site"]
+    # One per namespace: 7 tenants and 8 platform namespaces (cert-manager, ckan, cnpg-system,
+    # envoy-gateway-system, kyverno, monitoring, spark-operator, superset-operator); one per storage owner:
+    # 7 tenants, the platform's buckets (audit log, CKAN backup), the site's portal identities.
+    assert len(steps) == (7 + 8) + (7 + 2)
+    assert "kubernetes nso" in steps and "kubernetes cnpg-system" in steps and "kubernetes ckan" in steps
+    assert steps[-3:] == ["storage tmd", "storage govcloud-platform", "storage site"]
     assert result.counts == {"critical": 0, "high": 2, "medium": 0, "low": 0}
     assert result.failed
     assert ("AUD-S3-005", "bucket national-nso-raw") in {(f.code, f.resource) for f in result.findings}
-    assert result.scanned["buckets"] == 26
+    assert result.scanned["buckets"] == 27  # 19 tenant zones, 6 + 1 database backups, the site's audit log
     assert api.unexpected == []
 
 

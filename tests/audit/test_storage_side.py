@@ -35,7 +35,10 @@ def test_a_store_converged_by_ensure_bucket_has_no_findings(
 ) -> None:
     report = audit_storage(recorded_expected, provisioned.s3, provisioned.iam)
     assert report.findings == []
-    assert report.scanned == {"buckets": 26, "storageIdentities": 13}
+    # stacks/national-prod: the tenant files' 19 storage zones (dga, doae, moph, revenue, tmd 3 each; dopa, nso 2),
+    # a backup bucket for each of the 6 tenant databases, the site's audit log, the portal's CKAN database backup;
+    # an identity per tenant (7) and per tenant database backup (6), and the portal's two (catalogue, backup).
+    assert report.scanned == {"buckets": 27, "storageIdentities": 15}
 
 
 def test_buckets_and_grants_broken_out_of_band(provisioned: Store, recorded_expected: ExpectedState) -> None:
@@ -183,7 +186,7 @@ def test_other_drift_is_reported_once_as_drift(provisioned: Store, recorded_expe
 def test_a_store_without_iam_is_audited_for_buckets_only(provisioned: Store, recorded_expected: ExpectedState) -> None:
     report = audit_storage(recorded_expected, provisioned.s3, None)
     assert report.findings == []
-    assert report.scanned == {"buckets": 26}
+    assert report.scanned == {"buckets": 27}  # as above: 19 zones, 6 + 1 database backups, the audit log
 
 
 # ------------------------------------------------------------------------------ what explains a grant
