@@ -29,18 +29,23 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULT_PREFIX = "ENGINE-RESULT "
+EVENT_PREFIX = "ENGINE-EVENT "
+"""Each event record (and timeline mark) is also printed as it comes, so a run stopped at its time limit still
+tells how far it got."""
 SECTION_BEGIN = "<!-- engine:begin (written by benchmarks/engine.py; kept by benchmarks/run.py) -->"
 SECTION_END = "<!-- engine:end -->"
 ANALYSIS_BEGIN = "<!-- engine-analysis:begin (kept by benchmarks/engine.py when it rewrites this section) -->"
@@ -300,6 +305,7 @@ def aggregate(ops: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "resources": sum(op["resources"] for op in ops),
         "changes": _merge_changes(op["steps"]["changes"] for op in ops),
         "ok": all(op["ok"] for op in ops),
+        "stopped": any(op.get("stopped") for op in ops),
     }
 
 
@@ -347,19 +353,22 @@ def render_section(results: Mapping[str, Any], analysis: str) -> str:
     ]
     rows = []
     for site in results["sites"]:
-        up, preview = site["aggregate"]["up"], site["aggregate"]["preview"]
+        up, preview = site["aggregate"]["up"], site["aggregate"].get("preview")
         change = site["aggregate"].get("change")
+        up_wall = _s(up["wall_s"])
+        if up.get("stopped"):
+            up_wall = f"> {up_wall} (stopped: {up['steps']} of {site['synth']['resources']} resources done)"
         rows.append(
             [
                 site["name"],
                 site["stacks"],
-                up["resources"],
+                site["synth"]["resources"],
                 _s(site["synth"]["total_s"]),
-                _s(up["wall_s"]),
+                up_wall,
                 f"{_s(up['cpu_total_s'])}",
-                _s(preview["wall_s"]),
-                f"{_s(preview['cpu_total_s'])}",
-                _changes_text(preview["changes"]),
+                "–" if preview is None else _s(preview["wall_s"]),
+                "–" if preview is None else f"{_s(preview['cpu_total_s'])}",
+                "–" if preview is None else _changes_text(preview["changes"]),
                 "–" if change is None else f"{_s(change['wall_s'])} ({_s(change['cpu_total_s'])} CPU)",
                 _s(site["setup_s"]),
             ]
@@ -412,6 +421,15 @@ def _site_detail(site: Mapping[str, Any]) -> list[str]:
         f"with imports {_s(synth['process_wall_s'])} s), {synth['resources']} resources.",
         "",
     ]
+    if site.get("openapi"):
+        api = site["openapi"]
+        lines += [
+            f"The API server's OpenAPI v2 document, which the Kubernetes provider fetches and parses whole when "
+            f"it is configured, once per stack: {api['bytes'] / 1e6:.1f} MB as protobuf, fetched in "
+            + " s, then ".join(_s(t, 2) for t in api["seconds"])
+            + " s by the harness.",
+            "",
+        ]
     lines += _table(
         ["phase (wall s)", *[title for _, title, _ in ops]],
         [[label, *[_s(agg["phases"].get(label)) for _, _, agg in ops]] for label in ops[0][2]["phases"]],
@@ -468,7 +486,13 @@ def child_operation(operation: str, project: Path, stack_name: str) -> None:
 
     from tests.cluster.engine import driver
 
-    timeline: dict[str, Any] = {"imported_s": now()}
+    timeline: dict[str, Any] = {}
+
+    def mark(name: str) -> None:
+        timeline[name] = now()
+        print(EVENT_PREFIX + json.dumps([timeline[name], {"kind": "mark", "name": name}]), flush=True)
+
+    mark("imported_s")
     commands: list[dict[str, Any]] = []
     original_run = auto.PulumiCommand.run
 
@@ -484,21 +508,22 @@ def child_operation(operation: str, project: Path, stack_name: str) -> None:
     original_program = driver._program
 
     def timed_program(project_dir: Path) -> None:
-        timeline["program_start_s"] = now()
+        mark("program_start_s")
         try:
             original_program(project_dir)
         finally:
-            timeline["program_end_s"] = now()
+            mark("program_end_s")
 
     driver._program = timed_program
     stack = driver._stack(project, stack_name)
-    timeline["selected_s"] = now()
+    mark("selected_s")
     events: list[tuple[float, dict[str, Any]]] = []
 
     def on_event(event: Any) -> None:
         record = event_record(event)
         if record is not None:
             events.append((now(), record))
+            print(EVENT_PREFIX + json.dumps(events[-1]), flush=True)
 
     error = ""
     try:
@@ -510,7 +535,7 @@ def child_operation(operation: str, project: Path, stack_name: str) -> None:
             raise SystemExit(f"unknown operation {operation}")
     except auto.CommandError as failure:
         error = str(failure)[-6000:]
-    timeline["op_end_s"] = now()
+    mark("op_end_s")
     _emit({"ok": not error, "error": error, "timeline": timeline, "commands": commands, "events": events})
 
 
@@ -556,6 +581,7 @@ class CpuSampler:
     def __init__(self, root: int) -> None:
         self.root = root
         self.seen: dict[int, tuple[str, float]] = {}
+        self.commands: dict[int, str] = {}
 
     def sample(self) -> None:
         parents: dict[int, list[int]] = {}
@@ -570,14 +596,48 @@ class CpuSampler:
         while todo:
             pid = todo.pop()
             if pid in cpu:
-                self.seen[pid] = (process_category(_cmdline(pid), self.root, pid), cpu[pid])
+                cmdline = _cmdline(pid)
+                self.seen[pid] = (process_category(cmdline, self.root, pid), cpu[pid])
+                self.commands[pid] = " ".join(Path(part).name for part in cmdline[:4])
             todo += parents.get(pid, [])
+
+    def others(self) -> dict[str, float]:
+        """The processes counted as other, by the start of their command line (to name them later)."""
+        found: dict[str, float] = {}
+        for pid, (category, seconds) in self.seen.items():
+            if category == CAT_OTHER:
+                found[self.commands.get(pid, "?")] = found.get(self.commands.get(pid, "?"), 0.0) + seconds
+        return found
 
     def by_category(self) -> dict[str, float]:
         totals: dict[str, float] = {}
         for category, seconds in self.seen.values():
             totals[category] = totals.get(category, 0.0) + seconds
         return totals
+
+
+OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
+"""What the Kubernetes provider's Configure asks the API server for: ``client.OpenAPISchema()`` (pulumi-kubernetes
+provider/v4 pkg/provider/provider.go ``getResources`` → pkg/openapi ``GetResourceSchemasForClient``; client-go
+v0.33.3 discovery/discovery_client.go ``OpenAPISchema``: GET /openapi/v2 as protobuf, then parsed whole)."""
+
+
+def openapi_probe(plane: Any, times: int = 2) -> dict[str, Any]:
+    """Fetch the API server's OpenAPI v2 document the way the Kubernetes provider does: its size and the
+    seconds per fetch (the first one after the CRDs were installed may build the server's cache)."""
+    kube = plane.kube()
+    seconds = []
+    size = 0
+    for _ in range(times):
+        start = time.perf_counter()
+        response = kube.pool.request(
+            "GET", plane.server_url + "/openapi/v2", headers={"Accept": OPENAPI_V2_PROTOBUF}, timeout=120.0
+        )
+        seconds.append(time.perf_counter() - start)
+        if response.status != 200:
+            raise RuntimeError(f"GET /openapi/v2: {response.status}")
+        size = len(response.data)
+    return {"bytes": size, "seconds": seconds}
 
 
 @dataclass
@@ -590,6 +650,7 @@ class Environment:
     env: dict[str, str]
     setup_s: float
     server_pids: dict[str, int] = field(default_factory=dict)
+    openapi: dict[str, Any] = field(default_factory=dict)
 
     def servers_cpu(self) -> dict[str, float]:
         return {name: (_proc_stat(pid) or (0, 0.0))[1] for name, pid in self.server_pids.items()}
@@ -633,7 +694,8 @@ def start_environment(root: Path) -> Environment:
     env = engine_env(root, EngineTools(pulumi, pulumi.parent), plane.kubeconfig, store)
     pids = {name: process.pid for name, process in plane.processes.items()}
     pids["moto"] = store.process.pid
-    return Environment(root, plane, store, env, time.perf_counter() - started, pids)
+    setup_s = time.perf_counter() - started
+    return Environment(root, plane, store, env, setup_s, pids, openapi_probe(plane))
 
 
 @dataclass(frozen=True)
@@ -711,9 +773,10 @@ def change_tenant(project: Path, stack: str, tenant: str) -> None:
 class Runner:
     """Runs children in one environment and collects their reports."""
 
-    def __init__(self, environment: Environment, log: Callable[[str], None]) -> None:
+    def __init__(self, environment: Environment, log: Callable[[str], None], max_seconds: float | None = None) -> None:
         self.environment = environment
         self.log = log
+        self.max_seconds = max_seconds
 
     def operation(self, operation: str, project: Path, stack: str) -> dict[str, Any]:
         """One ``up``/``preview`` child: its report, exact CPU (wait4), sampled CPU per process and servers."""
@@ -732,22 +795,24 @@ class Runner:
                 env=self.environment.env,
                 stdout=out,
                 stderr=err,
+                start_new_session=True,  # its own process group: a stopped run takes the CLI and plugins along
             )
             sampler = CpuSampler(process.pid)
-            deadline = time.monotonic() + CHILD_TIMEOUT
+            deadline = time.monotonic() + (self.max_seconds or CHILD_TIMEOUT)
+            stopped = False
             while True:
                 sampler.sample()
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid:
                     break
-                if time.monotonic() > deadline:
-                    process.kill()
-                    raise TimeoutError(f"{label} took more than {CHILD_TIMEOUT} s")
+                if time.monotonic() > deadline and not stopped:
+                    stopped = True
+                    _stop_tree(process.pid, list(sampler.seen))
                 time.sleep(SAMPLE_SECONDS)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         servers_after = self.environment.servers_cpu()
-        report = _report(out_path, err_path, label)
+        report = _partial_report(out_path, wall) if stopped else _report(out_path, err_path, label)
         steps = summarize_steps([(at, record) for at, record in report["events"]])
         result = {
             "operation": operation,
@@ -758,17 +823,19 @@ class Runner:
             "cpu_total_s": usage.ru_utime + usage.ru_stime,
             "maxrss_mib": usage.ru_maxrss / 1024,
             "cpu": sampler.by_category(),
+            "other_processes": sampler.others(),
             "servers_cpu": {k: servers_after[k] - servers_before.get(k, 0.0) for k in servers_after},
             "timeline": report["timeline"],
             "commands": report["commands"],
             "steps": steps,
             "resources": sum(1 for _, r in report["events"] if r.get("kind") == "pre"),
+            "stopped": stopped,
         }
         self.log(
             f"  {label}: {wall:.1f} s wall, {result['cpu_total_s']:.1f} s CPU, {steps['steps']} steps, "
             f"changes {_changes_text(steps['changes'])}{'' if report['ok'] else ' FAILED'}"
         )
-        if not report["ok"]:
+        if not report["ok"] and not stopped:
             raise RuntimeError(f"{label} failed:\n{report['error']}")
         return result
 
@@ -814,6 +881,37 @@ class Runner:
         return result
 
 
+def _stop_tree(group: int, pids: Sequence[int]) -> None:
+    """Stop a child at its time limit: its process group, then any process of its tree still alive (by PID)."""
+    with suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
+    for pid in pids:
+        if pid != group:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _partial_report(out_path: Path, wall: float) -> dict[str, Any]:
+    """What a child stopped at its time limit had printed: its timeline marks and the events so far."""
+    timeline: dict[str, Any] = {"imported_s": 0.0, "selected_s": 0.0}
+    events = []
+    for line in out_path.read_text("utf-8", errors="replace").splitlines():
+        if line.startswith(EVENT_PREFIX):
+            at, record = json.loads(line[len(EVENT_PREFIX) :])
+            if record.get("kind") == "mark":
+                timeline[record["name"]] = at
+            else:
+                events.append((at, record))
+    timeline["op_end_s"] = wall
+    return {
+        "ok": False,
+        "error": f"stopped at the time limit after {wall:.0f} s",
+        "timeline": timeline,
+        "commands": [],
+        "events": events,
+    }
+
+
 def _report(out_path: Path, err_path: Path, label: str) -> dict[str, Any]:
     for line in out_path.read_text("utf-8", errors="replace").splitlines():
         if line.startswith(RESULT_PREFIX):
@@ -823,11 +921,18 @@ def _report(out_path: Path, err_path: Path, label: str) -> dict[str, Any]:
 
 
 def run_site(
-    spec: SiteSpec, work: Path, today: str, log: Callable[[str], None], engine_vars: Mapping[str, str] | None = None
+    spec: SiteSpec,
+    work: Path,
+    today: str,
+    log: Callable[[str], None],
+    engine_vars: Mapping[str, str] | None = None,
+    max_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Everything measured for one site, in an environment of its own (stopped at the end).
 
     ``engine_vars`` are added to the CLI's environment (an experiment, e.g. ``PULUMI_SKIP_CHECKPOINTS=true``).
+    An operation still running after ``max_seconds`` is stopped and reported as far as it got; the site's
+    later measurements are then skipped (a half-deployed stack has no no-op preview).
     """
     root = work / spec.name
     root.mkdir(parents=True)
@@ -836,18 +941,21 @@ def run_site(
     environment.env.update(engine_vars or {})
     try:
         log(f"  environment ready in {environment.setup_s:.1f} s")
-        runner = Runner(environment, log)
+        runner = Runner(environment, log, max_seconds)
         project, stacks = prepare_project(spec, root, environment.store.endpoint, today)
         synth = runner.synth(project, stacks, today)
         ops: dict[str, list[dict[str, Any]]] = {"up": [], "preview": [], "change": []}
         for stack in stacks:
             ops["up"].append(runner.operation("up", project, stack))
-        for stack in stacks:
+            if ops["up"][-1]["stopped"]:
+                break
+        stopped = any(op["stopped"] for op in ops["up"])
+        for stack in [] if stopped else stacks:
             ops["preview"].append(runner.operation("preview", project, stack))
         bad = [op["stack"] for op in ops["preview"] if set(op["steps"]["changes"]) - {"same"}]
         if bad:
             raise RuntimeError(f"the preview after up is not a no-op for {bad}")
-        if spec.layout == "sharded":
+        if spec.layout == "sharded" and not stopped:
             change_tenant(project, spec.stack, CHANGED_TENANT)
             tenant_stack = f"{spec.stack}.{CHANGED_TENANT}"
             ops["change"].append(runner.operation("preview", project, tenant_stack))
@@ -861,6 +969,7 @@ def run_site(
         "layout": spec.layout,
         "stacks": len(stacks),
         "setup_s": environment.setup_s,
+        "openapi": environment.openapi,
         "synth": synth,
         "operations": ops,
         "aggregate": aggregates,
@@ -883,14 +992,15 @@ def main_parent(args: argparse.Namespace) -> None:
 
     specs = [parse_site(s.strip()) for s in args.sites.split(",") if s.strip()]
     out_path = Path(args.out)
-    keep_dir = REPO_ROOT / "benchmarks" / "out"
-    keep_dir.mkdir(parents=True, exist_ok=True)
+    raw_path = Path(args.raw)
+    raw_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="govcloud-engine-bench-", dir=args.work))
     clock = time.perf_counter()
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     load_before = _loadavg()
     today = dt.date.today().isoformat()  # a deployment refuses GOVCLOUD_TODAY: the calendar decides agreements
     engine_vars = dict(item.split("=", 1) for item in args.engine_env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers (the finally blocks) on kill
 
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - clock:7.1f}s] {message}", flush=True)
@@ -909,19 +1019,19 @@ def main_parent(args: argparse.Namespace) -> None:
             "engine_env": engine_vars,
             "sites": sites,
         }
-        (keep_dir / "engine.json").write_text(json.dumps(results, indent=1, default=str), "utf-8")
+        raw_path.write_text(json.dumps(results, indent=1, default=str), "utf-8")
         text = out_path.read_text("utf-8") if out_path.is_file() else "# govcloud benchmarks\n"
         analysis = existing_section(text, ANALYSIS_BEGIN, ANALYSIS_END)
         analysis = analysis.removeprefix(ANALYSIS_BEGIN).removesuffix(ANALYSIS_END).strip("\n")
         out_path.write_text(replace_section(text, render_section(results, analysis)), "utf-8")
-        log(f"wrote {out_path} and {keep_dir / 'engine.json'}")
+        log(f"wrote {out_path} and {raw_path}")
 
     try:
         for spec in specs:
             load = _loadavg()
-            sites.append(
-                {**run_site(spec, work, today, log, engine_vars), "load_before": load, "load_after": _loadavg()}
-            )
+            limit = args.max_minutes * 60 if args.max_minutes else None
+            site = run_site(spec, work, today, log, engine_vars, limit)
+            sites.append({**site, "load_before": load, "load_after": _loadavg()})
             write()
     finally:
         if args.keep:
@@ -943,6 +1053,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="NAME=VALUE",
         help="an extra variable for the CLI (an experiment, e.g. PULUMI_SKIP_CHECKPOINTS=true); repeatable",
     )
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=None,
+        help="stop an operation still running after this long and report how far it got (default: no limit)",
+    )
+    parser.add_argument("--raw", default=str(REPO_ROOT / "benchmarks" / "out" / "engine.json"), help="raw JSON")
     parser.add_argument("--child", choices=("up", "preview", "synth"), help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--today", help=argparse.SUPPRESS)

@@ -3,6 +3,7 @@ naming processes, and keeping the engine section of RESULTS.md across both harne
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,25 @@ def test_run_py_regeneration_keeps_the_engine_section(tmp_path: Path) -> None:
     regenerated = keep_engine_section("# new synth results\n", results)
     assert regenerated == f"# new synth results\n\n{section}\n"
     assert keep_engine_section("# fresh\n", tmp_path / "absent.md") == "# fresh\n"
+
+
+def test_a_run_stopped_at_its_limit_is_reported_as_far_as_it_got(tmp_path: Path) -> None:
+    out = tmp_path / "up.out"
+    lines = [
+        [0.5, {"kind": "mark", "name": "imported_s"}],
+        [1.0, {"kind": "mark", "name": "selected_s"}],
+        [2.0, {"kind": "pre", "urn": NS_URN, "type": "kubernetes:core/v1:Namespace", "op": "create", "custom": True}],
+        [2.5, {"kind": "outputs", "urn": NS_URN, "type": "kubernetes:core/v1:Namespace", "op": "create"}],
+    ]
+    out.write_text("".join(engine.EVENT_PREFIX + json.dumps(line) + "\n" for line in lines) + "ENGINE-EVE", "utf-8")
+    report = engine._partial_report(out, 60.0)
+    assert not report["ok"] and "60 s" in report["error"]
+    assert report["timeline"] == {"imported_s": 0.5, "selected_s": 1.0, "op_end_s": 60.0}
+    assert summarize_steps(report["events"])["steps"] == 1
+
+    results = _results()
+    site = results["sites"][0]
+    stopped = {**engine.aggregate([_operation("national-prod", 60.0, {})]), "stopped": True}
+    site["aggregate"] = {"up": stopped}
+    text = render_section(results, "")
+    assert "> 60.0 (stopped: 1 of 2 resources done)" in text
