@@ -16,6 +16,7 @@ import pulumi
 
 from govcloud.components.dependencies import OPERATOR_ANNOTATION, PlatformDependencies
 from govcloud.components.kubernetes import declare
+from govcloud.components.protection import removable
 from govcloud.components.random_secret import RandomSecret, basic_auth_secret
 from govcloud.components.storage import StorageKeys, credentials_secret_manifest
 from govcloud.contract.site import SiteConfig
@@ -105,13 +106,17 @@ class TenantDatabase(pulumi.ComponentResource):
     def _role_secret(
         self, name: str, request: TenantRequest, role: dict[str, Any], opts: pulumi.ResourceOptions
     ) -> pulumi.Resource:
-        """A generated password for one managed role, in the basic-auth Secret the role names."""
+        """A generated password for one managed role, in the basic-auth Secret the role names.
+
+        Removable, unlike the rest of the database (protected with its tenant): the roles exist only while an
+        analytics service uses them, and turning that service off drops the role's password with it.
+        """
         role_name = str(role["name"])
-        password = RandomSecret(f"{name}-{role_name}-password", opts=pulumi.ResourceOptions(parent=self))
+        password = RandomSecret(f"{name}-{role_name}-password", opts=removable(pulumi.ResourceOptions(parent=self)))
         extra = {"uri": readonly_uri(request, password.value)} if role_name == READONLY_ROLE else None
         secret_name = str(role["passwordSecret"]["name"])
         return declare(
             f"{name}-{role_name}-role-secret",
             basic_auth_secret(tenant_metadata(request, secret_name), role_name, password.value, extra),
-            opts,
+            removable(opts),
         )

@@ -11,6 +11,12 @@ from govcloud.components.analytics import Analytics, AnalyticsArgs
 from govcloud.components.database import TenantDatabase, TenantDatabaseArgs
 from govcloud.components.dependencies import PlatformDependencies
 from govcloud.components.kubernetes import declare
+from govcloud.components.protection import (
+    is_removable_rbac,
+    protected,
+    removable,
+    removable_network_policies,
+)
 from govcloud.components.storage import StorageKeys, TenantStorage, TenantStorageArgs
 from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
@@ -42,27 +48,41 @@ class TenantArgs:
 
 
 class Tenant(pulumi.ComponentResource):
-    """One agency tenant; every child is parented here so the plan reads as a tree per agency."""
+    """One agency tenant; every child is parented here so the plan reads as a tree per agency.
+
+    The component is protected and its children inherit it, so removing or breaking the tenant's file never
+    deletes its isolation, data or credentials; feature objects opt out (``govcloud.components.protection``).
+    """
 
     namespace: pulumi.Output[str]
 
     def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        super().__init__(TYPE_TOKEN, name, None, protected(opts))
         child = pulumi.ResourceOptions(parent=self)
         request, site = args.request, args.site
         namespace = declare(name, tenant_namespace(request, site), data_options(child))
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
+        allowances = removable_network_policies(request, site)
         for policy in tenant_network_policies(request, site):
-            declare(f"{name}-{policy['metadata']['name']}", policy, in_namespace)
+            policy_name = policy["metadata"]["name"]
+            declare(
+                f"{name}-{policy_name}", policy, removable(in_namespace) if policy_name in allowances else in_namespace
+            )
         declare(f"{name}-quota", tenant_resource_quota(request, site), in_namespace)
         declare(f"{name}-limits", tenant_limit_range(request), in_namespace)
         for obj in tenant_rbac(request, site.identity_provider.groups_prefix):
-            declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, in_namespace)
+            declare(
+                f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}",
+                obj,
+                removable(in_namespace) if is_removable_rbac(obj) else in_namespace,
+            )
         declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
         # Its ListenerSets, certificates and HTTPRoutes (govcloud.manifests.gateway): after the platform releases
         # that serve their kinds (one stack; a sharded platform stack is deployed first).
-        published = pulumi.ResourceOptions(
-            parent=self, depends_on=[namespace, *(args.platform.waits_for if args.platform is not None else ())]
+        published = removable(
+            pulumi.ResourceOptions(
+                parent=self, depends_on=[namespace, *(args.platform.waits_for if args.platform is not None else ())]
+            )
         )
         for obj in tenant_gateway_objects(request, site):
             declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, published)
@@ -77,7 +97,7 @@ class Tenant(pulumi.ComponentResource):
                     args.shared_catalogs,
                     args.platform.waits_for if args.platform is not None else (),
                 ),
-                pulumi.ResourceOptions(parent=self, depends_on=[namespace]),
+                removable(pulumi.ResourceOptions(parent=self, depends_on=[namespace])),
             )
         if request.spec.open_data.enabled:
             # After the ckan namespace and the CKAN Deployment (in one stack; a sharded platform stack is
@@ -86,7 +106,7 @@ class Tenant(pulumi.ComponentResource):
             declare(
                 f"{name}-ckan-organization",
                 organization_job(request, site),
-                pulumi.ResourceOptions(parent=self, depends_on=list(portal)),
+                removable(pulumi.ResourceOptions(parent=self, depends_on=list(portal))),
             )
         storage = TenantStorage(
             f"{name}-storage",

@@ -74,6 +74,8 @@ RISK_CODES: Mapping[str, str] = {
     "DATA-STORAGE-SHRINK": "a database or volume gets less storage than it has",
     "DATA-INSTANCES": "fewer database instances than the tenant's classification requires",
     "DATA-VERSION-DELETE": "an identity becomes able to delete object versions (or expire/suspend them)",
+    "PROTECTED-REMOVE": "a protected resource that keeps a tenant isolated or holds its credentials is removed "
+    "or replaced: `pulumi up` stops at it (after deleting what is not protected)",
 }
 
 
@@ -261,6 +263,16 @@ def _policy_risks(old_policy: Any, new_policy: Any) -> Iterator[Risk]:
         )
 
 
+def _protected_remove(resource: Mapping[str, Any], verb: str) -> Risk:
+    """A protected resource that holds no data (``govcloud.components.protection``: a tenant's isolation or
+    credentials): the engine refuses to delete or replace it, so ``pulumi up`` stops there."""
+    reason = (
+        f"{verb} a protected resource (isolation or credentials); it is protected, so `pulumi up` will stop here "
+        "after deleting the unprotected ones"
+    )
+    return Risk("PROTECTED-REMOVE", "(resource)", resource.get("name"), None, reason)
+
+
 def classify(
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any] | None,
@@ -293,6 +305,8 @@ def classify(
         elif resource.get("type") == OBJECT_STORE:
             reason = "removes a database's backup store: its backups are no longer taken"
             risks.append(Risk("DATA-BACKUP-RETENTION", "(resource)", resource.get("name"), None, reason))
+        elif resource.get("protect"):
+            risks.append(_protected_remove(resource, "removes"))
         return risks
     if new_policy is not None:
         risks.extend(_policy_risks(old_policy, new_policy))
@@ -308,6 +322,8 @@ def classify(
                 "replaces a data-bearing resource: the old one and its data would be deleted",
             )
         )
+    if replacing and not data and old.get("protect"):
+        risks.append(_protected_remove(old, "replaces"))
     if data:
         for key in ("protect", "retainOnDelete"):
             if not new.get(key):

@@ -158,7 +158,13 @@ def test_removing_a_tenant_plans_no_deletion_of_its_data(tmp_path: Path) -> None
         assert change.risk is not None
     backup_stores = {c.urn for c in removed if c.type.endswith("barmancloud.cnpg.io/v1:ObjectStore")}
     assert backup_stores, "the tenant's backup store goes too: its backups stop"
-    assert {c.urn for c in result.risky} == {c.urn for c in data} | backup_stores
+    # Its isolation and credentials are protected too (govcloud.components.protection): `pulumi up` stops at them.
+    protected = {c.urn for c in removed if any(r.code == "PROTECTED-REMOVE" for r in c.risks)}
+    assert all(old[urn]["protect"] for urn in protected)
+    assert {old[urn]["inputs"].get("kind") for urn in protected} >= {
+        "NetworkPolicy", "ResourceQuota", "LimitRange", "Role", "RoleBinding", "Secret",
+    }  # fmt: skip
+    assert {c.urn for c in result.risky} == {c.urn for c in data} | backup_stores | protected
 
     old_file, new_file = tmp_path / "old.json", tmp_path / "new.json"
     old_file.write_text(json.dumps(before), "utf-8")

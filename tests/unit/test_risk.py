@@ -68,7 +68,15 @@ def codes(old: dict[str, Any] | None, new: dict[str, Any] | None, **kwargs: Any)
 
 def test_removing_a_data_bearing_resource_is_at_risk() -> None:
     assert codes(bucket(), None) == ["DATA-REMOVE"]
-    assert codes(_resource("kubernetes:core/v1:ConfigMap", "x", {}), None) == []
+    assert codes(_resource("kubernetes:core/v1:ConfigMap", "x", {}, protected=False), None) == []
+
+
+def test_removing_or_replacing_a_protected_isolation_object_stops_pulumi_up() -> None:
+    """A tenant's default-deny policy is protected (govcloud.components.protection): the engine refuses it."""
+    deny = _resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "nso-default-deny-all", {})
+    assert codes(deny, None) == ["PROTECTED-REMOVE"]
+    assert codes(deny, deny, replacing=True) == ["PROTECTED-REMOVE"]
+    assert codes(deny, deny) == []
 
 
 def test_replacing_a_data_bearing_resource_is_at_risk() -> None:
@@ -178,7 +186,7 @@ def test_an_identity_that_may_delete_versions_is_at_risk() -> None:
 def test_every_risk_code_has_a_case_here() -> None:
     tested = {
         "DATA-REMOVE", "DATA-REPLACE", "DATA-UNPROTECT", "DATA-EXPIRY", "DATA-VERSIONING", "DATA-BACKUP-RETENTION",
-        "DATA-PG-DOWNGRADE", "DATA-STORAGE-SHRINK", "DATA-INSTANCES", "DATA-VERSION-DELETE",
+        "DATA-PG-DOWNGRADE", "DATA-STORAGE-SHRINK", "DATA-INSTANCES", "DATA-VERSION-DELETE", "PROTECTED-REMOVE",
     }  # fmt: skip
     assert set(RISK_CODES) == tested
 

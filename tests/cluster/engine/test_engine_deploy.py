@@ -22,6 +22,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from govcloud.components.storage import STORAGE_SECRET
 from govcloud.storage import Credentials, S3Connection, s3_client
 from govcloud.synth.engine import synthesize
 from govcloud.synth.plan import plan_document
@@ -328,14 +329,50 @@ def test_an_agreement_past_its_end_is_revoked_and_a_new_one_grants_again(
     assert _consumer_read(site, keys, bucket, key) == "ok"
 
 
+ISOLATION_OBJECTS = {
+    "NetworkPolicy": {"default-deny-all", "allow-dns", "allow-same-namespace", "allow-object-store"},
+    "ResourceQuota": {"tenant-quota"},
+    "LimitRange": {"tenant-limits"},
+    "Role": {f"govcloud-tenant-{role}" for role in ("admin", "engineer", "analyst", "viewer")},
+    "RoleBinding": {"govcloud-tenant-admin"},
+    "Secret": {STORAGE_SECRET},
+}
+"""What keeps the consumer tenant isolated and holds its credentials: protected, so never deleted by a run."""
+
+
+def _tenant_objects(resources: list[dict[str, Any]], namespace: str) -> dict[str, dict[str, Any]]:
+    """The Kubernetes objects of the state in ``namespace``, by identity, with their ``protect`` flag."""
+    return {
+        _identity(r["outputs"]): r
+        for r in resources
+        if r["type"].startswith("kubernetes:")
+        and r.get("custom")
+        and r["outputs"].get("metadata", {}).get("namespace") == namespace
+    }
+
+
 def test_removing_a_tenant_file_stops_at_its_protected_resources_and_deletes_nothing(
     deployed: tuple[LocalSite, dict[str, Any]],
 ) -> None:
+    """Breaking the tenant's file declares nothing; removing it stops at the protected resources, and what
+    keeps the tenant isolated or holds its credentials is protected too: still there after the refused run."""
     site, _ = deployed
     kube = site.plane.kube()
     before_resources = _resources(site)
+    before = _tenant_objects(before_resources, CONSUMER_TENANT)
+    isolation = {f"{kind} {CONSUMER_TENANT}/{name}" for kind, names in ISOLATION_OBJECTS.items() for name in names}
+    assert isolation <= set(before), sorted(isolation - set(before))
+    unprotected = sorted(identity for identity in isolation if not before[identity].get("protect"))
+    assert not unprotected, f"isolation objects without protect: {unprotected}"
     _put(site, "national-dev-doae-raw", "keep/this.csv", b"data")
-    (site.stacks / "local" / "tenants" / f"{CONSUMER_TENANT}.yaml").unlink()
+    request = site.stacks / "local" / "tenants" / f"{CONSUMER_TENANT}.yaml"
+    original = request.read_text("utf-8")
+    request.write_text(original.replace("tier: small", "tier: enormous"), "utf-8")
+    broken = site.run("up")
+    assert not broken["ok"]
+    assert f"{CONSUMER_TENANT}.yaml:" in broken["error"] and "tier" in broken["error"], broken["error"][-3000:]
+    assert {r["urn"] for r in _resources(site)} == {r["urn"] for r in before_resources}, "nothing deleted"
+    request.unlink()
     for agreement in (site.stacks / "local" / "sharing").glob(f"*-to-{CONSUMER_TENANT}-*.yaml"):
         agreement.unlink()
 
@@ -350,9 +387,19 @@ def test_removing_a_tenant_file_stops_at_its_protected_resources_and_deletes_not
     live = {b["Name"] for b in _admin(site, "s3").list_buckets()["Buckets"]}
     assert doae_buckets <= live
     assert any(_identity(o) == f"Namespace /{CONSUMER_TENANT}" for o in _kubernetes_objects(resources))
-    # Known defect, not asserted here (see the closing note of the engine issue): before it stops at the
-    # protected namespace, the engine deletes the tenant's unprotected objects (its NetworkPolicies, RoleBindings,
-    # quota, credentials Secret), which `govcloud diff` and the mocks cannot show.
+    # The engine deletes unprotected resources before it reaches a protected one (pulumi/pulumi
+    # pkg/resource/deploy/step.go, DeleteStep.Apply): only removable feature objects and revocable bindings may go.
+    after = _tenant_objects(resources, CONSUMER_TENANT)
+    protected_before = {identity for identity, r in before.items() if r.get("protect")}
+    assert protected_before <= set(after), sorted(protected_before - set(after))
+    gone = []
+    for identity in sorted(protected_before):
+        obj = before[identity]["outputs"]
+        metadata = obj["metadata"]
+        if kube.get(obj["apiVersion"], obj["kind"], metadata["name"], metadata.get("namespace")) is None:
+            gone.append(identity)
+    assert not gone, f"protected objects deleted from the server: {gone}"
+    assert isolation <= protected_before
     raw = "national-dev-doae-raw"
     kept = _as_admin(site, raw, lambda s3: s3.get_object(Bucket=raw, Key="keep/this.csv")["Body"].read())
     assert kept == b"data"
