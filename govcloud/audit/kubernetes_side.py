@@ -108,8 +108,17 @@ class ClusterReader:
         return self._items("/api/v1/namespaces")
 
     def kind(self, row: TenantKind, namespace: str) -> list[dict[str, Any]]:
-        """The live objects of one row of the kind table in one namespace."""
-        return self._items(row.path(), namespace=namespace)
+        """The live objects of one row of the kind table in one namespace.
+
+        A 404 means the cluster does not serve the kind's API (an operator's CRD not installed): then there
+        are none, and every declared one is reported missing. A namespace without objects answers 200.
+        """
+        try:
+            return self._items(row.path(), namespace=namespace)
+        except ApiException as error:
+            if error.status == 404:
+                return []
+            raise
 
     def cluster_role_bindings(self) -> list[dict[str, Any]]:
         return self._items(f"/apis/{RBAC_GROUP}/v1/clusterrolebindings")

@@ -4,26 +4,22 @@ The report prints this table in full (an auditor must be able to look up a code 
 report), and uses ``check`` to let a live finding override the mark the plan alone would give: a tenant
 whose NetworkPolicy was deleted is not "isolated", whatever its plan says. A test keeps the table equal to
 the codes the audit's source can raise (``govcloud/audit``), so a new code cannot go undocumented.
+
+The codes of the tenant kinds (NetworkPolicies, quotas, Roles, RoleBindings, ServiceAccounts, ...) are the
+kind table's (``govcloud.audit.kinds``): a kind added there is listed here without an edit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 
-from govcloud.audit.findings import Severity
+from govcloud.audit import kinds
+from govcloud.audit.findings import FindingCode, Severity
 
+CodeInfo = FindingCode
+"""One row of the table: code, overview mark, meaning in English and Thai."""
 
-@dataclass(frozen=True)
-class CodeInfo:
-    code: str
-    check: str | None
-    """The overview mark a finding of this code fails (``isolated``, ``encrypted``, ...), or None."""
-    en: str
-    th: str
-
-
-_ROWS: tuple[CodeInfo, ...] = (
+_NAMESPACE_ROWS: tuple[CodeInfo, ...] = (
     CodeInfo("AUD-NS-001", "isolated", "A declared tenant namespace does not exist.",
              "ไม่มี namespace ของหน่วยงานที่ประกาศไว้"),
     CodeInfo("AUD-NS-002", "isolated", "A namespace lacks, or has changed, govcloud's labels.",
@@ -32,38 +28,15 @@ _ROWS: tuple[CodeInfo, ...] = (
              "namespace ไม่บังคับใช้ Pod Security ระดับ restricted"),
     CodeInfo("AUD-NS-004", None, "A namespace labelled as govcloud's is not declared by the stack.",
              "มี namespace ที่ติดป้ายว่าเป็นของ govcloud แต่ stack ไม่ได้ประกาศไว้"),
-    CodeInfo("AUD-NET-001", "isolated", "A declared NetworkPolicy is missing.",
-             "ไม่มี NetworkPolicy ที่ประกาศไว้"),
-    CodeInfo("AUD-NET-002", "isolated", "A NetworkPolicy was changed out of band.",
-             "NetworkPolicy ถูกแก้ไขนอกกระบวนการ"),
-    CodeInfo("AUD-NET-003", "isolated", "An undeclared NetworkPolicy allows traffic the stack does not declare.",
-             "มี NetworkPolicy ที่ไม่ได้ประกาศ อนุญาตการรับส่งที่ stack ไม่ได้กำหนด"),
-    CodeInfo("AUD-NET-004", "isolated", "A NetworkPolicy allows traffic to or from any address.",
-             "NetworkPolicy อนุญาตการรับส่งกับทุกที่อยู่"),
-    CodeInfo("AUD-QUOTA-001", "quotaBound", "A tenant's ResourceQuota is missing.",
-             "ไม่มี ResourceQuota ของหน่วยงาน"),
-    CodeInfo("AUD-QUOTA-002", "quotaBound", "A ResourceQuota was changed out of band.",
-             "ResourceQuota ถูกแก้ไขนอกกระบวนการ"),
-    CodeInfo("AUD-QUOTA-003", "quotaBound", "A tenant's LimitRange is missing.",
-             "ไม่มี LimitRange ของหน่วยงาน"),
-    CodeInfo("AUD-QUOTA-004", "quotaBound", "A LimitRange was changed out of band.",
-             "LimitRange ถูกแก้ไขนอกกระบวนการ"),
-    CodeInfo("AUD-RBAC-001", None, "A declared Role or RoleBinding is missing (access is narrower, not wider).",
-             "ไม่มี Role หรือ RoleBinding ที่ประกาศไว้ (สิทธิ์แคบลง ไม่ได้กว้างขึ้น)"),
-    CodeInfo("AUD-RBAC-002", "isolated", "A RoleBinding is not declared by the stack.",
-             "มี RoleBinding ที่ stack ไม่ได้ประกาศไว้"),
-    CodeInfo("AUD-RBAC-003", "isolated", "A RoleBinding's subjects or role were changed out of band.",
-             "ผู้ได้รับสิทธิ์หรือบทบาทของ RoleBinding ถูกแก้ไขนอกกระบวนการ"),
-    CodeInfo("AUD-RBAC-004", "isolated", "A RoleBinding grants a ClusterRole inside a tenant namespace.",
-             "RoleBinding มอบ ClusterRole ภายใน namespace ของหน่วยงาน"),
-    CodeInfo("AUD-RBAC-005", "isolated", "A Role's rules were changed out of band.",
-             "กฎของ Role ถูกแก้ไขนอกกระบวนการ"),
+)  # fmt: skip
+
+_CLUSTER_ROWS: tuple[CodeInfo, ...] = (
     CodeInfo("AUD-RBAC-006", "isolated", "A ClusterRoleBinding gives a tenant's group cluster-wide access.",
              "ClusterRoleBinding ให้กลุ่มของหน่วยงานเข้าถึงได้ทั้งคลัสเตอร์"),
-    CodeInfo("AUD-SA-001", None, "A declared ServiceAccount is missing.",
-             "ไม่มี ServiceAccount ที่ประกาศไว้"),
-    CodeInfo("AUD-SA-002", "isolated", "A ServiceAccount mounts API tokens into its pods again.",
-             "ServiceAccount กลับมาเมานต์โทเคน API ในพ็อด"),
+)  # fmt: skip
+"""Kubernetes codes outside the kind table; listed by code among the kind table's."""
+
+_OTHER_ROWS: tuple[CodeInfo, ...] = (
     CodeInfo("AUD-DB-001", "backedUp", "A declared PostgreSQL cluster does not exist.",
              "ไม่มีคลัสเตอร์ PostgreSQL ที่ประกาศไว้"),
     CodeInfo("AUD-DB-002", "backedUp", "The last successful database backup is older than its schedule allows.",
@@ -116,7 +89,27 @@ _ROWS: tuple[CodeInfo, ...] = (
              "ตัวตนจัดเก็บข้อมูลขาดสิทธิ์ที่ประกาศไว้"),
 )  # fmt: skip
 
-FINDING_CODES: Mapping[str, CodeInfo] = {row.code: row for row in _ROWS}
+
+def _rows() -> dict[str, CodeInfo]:
+    """The table in the order the report prints it: namespaces, the Kubernetes objects' codes, everything else."""
+    objects = sorted((*kinds.kind_codes(), *_CLUSTER_ROWS), key=lambda row: row.code)
+    return {row.code: row for row in (*_NAMESPACE_ROWS, *objects, *_OTHER_ROWS)}
+
+
+class _FindingCodes(Mapping[str, CodeInfo]):
+    """The table, read from the kind table each time, so a kind added there (even by a test) is listed."""
+
+    def __getitem__(self, code: str) -> CodeInfo:
+        return _rows()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_rows())
+
+    def __len__(self) -> int:
+        return len(_rows())
+
+
+FINDING_CODES: Mapping[str, CodeInfo] = _FindingCodes()
 
 #: Findings at or above this severity fail the overview mark of their code.
 OVERRIDING = frozenset({Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL})

@@ -13,6 +13,8 @@ import string
 from decimal import Decimal
 from typing import Any, Literal
 
+from govcloud.audit import kinds
+
 Lang = Literal["th", "en"]
 LANGUAGES: tuple[Lang, ...] = ("th", "en")
 
@@ -202,6 +204,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "label.pod_security": {"en": "Pod Security level enforced", "th": "ระดับ Pod Security ที่บังคับใช้"},
     "label.encryption": {"en": "Encrypted storage class", "th": "คลาสพื้นที่จัดเก็บแบบเข้ารหัส"},
     "label.cluster_wide": {"en": "Cluster-wide permissions", "th": "สิทธิ์ระดับทั้งคลัสเตอร์"},
+    "label.objects": {
+        "en": "Objects the live audit compares",
+        "th": "ออบเจ็กต์ที่การตรวจสอบระบบจริงเปรียบเทียบ",
+    },
+    "objects.value": {"en": "{count} {label}", "th": "{label} {count} รายการ"},
     "label.data_resources": {"en": "Data-bearing resources", "th": "ทรัพยากรที่เก็บข้อมูล"},
     "data.protected": {"en": "protected and retained", "th": "ป้องกันการลบและคงข้อมูลไว้"},
     "data.unprotected": {"en": "NOT protected", "th": "ไม่ได้รับการป้องกัน"},
@@ -595,6 +602,13 @@ class Translator:
         """A vocabulary word (classification, ministry, ...); an unknown value is shown as written."""
         entry = MESSAGES.get(f"{group}.{value}")
         return entry[self.lang] if entry else value
+
+    def kind(self, kind: str) -> str:
+        """An audited tenant kind's name, as its row of the kind table (``govcloud.audit.kinds``) gives it."""
+        row = next((r for r in kinds.TENANT_KINDS if r.kind == kind), None)
+        if row is None:
+            return kind
+        return row.th if self.lang == "th" else row.en
 
     def policy_text(self, policy_id: str, field: str, english: str) -> str:
         """A policy's description or rationale; the Thai only while it still translates the current English."""

@@ -19,6 +19,7 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
+from govcloud.audit import kinds as audited
 from govcloud.audit.findings import Finding
 from govcloud.contract.quantity import QuantityError, parse_quantity
 from govcloud.contract.rules import AgreementStatus, EffectiveQuota, effective_quota
@@ -117,6 +118,14 @@ class DataResource:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    """How many objects of one audited tenant kind (a row of ``govcloud.audit.kinds``) the plan declares."""
+
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
 class TenantEvidence:
     """What the plan declares for one tenant; counted, not assumed."""
 
@@ -140,6 +149,8 @@ class TenantEvidence:
     missing_grants: tuple[str, ...]
     """Agreements in force the plan does not grant."""
     data_resources: tuple[DataResource, ...]
+    objects: tuple[KindCount, ...] = ()
+    """The declared objects of every kind the live audit compares, in the kind table's order."""
 
 
 @dataclass(frozen=True)
@@ -412,8 +423,11 @@ def _evidence(
     expected_grants: Sequence[str],
 ) -> TenantEvidence:
     kinds: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    declared: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
     for resource in resources:
         kinds[_kind(resource)].append(resource)
+        if is_kubernetes_object(resource):
+            declared[(str(resource["inputs"]["apiVersion"]), _kind(resource))].append(resource)
     policies = [_spec(p) for p in kinds["NetworkPolicy"]]
     hard: Mapping[str, Any] = {}
     for quota in kinds["ResourceQuota"]:
@@ -484,6 +498,7 @@ def _evidence(
             for r in resources
             if is_data_bearing(str(r["type"]))
         ),
+        objects=tuple(KindCount(row.kind, len(declared.get(row.key, ()))) for row in audited.TENANT_KINDS),
     )
 
 
@@ -782,7 +797,13 @@ def _from_json(kind: Any, value: Any) -> Any:
         return tuple(_from_json(arg, item) for arg, item in zip(args, value, strict=True))
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _from_json(hints[f.name], value[_camel(f.name)]) for f in dataclasses.fields(kind)})
+        return kind(
+            **{
+                f.name: _from_json(hints[f.name], value[_camel(f.name)])
+                for f in dataclasses.fields(kind)
+                if _camel(f.name) in value or not _has_default(f)  # a report written before the field existed
+            }
+        )
     if kind is Decimal:
         return Decimal(str(value))
     if kind is dt.datetime:
@@ -792,6 +813,10 @@ def _from_json(kind: Any, value: Any) -> Any:
     if kind in (str, int, bool) and not isinstance(value, kind):
         raise ValueError(f"expected {kind.__name__}, got {value!r}")
     return value
+
+
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    return field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
 
 
 def report_from_json(document: Mapping[str, Any]) -> ReportData:
