@@ -397,7 +397,8 @@ def gateway_address_problems(site: SiteConfig) -> list[tuple[tuple[str | int, ..
             address = ipaddress.ip_address(value)
             inside = [n for n in services if address in n]
             if value in seen:
-                problems.append(((*where, index), f"'{value}' is also an address of the {seen[value]} Gateway"))
+                again = "given twice" if seen[value] == name else f"also an address of the {seen[value]} Gateway"
+                problems.append(((*where, index), f"'{value}' is {again}"))
             seen.setdefault(value, name)
             if kind == "ClusterIP":
                 if index > 0:

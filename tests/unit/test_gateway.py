@@ -130,6 +130,11 @@ def test_each_gateway_has_its_own_service_type() -> None:
             ("gateways", "internal", "addresses", 0),
             "is also an address of the public Gateway",
         ),
+        (
+            {"public": {"addresses": ["203.0.113.10", "203.0.113.10"]}},
+            ("gateways", "public", "addresses", 1),
+            "is given twice",
+        ),
         ({"public": {"addresses": ["127.0.0.1"]}}, ("gateways", "public", "addresses", 0), "not a unicast address"),
         ({"public": {"serviceType": "External"}}, ("gateways", "public", "serviceType"), "LoadBalancer"),
     ],
