@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from govcloud.audit.expected import ExpectedBucket, ExpectedIdentity, ExpectedState, ScanReport
 from govcloud.audit.findings import Finding, Severity
+from govcloud.naming import BACKUP_ZONE, label
 from govcloud.storage.buckets import (
     IDENTITY_POLICY_NAME,
     PUBLIC_ACCESS_BLOCK_KEYS,
@@ -381,24 +382,46 @@ def audit_storage(
 
 
 def audit_quota(s3: S3Client, expected: ExpectedState, tenant: str) -> list[Finding]:
-    """A tenant's stored bytes (all its buckets, every version) against its approved quota. The quota is
-    measured here, not enforced: no S3-compatible store limits a tenant through the S3 API."""
+    """A tenant's stored bytes against its approved quota (``spec.storage.quota``), measured, not enforced:
+    no S3-compatible store limits a tenant through the S3 API.
+
+    Every bucket the plan gives the tenant counts, every version: its zones' and its database's backup bucket
+    (``<site>-<tenant>-backup``, which the plan parents under the tenant). Backups are the tenant's data in
+    the same store, sized by the retention the agency asks for, and no other approval covers them; the
+    contract says so (docs/tenant-contract.md, ``spec.storage.quota``) and the finding shows their share.
+    """
     buckets = sorted(b.spec.name for b in expected.buckets if b.tenant == tenant)
-    used = sum(stored_bytes(s3, name) for name in buckets)
+    by_bucket = {name: stored_bytes(s3, name) for name in buckets}
+    used = sum(by_bucket.values())
     quota = expected.storage_quotas[tenant]
     if used <= quota:
         return []
+    backups = sum(n for name, n in by_bucket.items() if name in _backup_buckets(expected, tenant))
     return [
         Finding(
             "AUD-S3-010",
             Severity.MEDIUM,
             tenant,
             f"tenant {tenant}'s buckets",
-            f"tenant {tenant} stores {used:,} bytes (all versions) against an approved quota of {quota:,} bytes; "
-            "the store does not enforce the quota: ask the agency to delete data or to request a larger quota",
-            {"storedBytes": used, "quotaBytes": quota, "buckets": buckets},
+            f"tenant {tenant} stores {used:,} bytes (all versions, database backups {backups:,} of them) against an "
+            f"approved quota of {quota:,} bytes; the store does not enforce the quota: ask the agency to delete "
+            "data, shorten its backup retention or request a larger quota",
+            {
+                "storedBytes": used,
+                "quotaBytes": quota,
+                "backupBytes": backups,
+                "buckets": buckets,
+                "bytesByBucket": by_bucket,
+            },
         )
     ]
+
+
+def _backup_buckets(expected: ExpectedState, tenant: str) -> set[str]:
+    """The tenant's database backup buckets: tagged with the backup zone (``naming.BACKUP_ZONE``)."""
+    return {
+        b.spec.name for b in expected.buckets if b.tenant == tenant and b.spec.tags.get(label("zone")) == BACKUP_ZONE
+    }
 
 
 def storage_owners(expected: ExpectedState, *, identities: bool = True) -> list[str | None]:

@@ -255,9 +255,9 @@ class Storage(ContractModel):
         "published exists exactly when openData is enabled."
     )
     quota: Quantity = Field(
-        description="Approved object storage for all the zones together, e.g. 2Ti; with database storage it must "
-        "fit quota.storage. Measured by govcloud audit over all the tenant's buckets, every version (AUD-S3-010 "
-        "on an overrun); the store does not enforce it."
+        description="Approved object storage for all the zones and the database backups together, e.g. 2Ti; with "
+        "database storage it must fit quota.storage. Measured by govcloud audit over all the tenant's buckets, the "
+        "backup bucket included, every version (AUD-S3-010 on an overrun); the store does not enforce it."
     )
     retention_days: dict[Zone, Annotated[StrictInt, Field(ge=1, le=36500)]] = Field(
         default={},

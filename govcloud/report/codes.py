@@ -77,8 +77,9 @@ _OTHER_ROWS: tuple[CodeInfo, ...] = (
              "บักเก็ตคลาดเคลื่อนจากข้อกำหนด (วงจรชีวิต ป้ายกำกับ การล็อก)"),
     CodeInfo("AUD-S3-009", "agreementsOnly", "A bucket policy grants access the stack does not declare.",
              "นโยบายบักเก็ตให้สิทธิ์ที่ stack ไม่ได้ประกาศ (แบ่งปันนอกข้อตกลง)"),
-    CodeInfo("AUD-S3-010", None, "A tenant stores more than its approved quota (measured; no store enforces it).",
-             "หน่วยงานจัดเก็บข้อมูลเกินโควตาที่อนุมัติ (วัดได้จากการตรวจ ระบบจัดเก็บไม่ได้บังคับใช้)"),
+    CodeInfo("AUD-S3-010", None, "A tenant's buckets, backups included, exceed its approved quota (measured; no "
+             "store enforces it).",
+             "บักเก็ตของหน่วยงานรวมข้อมูลสำรองเกินโควตาที่อนุมัติ (วัดได้จากการตรวจ ระบบจัดเก็บไม่ได้บังคับใช้)"),
     CodeInfo("AUD-IAM-001", None, "A declared storage identity does not exist.",
              "ไม่มีตัวตนสำหรับจัดเก็บข้อมูลที่ประกาศไว้"),
     CodeInfo("AUD-IAM-002", "agreementsOnly", "A storage identity reaches data without an active agreement.",

@@ -146,8 +146,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "label.object_storage": {"en": "Object storage", "th": "พื้นที่จัดเก็บแบบออบเจ็กต์"},
     "object_storage.value": {
-        "en": "{quota} approved (measured by govcloud audit, not enforced by the store); in zones: {zones}",
-        "th": "{quota} ตามที่อนุมัติ (govcloud audit ตรวจวัด ระบบจัดเก็บไม่ได้บังคับใช้); ในโซน: {zones}",
+        "en": "{quota} approved for the zones and the database backups (measured by govcloud audit, not "
+        "enforced by the store); in zones: {zones}",
+        "th": "{quota} ตามที่อนุมัติ รวมโซนและข้อมูลสำรองของฐานข้อมูล (govcloud audit ตรวจวัด "
+        "ระบบจัดเก็บไม่ได้บังคับใช้); ในโซน: {zones}",
     },
     "label.database": {"en": "Database", "th": "ฐานข้อมูล"},
     "database.value": {
