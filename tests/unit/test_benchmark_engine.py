@@ -221,3 +221,13 @@ def test_a_run_stopped_at_its_limit_is_reported_as_far_as_it_got(tmp_path: Path)
     site["aggregate"] = {"up": stopped}
     text = render_section(results, "")
     assert "> 60.0 (stopped: 1 of 2 resources done)" in text
+
+
+def test_render_only_rewrites_the_section_from_the_raw_json_and_keeps_the_analysis(tmp_path: Path) -> None:
+    raw, out = tmp_path / "engine.json", tmp_path / "RESULTS.md"
+    raw.write_text(json.dumps(_results()), "utf-8")
+    out.write_text(f"# synth results\n\n{render_section(_results(), 'kept words')}\n", "utf-8")
+    engine.main(["--render", "--raw", str(raw), "--out", str(out)])
+    text = out.read_text("utf-8")
+    assert text.startswith("# synth results\n") and text.count(SECTION_BEGIN) == 1
+    assert f"{ANALYSIS_BEGIN}\nkept words\n{ANALYSIS_END}" in text
