@@ -31,14 +31,15 @@ def _json_schema(model: type[BaseModel]) -> Mapping[str, Any]:
 
 
 def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Yield the object schemas a (possibly $ref'd, nullable) schema stands for."""
+    """Yield a schema and every schema it stands for: its ``$ref`` target (pydantic writes ``#/$defs/<name>``)
+    and the options of its ``anyOf``/``oneOf``/``allOf``, recursively. Callers read only ``properties``,
+    ``items`` and ``additionalProperties``, so the wrappers themselves (which have none) add nothing."""
+    yield schema
     if "$ref" in schema:
-        yield from _resolve(root["$defs"][schema["$ref"].rsplit("/", 1)[-1]], root)
+        yield from _resolve(root["$defs"][schema["$ref"].removeprefix("#/$defs/")], root)
     for key in ("anyOf", "oneOf", "allOf"):
         for option in schema.get(key, []):
             yield from _resolve(option, root)
-    if "properties" in schema or "items" in schema or "additionalProperties" in schema:
-        yield schema
 
 
 def known_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
@@ -69,12 +70,11 @@ def _message(model: type[BaseModel], error: Mapping[str, Any], loc: Loc) -> str:
         return "is required"
     if kind == "extra_forbidden":
         valid = known_keys(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(str(loc[-1]), valid)  # best first; only the best is shown
         hint = f"; did you mean `{close[0]}`?" if close else f"; allowed here: {', '.join(valid)}" if valid else ""
         return f"unknown field `{loc[-1]}`{hint}"
     if kind in ("literal_error", "enum"):
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"must be {expected} (got {error['input']!r})"
+        return f"must be {error['ctx']['expected']} (got {error['input']!r})"
     if kind in ("value_error", "assertion_error"):
         return str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "model_type" or kind == "dict_type":
@@ -92,7 +92,7 @@ def problems_from_validation_error(
 ) -> list[Problem]:
     """One Problem per pydantic error; ``line_of(loc)`` maps a field path to its line in the file."""
     problems = []
-    for item in error.errors(include_url=False):
+    for item in error.errors():
         loc: Loc = tuple(part for part in item["loc"] if part != "[key]")
         problems.append(Problem(file, line_of(loc), render_path(loc), _message(model, item, loc)))
     return problems

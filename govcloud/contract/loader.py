@@ -248,8 +248,8 @@ def _decode(text_bytes: bytes, name: str) -> str:
 
 def _line_at(text: str, index: int) -> int:
     """1-based line of a character, counting CRLF, LF and a lone CR as one break, as YAML does."""
-    crlf = text.count("\r\n", 0, index)
-    return 1 + text.count("\n", 0, index) + text.count("\r", 0, index) - crlf
+    head = text[:index]
+    return 1 + head.count("\n") + head.count("\r") - head.count("\r\n")
 
 
 # --- typing plain scalars (YAML 1.2 core schema, as ruamel.yaml reads it) ----------------------
