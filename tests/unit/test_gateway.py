@@ -4,6 +4,7 @@ they hold for any request: hosts per Gateway, internal-only tenants, issuers, HS
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -19,6 +20,7 @@ from govcloud.manifests.platform import GATEWAY, METRICS_PORTS
 from govcloud.manifests.platform_values import platform_values
 from tests import upstream_facts as facts
 from tests.program.conftest import REPO_ROOT, TODAY
+from tests.schema_validation import SchemaCatalog
 
 NATIONAL: StackDefinition = load_stack(REPO_ROOT / "stacks", "national-prod", TODAY)
 SITE = NATIONAL.site
@@ -264,3 +266,29 @@ def test_the_crd_pins_the_chart_pin_and_the_upgrade_commands_agree() -> None:
     assert f"{crds_chart} --version {chart}" in command
     assert f"--set {values[0]}=true --set {values[1]}=standard --set {values[2]}=true" in guide
     assert "kubectl apply --server-side --force-conflicts -f -" in guide
+
+
+@pytest.mark.shared
+def test_the_cached_crds_check_the_new_kinds_beside_shared(shared_dir: Path) -> None:
+    """The catalog loads ../shared and the tools step's cache; EnvoyProxy and BackendTLSPolicy are checked strictly."""
+    catalog = SchemaCatalog.from_upstream(SITE.kubernetes_version, shared_dir)
+    assert {
+        ("gateway.envoyproxy.io/v1alpha1", "EnvoyProxy"),
+        ("gateway.networking.k8s.io/v1", "BackendTLSPolicy"),
+        ("gateway.networking.k8s.io/v1", "ListenerSet"),
+    } <= set(catalog.custom_kinds)
+    proxy = gw.envoy_proxy(gw.PUBLIC, SITE)
+    assert catalog.errors(proxy) == []
+    proxy["spec"]["provider"]["kubernetes"]["envoyService"]["type"] = "External"
+    (message,) = catalog.errors(proxy)
+    assert message.startswith(
+        "EnvoyProxy/envoy-gateway-system/public-proxy: spec.provider.kubernetes.envoyService.type"
+    )
+    (policy,) = [o for o in gw.tenant_gateway_objects(_tenant("nso"), SITE) if o["kind"] == "BackendTLSPolicy"]
+    assert catalog.errors(policy) == []
+    del policy["spec"]["validation"]["hostname"]
+    policy["spec"]["targetRefs"][0]["sectionNmae"] = "https"
+    assert sorted(catalog.errors(policy)) == [
+        "BackendTLSPolicy/nso/nso-trino-backend-tls: spec.targetRefs[0].sectionNmae: unknown field 'sectionNmae'",
+        "BackendTLSPolicy/nso/nso-trino-backend-tls: spec.validation: 'hostname' is a required property",
+    ]
