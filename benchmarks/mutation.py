@@ -88,6 +88,8 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_schemas.py",
             UNIT + "test_secret_settings.py",
             UNIT + "test_site_networks.py",
+            UNIT + "test_stack_defence.py",
+            UNIT + "test_sizing_clauses.py",
         ),
     ),
     # The YAML loader and the problem messages of contract/ as a target of their own: the contract target's
