@@ -22,6 +22,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from govcloud.components.kubernetes import PATCH_FORCE
 from govcloud.components.storage import STORAGE_SECRET
 from govcloud.storage import Credentials, S3Connection, s3_client
 from govcloud.synth.engine import synthesize
@@ -234,9 +235,6 @@ def test_drift_is_found_by_refresh_and_repaired_by_up(deployed: tuple[LocalSite,
     policies = kube.list("networking.k8s.io/v1", "NetworkPolicy", "nso")
     deny = next(p for p in policies if "deny" in p["metadata"]["name"])
     kube.delete("networking.k8s.io/v1", "NetworkPolicy", deny["metadata"]["name"], "nso")
-    # Not exercised: a field changed by another field manager (a quota raised with kubectl edit). pulumi up then
-    # stops on a server-side-apply conflict instead of repairing it, since govcloud's objects do not carry
-    # pulumi.com/patchForce (pulumi-kubernetes provider/pkg/await/await.go, patchForce) - see the closing note.
     s3 = _admin(site, "s3")
     s3.put_bucket_versioning(Bucket="national-dev-nso-raw", VersioningConfiguration={"Status": "Suspended"})
     code, findings = audit(site)
@@ -253,6 +251,41 @@ def test_drift_is_found_by_refresh_and_repaired_by_up(deployed: tuple[LocalSite,
 
     assert kube.get("networking.k8s.io/v1", "NetworkPolicy", deny["metadata"]["name"], "nso") is not None
     assert s3.get_bucket_versioning(Bucket="national-dev-nso-raw")["Status"] == "Enabled"
+    assert set(site.ok("preview")["changes"]) == {"same"}
+
+
+def test_a_field_another_manager_changed_is_restored_by_refresh_and_up(
+    deployed: tuple[LocalSite, dict[str, Any]],
+) -> None:
+    """A quota raised with ``kubectl edit``: another field manager now owns ``spec.hard.pods``.
+
+    The provider applies with server-side apply; without ``pulumi.com/patchForce`` on the object its apply is
+    not forced and the API server answers 409 Conflict, so ``pulumi up`` stopped instead of repairing the drift.
+    """
+    site, _ = deployed
+    kube = site.plane.kube()
+    quota = kube.get("v1", "ResourceQuota", "tenant-quota", "nso") or {}
+    declared = quota["spec"]["hard"]["pods"]
+    assert quota["metadata"]["annotations"].get(PATCH_FORCE) == "true"
+    raised = str(int(declared) + 7)  # a canonical quantity: the API server keeps it as written
+    status, body = kube.request(
+        "PATCH",
+        kube.path("v1", "ResourceQuota", "tenant-quota", "nso"),
+        params={"fieldManager": "kubectl-edit"},
+        body={"spec": {"hard": {"pods": raised}}},
+        content_type="application/merge-patch+json",
+    )
+    assert status == 200, body
+    drifted = kube.get("v1", "ResourceQuota", "tenant-quota", "nso") or {}
+    assert drifted["spec"]["hard"]["pods"] == raised
+    assert "kubectl-edit" in {m["manager"] for m in drifted["metadata"]["managedFields"]}
+
+    refreshed = site.ok("refresh")
+    assert refreshed["changes"].get("update", 0) >= 1, refreshed["changes"]
+    repaired = site.ok("up")
+    assert repaired["changes"].get("update", 0) >= 1, repaired["changes"]
+    restored = kube.get("v1", "ResourceQuota", "tenant-quota", "nso") or {}
+    assert restored["spec"]["hard"]["pods"] == declared
     assert set(site.ok("preview")["changes"]) == {"same"}
 
 
