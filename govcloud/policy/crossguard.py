@@ -4,11 +4,19 @@ CrossGuard's API does not expose ``retainOnDelete``, so under the CLI that half 
 checked by ``govcloud synth`` only. CrossGuard also hands policies secret values in plaintext, so the
 "Secret value is not a Pulumi secret" half of GC-SEC-001 runs in synth only (literal credentials are
 caught by both).
+
+CrossGuard hands a policy its properties wrapped in proxies that raise on unknown values: a ``Mapping`` and a
+``Sequence`` that are not ``dict`` and ``list`` (pulumi/pulumi-policy ``sdk/python/lib/pulumi_policy/proxy.py``,
+``_DictProxy``/``_ListProxy``, commit 086a9944; the installed pulumi_policy 1.21.0 is the same). The policies
+are written for plain JSON (``isinstance(x, dict)``, as synth's plan holds), so under the real engine a
+ResourceView read through them saw no ``metadata``: a ScheduledBackup matched no Cluster (GC-DATA-004 on every
+database) and a ListenerSet's violation found no URN (GC-TLS-002 attached to the stack). :func:`plain` turns
+the proxies back into dicts and lists, an unknown value into synth's ``[unknown]``, so both callers agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import (
@@ -19,16 +27,35 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UnknownValueError
 
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 
 PACK_NAME = "govcloud-baseline"
+UNKNOWN = "[unknown]"
+"""How synth's plan shows a value not known before the update (``govcloud.synth.capture.UNKNOWN``)."""
+
+
+def _item(container: Any, key: Any) -> Any:
+    try:
+        return plain(container[key])
+    except UnknownValueError:
+        return UNKNOWN
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain JSON: CrossGuard's proxies as dicts and lists, unknown values as ``[unknown]``."""
+    if isinstance(value, Mapping):
+        return {key: _item(value, key) for key in value}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_item(value, index) for index in range(len(value))]
+    return value
 
 
 def _view(resource_type: str, props: Any, urn: str, name: str, protect: bool) -> ResourceView:
     return ResourceView(
-        urn=urn, type=resource_type, name=name, inputs=dict(props), protect=protect, secrets_masked=False
+        urn=urn, type=resource_type, name=name, inputs=plain(props), protect=protect, secrets_masked=False
     )
 
 

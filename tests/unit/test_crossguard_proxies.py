@@ -1,0 +1,79 @@
+"""The CrossGuard caller sees properties the way the real analyzer hands them: wrapped in unknown-checking proxies.
+
+``pulumi_policy`` wraps every resource's properties with ``unknown_checking_proxy`` before a policy runs (its
+``Analyze`` and ``AnalyzeStack``); the proxies are a ``Mapping`` and a ``Sequence``, not a ``dict`` and a
+``list``. A policy that reads them through ``isinstance(x, dict)`` sees nothing: under the real engine that
+reported GC-DATA-004 on every database and attached GC-TLS-002 to the stack. Here every case of the policy
+tests runs through the proxies and must give synth's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from pulumi_policy import (
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+)
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+from govcloud.policy.baseline import POLICIES
+from govcloud.policy.crossguard import UNKNOWN, crossguard_policies, plain
+from govcloud.policy.framework import ResourceView, evaluate
+from tests.unit.test_policies import COMPLIANT, VIOLATIONS
+
+
+def _proxied(resources: Sequence[ResourceView]) -> set[tuple[str, str]]:
+    """(policy id, urn) the CrossGuard policies report over proxied properties, as the analyzer runs them."""
+    found: set[tuple[str, str]] = set()
+    policy_resources = [
+        PolicyResource(
+            view.type,
+            unknown_checking_proxy(dict(view.inputs)),
+            view.urn,
+            view.name,
+            PolicyResourceOptions(view.protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), []),
+            None,
+            None,
+            [],
+            {},
+        )
+        for view in resources
+    ]
+    for converted in crossguard_policies():
+        if isinstance(converted, ResourceValidationPolicy):
+            for resource in policy_resources:
+                args = ResourceValidationArgs(
+                    resource.resource_type, resource.props, resource.urn, resource.name, resource.opts, None
+                )
+                converted.validate(args, lambda message, urn, at=resource.urn: found.add((message.split(":")[0], at)))
+        else:
+            arguments = StackValidationArgs(policy_resources, None)
+            converted.validate(arguments, lambda message, urn: found.add((message.split(":")[0], urn or "")))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "resources", "message"),
+    [v for v in VIOLATIONS if not ("not retained" in v[2] or "not a Pulumi secret" in v[2])],
+    ids=lambda v: v if isinstance(v, str) and v.startswith("GC-") else "",
+)
+def test_proxied_properties_give_synths_answer(policy_id: str, resources: list[ResourceView], message: str) -> None:
+    synth = {(v.policy.split()[0], v.urn) for v in evaluate(POLICIES, resources)}
+    assert _proxied(resources) == synth
+
+
+def test_proxied_compliant_platform_passes() -> None:
+    assert _proxied(COMPLIANT) == set()
+
+
+def test_plain_unwraps_proxies_and_shows_unknowns_as_synth_does() -> None:
+    proxied = unknown_checking_proxy({"metadata": {"name": "x", "labels": {"a": UNKNOWN_STRING_VALUE}}, "l": [1]})
+    value = plain(proxied)
+    assert value == {"metadata": {"name": "x", "labels": {"a": UNKNOWN}}, "l": [1]}
+    assert type(value["metadata"]) is dict and type(value["l"]) is list
