@@ -42,7 +42,7 @@ FieldPath = tuple[str | int, ...]
 
 # --- parser back ends -------------------------------------------------------------------------
 
-_SCALAR, _SEQ_START, _MAP_START, _END, _ALIAS, _DOC_START, _OTHER = range(7)
+_SCALAR, _SEQ_START, _MAP_START, _END, _ALIAS, _DOC_START = range(6)  # any other event kind: None
 
 _EVENT_KINDS: dict[type, int] = {
     rev.ScalarEvent: _SCALAR,
@@ -207,9 +207,9 @@ def _decode(text_bytes: bytes, name: str) -> str:
             [Problem(name, 1, WHOLE_DOCUMENT, "the file is saved as UTF-16 text; save it again as UTF-8")]
         )
     try:
-        text = text_bytes.decode("utf-8")
+        text = text_bytes.decode()  # bytes.decode is UTF-8 unless told otherwise
     except UnicodeDecodeError:
-        escaped = text_bytes.decode("utf-8", errors="surrogateescape")
+        escaped = text_bytes.decode(errors="surrogateescape")
         problems: dict[int, Problem] = {}
         for match in re.finditer("[\udc80-\udcff]", escaped):
             line = _line_at(escaped, match.start())
@@ -312,7 +312,7 @@ def _resolve_plain(value: str) -> Any:
             sign = -1 if digits[0] == "-" else 1
             digits = digits.lstrip("+-")
             base = _INT_BASES.get(digits[:2], 10)
-            return sign * int(digits[2:] if base != 10 else digits, base)
+            return sign * int(digits, base)  # int() accepts the 0b/0o/0x prefix of its own base
         date = _DATE.fullmatch(value)
         if date:
             return datetime.date(int(date[1]), int(date[2]), int(date[3]))
@@ -364,7 +364,7 @@ class _Walker:
         documents = 0
         skip = 0  # depth inside a list or mapping used as a key: ignored
         for event in events:
-            kind = kinds.get(type(event), _OTHER)
+            kind = kinds.get(type(event))
             if skip:
                 if kind in (_SEQ_START, _MAP_START):
                     skip += 1

@@ -502,3 +502,81 @@ def test_a_mapping_or_list_where_text_belongs_and_a_short_text() -> None:
     assert _errors(_Item, {"name": {"a": 1}}) == [("name", "input should be a valid string")]
     assert _errors(_Item, {"name": ["a"]}) == [("name", "input should be a valid string")]
     assert _errors(_Item, {"name": "n", "tag": "a"}) == [("tag", "string should have at least 2 characters")]
+
+
+# --- the walk: odd keys, depth, and what is refused alongside ------------------------------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_nested_collection_as_a_key_is_skipped_whole(backend: str) -> None:
+    """Everything inside a list used as a key is skipped, however deep, and the walk resumes after it."""
+    text = "[[1, [2]], {x: [3]}, 4]: value\nb: 1\nb: 2\n"
+    assert _problems(text, backend) == [
+        f"{FILE}:1: (document): a list cannot be used as a key; a key must be a field name",
+        f"{FILE}:3: b: the key `b` appears twice (first on line 2); keep one",
+    ]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_alias_as_a_key_then_its_value(backend: str) -> None:
+    """The value after an alias key is a value, not another key; the walk goes on to the next problem."""
+    text = "spec:\n  *x : 1\n  c: 2\n  c: 3\n"
+    assert _problems(text, backend) == [
+        f"{FILE}:2: spec: YAML anchors and aliases are not allowed (found `*x`); write the value out in full",
+        f"{FILE}:4: spec.c: the key `c` appears twice (first on line 3); keep one",
+    ]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_nesting_up_to_the_limit(backend: str) -> None:
+    """The top-level mapping and 63 lists inside it are 64 levels: accepted; one more is refused."""
+    deepest = 63
+    doc = loader._parse(("a: " + "[" * deepest + "]" * deepest + "\n").encode(), FILE, Path(FILE), backend)
+    assert "a" in doc.data
+    deeper = deepest + 1
+    assert _problems("a: " + "[" * deeper + "]" * deeper + "\n", backend) == [
+        f"{FILE}:1: (document): lists and mappings are nested more than 64 levels deep here; a request needs only "
+        "a few levels, so check the indentation"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1_000.5", 1000.5),
+        ("1_.5", 1.5),
+        ("1__000", 1000),
+        ("0x_ff", 255),
+        ("-0x10", -16),
+        ("0b1_01", 5),
+        ("0o1_7", 15),
+    ],
+)
+def test_underscores_in_numbers_as_yaml_1_2_reads_them(text: str, value: float) -> None:
+    """ruamel.yaml's YAML 1.2 loader drops every `_` of a number (ruamel.yaml 0.19.1, ruamel/yaml/constructor.py,
+    ``SafeConstructor.construct_yaml_int``/``construct_yaml_float``: ``value_s.replace('_', "")``; its safe loader
+    reads this list as these values), where Python's own int() and float() accept only one `_` between digits."""
+    assert loader._resolve_plain(text) == value
+    assert type(loader._resolve_plain(text)) is type(value)
+
+
+def test_a_utf16_big_endian_file_is_refused_too() -> None:
+    with pytest.raises(ContractError) as caught:
+        parse_document(b"\xfe\xff" + "a: 1\n".encode("utf-16-be"), "f.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "f.yaml:1: (document): the file is saved as UTF-16 text; save it again as UTF-8"
+    ]
+
+
+def test_shown_text_is_cut_at_60_characters() -> None:
+    assert loader._shown("k" * 60) == "k" * 60
+    assert loader._shown("k" * 61) == "k" * 59 + "…"
+    assert loader._shown("a\nb\u2028c`d") == "a b c'd"
+
+
+def test_an_error_without_parser_fields() -> None:
+    """A YAML error with no problem, context or marks (the base class) still gives one located line."""
+    found = loader._syntax_problem(Exception("bare"), "f.yaml", TEXT)
+    assert str(found) == (
+        "f.yaml:1: (document): the file contains a character YAML does not allow; delete it and retype the line"
+    )
