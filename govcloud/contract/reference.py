@@ -39,26 +39,24 @@ class FieldDoc:
     leaf: bool
 
 
-def _unwrap(annotation: object) -> tuple[object, bool]:
-    """The annotation without ``Annotated`` and ``| None``; True when None is allowed."""
-    optional = False
+def _unwrap(annotation: object) -> object:
+    """The annotation without ``Annotated`` and ``| None`` (the table says "optional" from the default)."""
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
             if len(args) != 1:  # str | int (a quantity)
-                return annotation, optional
+                return annotation
             annotation = args[0]
         else:
-            return annotation, optional
+            return annotation
 
 
 def type_name(annotation: object) -> str:
     """A reader's name for a field's type: ``text``, ``list of group``, ``one of small, medium, large``..."""
-    annotation, _ = _unwrap(annotation)
+    annotation = _unwrap(annotation)
     origin = typing.get_origin(annotation)
     if origin is list:
         return "list of " + type_name(typing.get_args(annotation)[0])
@@ -94,10 +92,10 @@ def fields_of(model: type[BaseModel], prefix: str = "") -> Iterator[FieldDoc]:
     """Every field of ``model``, depth first, with its camelCase YAML path; objects before their fields."""
     for name, info in model.model_fields.items():
         path = prefix + (info.alias or name)
-        inner, _ = _unwrap(info.annotation)
+        inner = _unwrap(info.annotation)
         nested = isinstance(inner, type) and issubclass(inner, BaseModel)
         if typing.get_origin(inner) is list:
-            item, _ = _unwrap(typing.get_args(inner)[0])
+            item = _unwrap(typing.get_args(inner)[0])
             if isinstance(item, type) and issubclass(item, BaseModel):
                 yield FieldDoc(path, "list of objects", _required(info), info.description or "", False)
                 yield from fields_of(item, path + "[].")

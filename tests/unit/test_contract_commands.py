@@ -8,13 +8,19 @@ survived). Expected texts are literal or read from the committed files, never pr
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import pytest
+from pydantic import BaseModel, Field
 
 from govcloud.contract import reference
-from govcloud.contract.schema import write_schemas
+from govcloud.contract.fields import ContractModel
+from govcloud.contract.schema import render, write_schemas
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_DOC = (REPO_ROOT / "docs" / "tenant-contract.md").read_text("utf-8")
@@ -94,3 +100,110 @@ def test_write_schemas_into_an_existing_folder_replaces_the_files(tmp_path: Path
     assert (tmp_path / "tenant-request.schema.json").read_text("utf-8") == (
         REPO_ROOT / "schemas" / "tenant-request.schema.json"
     ).read_text("utf-8")
+
+
+# --- the table's words for types, defaults and cells ---------------------------------------------
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class _Part(ContractModel):
+    """A nested object."""
+
+    size: int = 1
+    """How big."""
+
+
+class _Sample(ContractModel):
+    """Shapes the contract's own tables do not all use today."""
+
+    choice: Literal["a", "b"] = "a"
+    """Either | or."""
+    colour: _Colour | None = None
+    """A colour,
+    on two lines."""
+    ratio: float = 0.5
+    count: Annotated[int, Field(ge=1)] | None = None
+    labels: dict[str, int] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=lambda: ["x"])
+    parts: list[_Part] = []
+    part: _Part = _Part()
+    when: dt.date | None = None
+    size: str | int = 1
+    anything: Any = None
+    flag: bool = False
+
+
+def test_type_names() -> None:
+    assert reference.type_name(Literal["a", "b"]) == "`a` or `b`"
+    assert reference.type_name(_Colour | None) == "one of `red`, `blue`"
+    assert reference.type_name(float) == "float"
+    assert reference.type_name(Annotated[int, Field(ge=1)] | None) == "integer"
+    assert reference.type_name(dict[str, int]) == "map of text to integer"
+    assert reference.type_name(list[dt.date]) == "list of date"
+    assert reference.type_name(str | int) == "quantity"
+    assert reference.type_name(Any) == "Any"
+    assert reference.type_name(tuple[int, str]) == "tuple[int, str]"
+    assert reference.type_name(_Part) == "object"
+
+
+def test_the_rows_of_a_model() -> None:
+    rows = {f.path: f for f in reference.fields_of(_Sample)}
+    assert (rows["choice"].type, rows["choice"].required, rows["choice"].description) == (
+        "`a` or `b`",
+        "default `a`",
+        "Either | or.",
+    )
+    assert rows["colour"].required == "optional"
+    assert (rows["ratio"].required, rows["ratio"].description) == ("default `0.5`", "")
+    assert rows["labels"].required == "optional", "a default factory is shown as optional, not its sentinel"
+    assert rows["tags"].required == "optional"
+    assert rows["flag"].required == "default `false`"
+    assert (rows["parts"].type, rows["parts"].leaf) == ("list of objects", False)
+    assert rows["parts"].leaf is False
+    assert (rows["parts[].size"].type, rows["parts[].size"].leaf) == ("integer", True)
+    assert (rows["part"].leaf, rows["part.size"].leaf) == (False, True)
+    assert list(rows) == [
+        "choice",
+        "colour",
+        "ratio",
+        "count",
+        "labels",
+        "tags",
+        "parts",
+        "parts[].size",
+        "part",
+        "part.size",
+        "when",
+        "size",
+        "anything",
+        "flag",
+    ]
+
+
+def test_cells_escape_pipes_and_fold_lines() -> None:
+    table = reference.field_table(_Sample)
+    assert "| `choice` | `a` or `b` | default `a` | Either \\| or. |" in table.splitlines()
+    assert "| `colour` | one of `red`, `blue` | optional | A colour, on two lines. |" in table.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("cores", "shown"),
+    [(Decimal(8), "8"), (Decimal("8.0"), "8"), (Decimal("0.5"), "500m"), (Decimal("2.25"), "2250m")],
+)
+def test_cores_whole_or_in_millicores(cores: Decimal, shown: str) -> None:
+    assert reference._cores(cores) == shown
+
+
+def test_a_schema_keeps_thai_text_readable() -> None:
+    """Editors show descriptions on hover: Thai stays Thai, not \\u escapes."""
+
+    class Thai(BaseModel):
+        name: str = Field(description="ชื่อหน่วยงาน")
+
+    text = render(Thai, "thai.schema.json")
+    assert '"description": "ชื่อหน่วยงาน"' in text
+    assert text.endswith("}\n")
