@@ -253,11 +253,11 @@ def _phase_rows(op: Mapping[str, Any]) -> list[tuple[str, float | None]]:
             None if program_start is None else program_start - t["selected_s"],
         ),
         (
-            "our program (validation + declaring; engine steps overlap it)",
+            "our program function (validation, declaring: the SDK registers asynchronously)",
             None if program_start is None or program_end is None else program_end - program_start,
         ),
         (
-            "engine steps after the program returned",
+            "after it returned: the SDK's registrations and the engine's steps",
             None if program_end is None or last is None else max(0.0, last - program_end),
         ),
         (
@@ -1016,6 +1016,8 @@ def write_section(results: Mapping[str, Any], out_path: Path) -> None:
 def render_raw(raw_path: Path, out_path: Path) -> None:
     """``--render``: the section again from the raw JSON of earlier runs (after a change to the rendering)."""
     results = json.loads(raw_path.read_text("utf-8"))
+    for site in results["sites"]:  # aggregated again: the aggregation may have changed since the run
+        site["aggregate"] = {key: aggregate(ops) for key, ops in site["operations"].items() if ops}
     write_section({**results, "sites": _in_order(results["sites"])}, out_path)
 
 

@@ -149,6 +149,7 @@ def _results(analysis_marker: str = "") -> dict[str, Any]:
         "stacks": 2,
         "setup_s": 20.0,
         "synth": {"stacks": ["a", "b"], "total_s": 1.5, "program_s": 1.0, "process_wall_s": 3.0, "resources": 2},
+        "operations": {"up": ops, "preview": ops, "change": ops[1:]},
         "aggregate": {
             "up": engine.aggregate(ops),
             "preview": engine.aggregate(ops),
