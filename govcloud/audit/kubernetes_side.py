@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from kubernetes.client import ApiClient
+from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api
 from kubernetes.client.exceptions import ApiException
 
 from govcloud.audit import kinds
@@ -28,8 +29,6 @@ from govcloud.audit.expected import (
 from govcloud.audit.findings import Finding, Severity
 from govcloud.audit.kinds import CNPG_API_VERSION, Compared, Listing, Scope, TenantKind
 from govcloud.audit.normalize import (  # re-exported: the audit's readers and tests import them from here
-    RBAC_GROUP,
-    allows_traffic,
     declared_differences,
     flat_differences,
     normalize_limit_range_spec,
@@ -38,7 +37,6 @@ from govcloud.audit.normalize import (  # re-exported: the audit's readers and t
     normalize_role_ref,
     normalize_rules,
     normalize_subjects,
-    open_rules,
 )
 from govcloud.audit.role_secrets import SecretShape, audit_role_secrets, expected_role_secrets, secret_shape
 from govcloud.naming import MANAGED_BY, TENANT_LABEL
@@ -47,7 +45,6 @@ from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES
 __all__ = [
     "BACKUP_GRACE",
     "ClusterReader",
-    "allows_traffic",
     "audit_kubernetes",
     "declared_differences",
     "last_backup_time",
@@ -57,7 +54,6 @@ __all__ = [
     "normalize_role_ref",
     "normalize_rules",
     "normalize_subjects",
-    "open_rules",
     "parse_time",
 ]
 
@@ -81,31 +77,26 @@ def _finding(
 class ClusterReader:
     """List calls against the live API server, returning the server's JSON objects.
 
-    Every list is one GET of the kind's collection path (``/api/v1/...`` for the core group, ``/apis/<group>/
-    <version>/...`` otherwise), made through the official client's ``param_serialize`` and ``call_api`` with
-    its bearer-token authentication, so a kind of the kind table needs no typed client method.
+    Each is the official client's list call with ``_preload_content=False`` (the JSON as the server sent it),
+    which every client version the project allows makes the same way. A row of the kind table is listed by
+    its apiVersion and plural alone: a named group (built-in or an operator's) through ``CustomObjectsApi``,
+    which GETs ``/apis/<group>/<version>/namespaces/<ns>/<plural>`` for any group; the core group through
+    ``CoreV1Api.list_namespaced_<kind in snake case>``, the generated client's name for every core list.
     """
 
     def __init__(self, api: ApiClient) -> None:
-        self.api = api
+        self.core = CoreV1Api(api)
+        self.rbac = RbacAuthorizationV1Api(api)
+        self.custom = CustomObjectsApi(api)
 
-    def _items(self, path: str, **path_params: str) -> list[dict[str, Any]]:
-        request = self.api.param_serialize(
-            method="GET",
-            resource_path=path,
-            path_params=path_params,
-            header_params={"Accept": "application/json"},
-            auth_settings=["BearerToken"],
-        )
-        response = self.api.call_api(*request)
-        data = response.read()  # type: ignore[no-untyped-call]  # the client's RESTResponse is untyped
-        if not 200 <= response.status <= 299:
-            raise ApiException.from_response(http_resp=response, body=None, data=None)
-        document = json.loads(data)
+    @staticmethod
+    def _items(call: Callable[..., Any], *args: str) -> list[dict[str, Any]]:
+        response = call(*args, _preload_content=False)
+        document = json.loads(response.data)
         return [dict(item) for item in document.get("items") or []]
 
     def namespaces(self) -> list[dict[str, Any]]:
-        return self._items("/api/v1/namespaces")
+        return self._items(self.core.list_namespace)
 
     def kind(self, row: TenantKind, namespace: str) -> list[dict[str, Any]]:
         """The live objects of one row of the kind table in one namespace.
@@ -113,29 +104,36 @@ class ClusterReader:
         A 404 means the cluster does not serve the kind's API (an operator's CRD not installed): then there
         are none, and every declared one is reported missing. A namespace without objects answers 200.
         """
+        if "/" not in row.api_version:
+            return self._items(getattr(self.core, f"list_namespaced_{_snake(row.kind)}"), namespace)
+        group, version = row.api_version.split("/")
         try:
-            return self._items(row.path(), namespace=namespace)
+            return self._items(self.custom.list_namespaced_custom_object, group, version, namespace, row.plural)
         except ApiException as error:
             if error.status == 404:
                 return []
             raise
 
     def cluster_role_bindings(self) -> list[dict[str, Any]]:
-        return self._items(f"/apis/{RBAC_GROUP}/v1/clusterrolebindings")
+        return self._items(self.rbac.list_cluster_role_binding)
 
     def secret_shapes(self, namespace: str) -> dict[str, SecretShape]:
         """Secrets reduced at once to type, key names and username (govcloud.audit.role_secrets)."""
-        secrets = self._items("/api/v1/namespaces/{namespace}/secrets", namespace=namespace)
-        return {s.name: s for s in map(secret_shape, secrets)}
+        return {s.name: s for s in map(secret_shape, self._items(self.core.list_namespaced_secret, namespace))}
 
     def cnpg(self, namespace: str, plural: str) -> list[dict[str, Any]] | None:
         """CloudNativePG objects; None when the cluster does not serve that API (operator absent)."""
         try:
-            return self._items(f"/apis/{CNPG_API_VERSION}/namespaces/{{namespace}}/{plural}", namespace=namespace)
+            return self._items(self.custom.list_namespaced_custom_object, CNPG_GROUP, CNPG_VERSION, namespace, plural)
         except ApiException as error:
             if error.status == 404:
                 return None
             raise
+
+
+def _snake(kind: str) -> str:
+    """``ResourceQuota`` -> ``resource_quota``: how the generated client names a kind in its methods."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
 
 
 def _by_name(items: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
