@@ -142,7 +142,9 @@ class TenantKind:
         return head + "".join(part.capitalize() for part in rest)
 
     def path(self) -> str:
-        """The list path of the kind in one namespace (Kubernetes API concepts: core group under ``/api``)."""
+        """The list path of the kind in one namespace: the core group under ``/api/v1``, a named group under
+        ``/apis/<group>/<version>`` (kubernetes/website ``content/en/docs/reference/using-api/api-concepts.md``:
+        the collection paths under "Kubernetes API terminology")."""
         root = "/api" if "/" not in self.api_version else "/apis"
         return f"{root}/{self.api_version}/namespaces/{{namespace}}/{self.plural}"
 

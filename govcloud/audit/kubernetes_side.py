@@ -82,6 +82,9 @@ class ClusterReader:
     its apiVersion and plural alone: a named group (built-in or an operator's) through ``CustomObjectsApi``,
     which GETs ``/apis/<group>/<version>/namespaces/<ns>/<plural>`` for any group; the core group through
     ``CoreV1Api.list_namespaced_<kind in snake case>``, the generated client's name for every core list.
+    (kubernetes-client/python: ``kubernetes/client/api/custom_objects_api.py`` and ``core_v1_api.py``; the
+    lower-level ``ApiClient.param_serialize`` exists only since the OpenAPI-Generator clients, not in the
+    python-legacy ``api_client.py`` of the older versions ``kubernetes>=30`` admits.)
     """
 
     def __init__(self, api: ApiClient) -> None:
