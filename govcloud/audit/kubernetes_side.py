@@ -29,6 +29,7 @@ from govcloud.audit.expected import (
 from govcloud.audit.findings import Finding, Severity
 from govcloud.audit.kinds import CNPG_API_VERSION, Compared, Listing, Scope, TenantKind
 from govcloud.audit.normalize import (  # re-exported: the audit's readers and tests import them from here
+    allows_traffic,
     declared_differences,
     flat_differences,
     normalize_limit_range_spec,
@@ -37,6 +38,7 @@ from govcloud.audit.normalize import (  # re-exported: the audit's readers and t
     normalize_role_ref,
     normalize_rules,
     normalize_subjects,
+    open_rules,
 )
 from govcloud.audit.role_secrets import SecretShape, audit_role_secrets, expected_role_secrets, secret_shape
 from govcloud.naming import MANAGED_BY, TENANT_LABEL
@@ -45,6 +47,7 @@ from govcloud.policy.baseline import PRIVILEGED_CLUSTER_ROLES
 __all__ = [
     "BACKUP_GRACE",
     "ClusterReader",
+    "allows_traffic",
     "audit_kubernetes",
     "declared_differences",
     "last_backup_time",
@@ -54,6 +57,7 @@ __all__ = [
     "normalize_role_ref",
     "normalize_rules",
     "normalize_subjects",
+    "open_rules",
     "parse_time",
 ]
 
