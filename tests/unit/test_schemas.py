@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import time
 from pathlib import Path
 from typing import Any
 
@@ -340,14 +338,17 @@ def test_pod_template_labels_are_checked(catalog: SchemaCatalog) -> None:
     )
 
 
-def test_validators_are_cached_and_fast(catalog: SchemaCatalog) -> None:
-    objects = [copy.deepcopy(o) for o in tenant_objects().values() for _ in range(250)]
-    start = time.perf_counter()
+def test_validators_are_compiled_once_per_kind(catalog: SchemaCatalog) -> None:
+    """Each kind's validator is built once and reused (kubernetes_validate.validate() recompiles the schema on
+    every call, ~8 ms an object); how fast validation is belongs to benchmarks/, not to a timed test."""
+    objects = tenant_objects().values()
+    assert objects
     for obj in objects:
+        first = catalog._lookup(obj["apiVersion"], obj["kind"])
+        again = catalog._lookup(obj["apiVersion"], obj["kind"])
+        assert first is not None and again is not None, obj["kind"]
+        assert first[0] is again[0], f"{obj['kind']}: a new validator was compiled for the same kind"
         assert catalog.errors(obj) == []
-    elapsed = time.perf_counter() - start
-    # ~0.05 ms each when cached; kubernetes_validate.validate() recompiles and takes ~8 ms each (16 s).
-    assert elapsed < 4.0, f"{len(objects)} objects took {elapsed:.2f} s: validators are not being reused"
 
 
 # --------------------------------------------------------------------------------------------------
