@@ -15,6 +15,11 @@ Findings:
   controller refused it): names on it are not served.
 * ``AUD-GW-002`` (high): a ListenerSet or HTTPRoute the plan does not declare, in a namespace that publishes
   (cert-manager's own HTTP-01 solver routes excepted): someone published outside govcloud.
+* ``AUD-GW-003`` (high): a Gateway's exposure differs from the stack: its ``parametersRef`` names another
+  ``EnvoyProxy``, or its declared EnvoyProxy is missing or carries another Envoy Service type (an internal
+  Gateway turned into a load balancer serves internal names wherever that address is reachable).
+* ``AUD-TLS-003`` (high): a declared ``BackendTLSPolicy`` is missing or its target or validation differs: the
+  gateway reaches that HTTPS backend (the Trino UI) without verifying it against the site CA, or not at all.
 
 Only namespaces the plan publishes from are listed, so an audit of a plan without Gateway API objects makes
 no request for them.
@@ -30,7 +35,7 @@ from kubernetes.client import ApiClient, CustomObjectsApi
 from kubernetes.client.exceptions import ApiException
 
 from govcloud.audit.findings import Finding, Severity
-from govcloud.manifests.gateway import ACME_SOLVER_LABELS, GROUP, https_listener_problems
+from govcloud.manifests.gateway import ACME_SOLVER_LABELS, ENVOY_PROXY_GROUP, GROUP, https_listener_problems
 from govcloud.naming import label
 
 KINDS: Final = {
@@ -38,7 +43,11 @@ KINDS: Final = {
     "ListenerSet": (GROUP, "v1", "listenersets"),
     "HTTPRoute": (GROUP, "v1", "httproutes"),
     "Certificate": ("cert-manager.io", "v1", "certificates"),
+    "EnvoyProxy": (ENVOY_PROXY_GROUP, "v1alpha1", "envoyproxies"),
+    "BackendTLSPolicy": (GROUP, "v1", "backendtlspolicies"),
 }
+WHERE_DECLARED: Final = ("EnvoyProxy", "BackendTLSPolicy")
+"""Kinds listed only in the namespaces where the plan declares one (the others: in every publishing namespace)."""
 PUBLISHING: Final = ("ListenerSet", "HTTPRoute")
 ACME_SOLVER_LABEL: Final = next(iter(ACME_SOLVER_LABELS))
 """Kinds that publish names: one the plan does not declare is reported (AUD-GW-002)."""
@@ -93,6 +102,58 @@ def _undeclared(
     return found
 
 
+def _envoy_service_type(proxy: Mapping[str, Any]) -> Any:
+    return (
+        (((proxy.get("spec") or {}).get("provider") or {}).get("kubernetes") or {}).get("envoyService", {}).get("type")
+    )
+
+
+def _drifted_infrastructure(
+    declared: list[Mapping[str, Any]], live: list[dict[str, Any]], tenant_of: Callable[[str], str | None]
+) -> list[Finding]:
+    """Gateways exposed other than declared (AUD-GW-003) and backend TLS missing or changed (AUD-TLS-003)."""
+    by_key = {(o["kind"], o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in live}
+    found: list[Finding] = []
+    for want in declared:
+        kind, namespace, name = want["kind"], want["metadata"].get("namespace"), want["metadata"].get("name")
+        have = by_key.get((kind, namespace, name))
+        why = None
+        if kind == "Gateway" and have is not None:
+            ref = ((want.get("spec") or {}).get("infrastructure") or {}).get("parametersRef")
+            if ((have.get("spec") or {}).get("infrastructure") or {}).get("parametersRef") != ref:
+                why = f"names another EnvoyProxy than the declared {(ref or {}).get('name')}"
+        elif kind == "EnvoyProxy":
+            if have is None:
+                why = "is declared but missing"
+            elif _envoy_service_type(have) != _envoy_service_type(want):
+                why = f"exposes its Gateway as {_envoy_service_type(have)}, not {_envoy_service_type(want)}"
+        elif kind == "BackendTLSPolicy":
+            spec, live_spec = want.get("spec") or {}, (have or {}).get("spec") or {}
+            if have is None:
+                why = "is declared but missing"
+            elif any(live_spec.get(key) != spec.get(key) for key in ("targetRefs", "validation")):
+                why = "targets or validates other than declared"
+        if why is None:
+            continue
+        gateway = kind != "BackendTLSPolicy"
+        found.append(
+            Finding(
+                "AUD-GW-003" if gateway else "AUD-TLS-003",
+                Severity.HIGH,
+                None if gateway else tenant_of(str(namespace)),
+                f"{kind} {namespace}/{name}",
+                f"{kind} {namespace}/{name} {why}"
+                + (
+                    ": the Gateway may be exposed other than the site decided"
+                    if gateway
+                    else ": the gateway reaches that HTTPS backend unverified, or not at all"
+                ),
+                {"declared": want.get("spec"), "live": (have or {}).get("spec")},
+            )
+        )
+    return found
+
+
 def audit_gateways(
     declared: Iterable[Mapping[str, Any]], api: ApiClient, missing_namespaces: Iterable[str] = ()
 ) -> tuple[list[Finding], int]:
@@ -107,9 +168,11 @@ def audit_gateways(
     )
     custom = CustomObjectsApi(api)
     live: list[dict[str, Any]] = []
+    declared_in = {(d["kind"], d["metadata"].get("namespace")) for d in declared}
     for namespace in namespaces:
         for kind in KINDS:
-            live += [{**item, "kind": kind} for item in _list(custom, kind, namespace)]
+            if kind not in WHERE_DECLARED or (kind, namespace) in declared_in:
+                live += [{**item, "kind": kind} for item in _list(custom, kind, namespace)]
     findings: list[Finding] = []
     tenant_label = label("tenant")
 
@@ -154,6 +217,7 @@ def audit_gateways(
                 )
             )
     findings += _undeclared(declared, live, tenant_of)
+    findings += _drifted_infrastructure(declared, live, tenant_of)
     checked = 0
     for owner in live:
         if owner["kind"] in ("Gateway", "ListenerSet"):

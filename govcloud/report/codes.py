@@ -57,6 +57,12 @@ _OTHER_ROWS: tuple[CodeInfo, ...] = (
              "ชื่อสาธารณะใช้ใบรับรองจาก CA ของศูนย์ ซึ่งผู้ใช้ทั่วไปไม่เชื่อถือ"),
     CodeInfo("AUD-GW-002", "isolated", "A ListenerSet or HTTPRoute not declared by the stack publishes names.",
              "มี ListenerSet หรือ HTTPRoute ที่ stack ไม่ได้ประกาศไว้เผยแพร่ชื่อโฮสต์"),
+    CodeInfo("AUD-GW-003", "isolated", "A Gateway is exposed other than declared (its EnvoyProxy is missing, "
+             "changed or not the one it names).",
+             "Gateway ถูกเปิดให้เข้าถึงต่างจากที่ประกาศไว้ (EnvoyProxy หายไป ถูกแก้ไข หรือไม่ใช่ตัวที่อ้างถึง)"),
+    CodeInfo("AUD-TLS-003", "encrypted", "A BackendTLSPolicy is missing or changed: an HTTPS backend is reached "
+             "without verifying it against the site CA.",
+             "BackendTLSPolicy หายไปหรือถูกแก้ไข: gateway เชื่อมต่อบริการ HTTPS เบื้องหลังโดยไม่ตรวจสอบกับ CA ของศูนย์"),
     CodeInfo("AUD-GW-001", None, "A declared Gateway is missing or not Programmed: its names are not served.",
              "ไม่มี Gateway ที่ประกาศไว้หรือ Gateway ยังไม่พร้อมทำงาน ชื่อบน Gateway นั้นจึงไม่ได้ให้บริการ"),
     CodeInfo("AUD-S3-001", "protected", "A declared bucket does not exist.",

@@ -139,7 +139,9 @@ def _fields(value: Any) -> Any:
     return {}
 
 
-CUSTOM_GROUPS = frozenset({"postgresql.cnpg.io", "gateway.networking.k8s.io", "cert-manager.io"})
+CUSTOM_GROUPS = frozenset(
+    {"postgresql.cnpg.io", "gateway.networking.k8s.io", "cert-manager.io", "gateway.envoyproxy.io"}
+)
 """API groups of custom resources the audit lists: their list items keep ``apiVersion`` and ``kind``."""
 
 
@@ -387,6 +389,12 @@ ENTRY_POINTS: Mapping[str, tuple[str, str]] = {
 }
 """Kind → (apiVersion, plural) of the entry-point kinds the audit lists per namespace (Gateway API v1.6.1
 standard channel, cert-manager v1.21.1: the CRDs in ../shared/schemas/crds)."""
+WHERE_DECLARED: Mapping[str, tuple[str, str]] = {
+    "EnvoyProxy": ("gateway.envoyproxy.io/v1alpha1", "envoyproxies"),
+    "BackendTLSPolicy": (f"{GATEWAY_GROUP}/v1", "backendtlspolicies"),
+}
+"""Kinds the audit lists only in the namespaces where the plan declares one (``gateway_side.WHERE_DECLARED``;
+EnvoyProxy v1.9.0 and BackendTLSPolicy v1.6.1 from the tools step's CRD cache), stored as declared."""
 CERTIFICATE_LIFETIME = dt.timedelta(days=90)
 """cert-manager's ``DefaultCertificateDuration`` (cert-manager v1.21.1, commit 24e33194, pkg/apis/certmanager/v1/
 const.go), used
@@ -688,6 +696,12 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
                 documents[f"apis/{api_version}/namespaces/{ns}/{plural}"] = list_document(
                     api_version, kind, version(), here[kind]
                 )
+    # Last, so every response above keeps its resourceVersion.
+    for kind, (api_version, plural) in WHERE_DECLARED.items():
+        for ns in sorted({m["metadata"]["namespace"] for m in by_kind.get(kind, [])}):
+            items = [server.obj(m, keep_type=True, generation=True) for m in in_namespace(kind, ns)]
+            path = f"apis/{api_version}/namespaces/{ns}/{plural}"
+            documents[path] = list_document(api_version, kind, server.next_version(), items)
     return documents
 
 

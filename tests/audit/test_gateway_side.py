@@ -132,3 +132,50 @@ def test_a_route_or_listener_set_published_outside_govcloud_is_reported(
         ("AUD-GW-002", "HTTPRoute nso/by-hand", None),
         ("AUD-GW-002", "ListenerSet tmd/extra", None),
     }
+
+
+def test_a_gateway_exposed_other_than_declared_is_reported(
+    recorded_api: Callable[[str | Path], RecordedApi], tmp_path: Path
+) -> None:
+    """The internal Gateway's EnvoyProxy turned into a load balancer, the public one pointed at another proxy."""
+    live = _live(_declared())
+    (proxy,) = [o for o in live if o["kind"] == "EnvoyProxy" and o["metadata"]["name"] == "internal-proxy"]
+    proxy["spec"]["provider"]["kubernetes"]["envoyService"]["type"] = "NodePort"
+    (gateway,) = [o for o in live if o["kind"] == "Gateway" and o["metadata"]["name"] == "public"]
+    gateway["spec"]["infrastructure"]["parametersRef"]["name"] = "by-hand"
+    found, _ = _audit(recorded_api, tmp_path, live)
+    assert found == {
+        ("AUD-GW-003", "EnvoyProxy envoy-gateway-system/internal-proxy", None),
+        ("AUD-GW-003", "Gateway envoy-gateway-system/public", None),
+    }
+    found, _ = _audit(recorded_api, tmp_path / "gone", [o for o in live if o is not proxy and o is not gateway])
+    assert ("AUD-GW-003", "EnvoyProxy envoy-gateway-system/internal-proxy", None) in found
+
+
+def test_backend_tls_missing_or_weakened_is_reported(
+    recorded_api: Callable[[str | Path], RecordedApi], tmp_path: Path
+) -> None:
+    live = _live(_declared())
+    policies = [o for o in live if o["kind"] == "BackendTLSPolicy"]
+    assert {p["metadata"]["namespace"] for p in policies} >= {"nso", "moph"}
+    nso = next(p for p in policies if p["metadata"]["namespace"] == "nso")
+    nso["spec"]["validation"] = {"wellKnownCACertificates": "System", "hostname": "nso-trino.nso.svc"}
+    moph = next(p for p in policies if p["metadata"]["namespace"] == "moph")
+    found, _ = _audit(recorded_api, tmp_path, [o for o in live if o is not moph])
+    assert found == {
+        ("AUD-TLS-003", "BackendTLSPolicy nso/nso-trino-backend-tls", None),
+        ("AUD-TLS-003", "BackendTLSPolicy moph/moph-trino-backend-tls", None),
+    }
+
+
+def test_backend_tls_policies_are_listed_only_where_declared(
+    recorded_api: Callable[[str | Path], RecordedApi], tmp_path: Path
+) -> None:
+    api = recorded_api(_serve(tmp_path, _live(_declared())))
+    audit_gateways(_declared(), api.client())
+    listed = {r.split("/namespaces/")[1].split("/")[0] for r in api.requests if r.endswith("/backendtlspolicies")}
+    declared = {o["metadata"]["namespace"] for o in _declared() if o["kind"] == "BackendTLSPolicy"}
+    assert listed == declared and "tmd" not in listed, "tmd publishes JupyterHub only: nothing to list there"
+    assert [r for r in api.requests if r.endswith("/envoyproxies")] == [
+        "/apis/gateway.envoyproxy.io/v1alpha1/namespaces/envoy-gateway-system/envoyproxies"
+    ]
