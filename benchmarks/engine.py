@@ -450,7 +450,7 @@ def _site_detail(site: Mapping[str, Any]) -> list[str]:
             "*Other* is sampled per process while it runs; an exited, not yet reaped process has no command line "
             "left, so before the harness kept each process's first name, the CLI's last samples (after its "
             "exit) were counted there"
-            + (f" (here: {', '.join(repr(n) for n in others)})" if others else "")
+            + (f" (here: {', '.join(repr(n) if n else 'an exited process' for n in others)})" if others else "")
             + ". The tree's total is exact either way.",
             "",
         ]
