@@ -232,3 +232,17 @@ def test_render_only_rewrites_the_section_from_the_raw_json_and_keeps_the_analys
     text = out.read_text("utf-8")
     assert text.startswith("# synth results\n") and text.count(SECTION_BEGIN) == 1
     assert f"{ANALYSIS_BEGIN}\nkept words\n{ANALYSIS_END}" in text
+
+
+def test_a_generated_site_can_take_the_local_stack_settings(tmp_path: Path) -> None:
+    """What the engine benchmark deploys: the generator's tenants with Helm releases and readiness waits off."""
+    from benchmarks.generate import STACK, make_site
+    from govcloud.contract.stack import load_stack
+
+    project = make_site(tmp_path, 8, "sharded", "2026-11-25", settings="local")
+    definition = load_stack(project / "stacks", STACK, "2026-11-25")
+    assert project.name == "site-sharded-8-local" and len(definition.tenants) == 8
+    assert definition.site.layout == "sharded" and definition.site.environment == "dev"
+    assert not definition.site.helm_releases and not definition.site.readiness_waits
+    hostnames = [h for t in definition.tenants if t.spec.network for h in t.spec.network.ingress.hostnames]
+    assert hostnames and all(h.endswith((".local.data.go.th", ".local.intra.gdcc.go.th")) for h in hostnames)
