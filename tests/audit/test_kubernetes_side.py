@@ -334,8 +334,8 @@ def test_last_backup_time_takes_the_newest_report() -> None:
     assert last_backup_time({}) is None
 
 
-CUSTOM_RESOURCE_GROUPS = {"postgresql.cnpg.io", "gateway.networking.k8s.io", "cert-manager.io"}
-"""CRD-served groups the audit lists (CloudNativePG, Gateway API, cert-manager): their list items carry
+CUSTOM_RESOURCE_GROUPS = {"postgresql.cnpg.io", "gateway.networking.k8s.io", "cert-manager.io", "gateway.envoyproxy.io"}
+"""CRD-served groups the audit lists (CloudNativePG, Gateway API, cert-manager, Envoy Gateway): their list items carry
 apiVersion and kind; built-in lists (core, networking.k8s.io, rbac.authorization.k8s.io) leave them out."""
 
 
