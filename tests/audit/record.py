@@ -699,10 +699,70 @@ def good_recording(plan: Mapping[str, Any]) -> dict[str, Document]:
     # Last, so every response above keeps its resourceVersion.
     for kind, (api_version, plural) in WHERE_DECLARED.items():
         for ns in sorted({m["metadata"]["namespace"] for m in by_kind.get(kind, [])}):
-            items = [server.obj(m, keep_type=True, generation=True) for m in in_namespace(kind, ns)]
+            items = [
+                server.obj(m, keep_type=True, generation=True) | {"status": where_declared_status(m, by_kind)}
+                for m in in_namespace(kind, ns)
+            ]
             path = f"apis/{api_version}/namespaces/{ns}/{plural}"
             documents[path] = list_document(api_version, kind, server.next_version(), items)
     return documents
+
+
+def where_declared_status(manifest: Mapping[str, Any], by_kind: Mapping[str, Sequence[Mapping[str, Any]]]) -> Document:
+    """The status Envoy Gateway v1.9.0 writes on an EnvoyProxy or a BackendTLSPolicy it has accepted.
+
+    EnvoyProxy: one ancestor per Gateway whose ``infrastructure.parametersRef`` names it, condition Accepted
+    "EnvoyProxy has been accepted." (envoyproxy/gateway v1.9.0 internal/gatewayapi/translator.go, the
+    ``envoyProxyFromGateway`` branch, and internal/gatewayapi/status/envoyproxy.go).
+    BackendTLSPolicy: one ancestor per parentRef (as the route writes it) of each HTTPRoute sending traffic to
+    the Service it targets, from the Gateway's controller, conditions ResolvedRefs "Resolved all the Object
+    references." then Accepted "Policy has been accepted." (internal/gatewayapi/backendtlspolicy.go
+    processBackendTLSPolicy, internal/gatewayapi/route.go processDestination, internal/gatewayapi/status/policy.go
+    SetAcceptedForPolicyAncestor)."""
+    since = CREATED + dt.timedelta(minutes=2)
+    namespace, name = manifest["metadata"]["namespace"], manifest["metadata"]["name"]
+    if manifest["kind"] == "EnvoyProxy":
+        ancestors = [
+            {
+                "ancestorRef": {
+                    "group": GATEWAY_GROUP,
+                    "kind": "Gateway",
+                    "name": gateway["metadata"]["name"],
+                    "namespace": gateway["metadata"]["namespace"],
+                },
+                "conditions": [_true("Accepted", "Accepted", "EnvoyProxy has been accepted.", since)],
+            }
+            for gateway in by_kind.get("Gateway", [])
+            if gateway["metadata"]["namespace"] == namespace
+            and ((gateway["spec"].get("infrastructure") or {}).get("parametersRef") or {}).get("name") == name
+        ]
+        return {"ancestors": ancestors}
+    classes = {c["metadata"]["name"]: c["spec"]["controllerName"] for c in by_kind.get("GatewayClass", [])}
+    controller = next(iter(sorted(set(classes.values()))), "")
+    services = {t["name"] for t in manifest["spec"].get("targetRefs") or [] if t.get("kind", "Service") == "Service"}
+    ancestors = []
+    for route in by_kind.get("HTTPRoute", []):
+        if route["metadata"]["namespace"] != namespace:
+            continue
+        backends = {
+            b["name"]
+            for rule in route["spec"].get("rules") or []
+            for b in rule.get("backendRefs") or []
+            if b.get("kind", "Service") == "Service" and b.get("namespace", namespace) == namespace
+        }
+        if backends & services:
+            for ref in route["spec"].get("parentRefs") or []:
+                ancestors.append(
+                    {
+                        "ancestorRef": dict(ref),
+                        "conditions": [
+                            _true("ResolvedRefs", "ResolvedRefs", "Resolved all the Object references.", since),
+                            _true("Accepted", "Accepted", "Policy has been accepted.", since),
+                        ],
+                        "controllerName": controller,
+                    }
+                )
+    return {"ancestors": ancestors}
 
 
 # ------------------------------------------------------------------------------------------- scenarios
