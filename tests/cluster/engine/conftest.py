@@ -27,7 +27,13 @@ from typing import Any
 
 import pytest
 
-from tests.cluster.controlplane import ControlPlane, install_crds, running_control_plane, upstream_crd_documents
+from tests.cluster.controlplane import (
+    ApiError,
+    ControlPlane,
+    install_crds,
+    running_control_plane,
+    upstream_crd_documents,
+)
 from tests.conftest import REPO_ROOT, shared_root
 from tests.prerequisites import missing, tool
 from tests.storage.conftest import ADMIN_KEY_ID, ADMIN_SECRET, NO_AUTH_YET, MotoServer, _start_moto, _stop_moto
@@ -61,8 +67,45 @@ def engine_plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlPl
     if not crd_root.is_dir():
         missing(f"../shared is absent ({crd_root}): the upstream CRDs must be installed before anything else")
     with running_control_plane(tmp_path_factory.mktemp("engine-plane"), binaries) as plane:
+        claim_control_plane(plane)
         install_crds(plane.kube(), upstream_crd_documents(crd_root))
         yield plane
+
+
+PLANE_OWNER = "govcloud-engine-tests-owner"
+"""A ConfigMap in ``kube-system`` that names the one test module (its plane's folder) using this cluster."""
+SITE_MARKER = "deployed-site"
+"""A file in the plane's folder naming the one ``LocalSite`` deployed on it."""
+
+
+def claim_control_plane(plane: ControlPlane) -> None:
+    """Make sure this plane is ours alone, or fail before anything is deployed.
+
+    Each fact belongs to exactly one stack: a cluster-scoped object (the admission policies, the Gateways'
+    class) is declared by one platform stack. Two deployments of the platform on one API server each apply it
+    under a server-side-apply field manager of their own (pulumi/pulumi-kubernetes
+    ``provider/pkg/provider/provider.go``, ``fieldManagerName``: ``pulumi-kubernetes-<random>`` per resource,
+    v4.25.0) and the second stops on a field conflict - or, with ``pulumi.com/patchForce``, silently takes the
+    fields over. That is how a sharded draft failed one run in three: two copies of the site, each with its own
+    ``file://`` backend and its own platform stack ``local``, deployed to one control plane (two test runs sharing one
+    temporary folder), and the second platform ``up`` met ``.spec.matchConstraints`` of
+    ``govcloud-tenant-ingress-hosts`` owned by the first's manager. A plane whose etcd or API server is not the
+    one it started (a port taken by another plane's) or that another module already claimed fails here.
+    """
+    for name, process in plane.processes.items():
+        assert process.poll() is None, f"{name} of {plane.workdir} exited:\n{plane.log(name)[-2000:]}"
+    kube = plane.kube()
+    marker = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": PLANE_OWNER, "namespace": "kube-system"},
+        "data": {"plane": str(plane.workdir)},
+    }
+    try:
+        kube.create(marker)
+    except ApiError as error:
+        owner = (kube.get("v1", "ConfigMap", PLANE_OWNER, "kube-system") or {}).get("data", {}).get("plane")
+        raise AssertionError(f"the control plane of {plane.workdir} is already used by {owner}: {error}") from error
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +149,12 @@ class LocalSite:
         self.plane = plane
         self.store = store
         self.stacks = self.project / "stacks"
+        try:  # one site per control plane (see claim_control_plane)
+            with (plane.workdir / SITE_MARKER).open("x", encoding="utf-8") as marker:
+                marker.write(str(root))
+        except FileExistsError:
+            other = (plane.workdir / SITE_MARKER).read_text("utf-8")
+            raise AssertionError(f"the control plane of {plane.workdir} already deploys the site in {other}") from None
         (self.stacks / STACK).mkdir(parents=True)
         shutil.copy(REPO_ROOT / "Pulumi.yaml", self.project / "Pulumi.yaml")
         shutil.copytree(REPO_ROOT / "stacks" / STACK, self.stacks / STACK, dirs_exist_ok=True)
