@@ -112,7 +112,10 @@ class ExpectedBucket:
 
 @dataclass(frozen=True)
 class ExpectedIdentity:
-    """A tenant's storage identity: its own buckets and the read grants of active agreements."""
+    """A storage identity: its own buckets and the read grants of active agreements.
+
+    ``tenant`` is its owner as for a bucket: the tenant, or the platform's owner tag (``PLATFORM_OWNER``).
+    """
 
     user_name: str
     tenant: str | None
@@ -221,7 +224,9 @@ def expected_state(plan: Mapping[str, Any]) -> ExpectedState:
             buckets.append(ExpectedBucket(spec_from_props(inputs), tenant or _tenant_tag(resource)))
             continue
         if resource.get("type") == STORAGE_IDENTITY_TYPE:
-            identities.append(_identity(inputs, tenant))
+            # Like a bucket: a platform identity (the open-data portal's) has no owning tenant in the resource
+            # tree, but its owner tag names the platform (naming: ``PLATFORM_OWNER``), the owner of its buckets.
+            identities.append(_identity(inputs, tenant or _tenant_tag(resource)))
             continue
         if not is_kubernetes_object(resource):
             continue

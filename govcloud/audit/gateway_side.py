@@ -18,8 +18,10 @@ Findings:
 * ``AUD-GW-003`` (high): a Gateway's exposure differs from the stack: its ``parametersRef`` names another
   ``EnvoyProxy``, or its declared EnvoyProxy is missing or carries another Envoy Service type (an internal
   Gateway turned into a load balancer serves internal names wherever that address is reachable).
-* ``AUD-TLS-003`` (high): a declared ``BackendTLSPolicy`` is missing or its target or validation differs: the
-  gateway reaches that HTTPS backend (the Trino UI) without verifying it against the site CA, or not at all.
+The Trino UI's ``BackendTLSPolicy`` (``AUD-TLS-003``, ``AUD-TLS-004``) is a tenant object and a row of the
+kind table (``govcloud.audit.kinds.BACKEND_TLS_POLICY``), compared by ``kubernetes_side.py``, not here. The
+EnvoyProxy stays here: it lives in the platform's namespace, and ``AUD-GW-003`` judges it together with the
+Gateway that names it (``parametersRef``), which is no row of that table.
 
 Only namespaces the plan publishes from are listed, so an audit of a plan without Gateway API objects makes
 no request for them.
@@ -44,9 +46,8 @@ KINDS: Final = {
     "HTTPRoute": (GROUP, "v1", "httproutes"),
     "Certificate": ("cert-manager.io", "v1", "certificates"),
     "EnvoyProxy": (ENVOY_PROXY_GROUP, "v1alpha1", "envoyproxies"),
-    "BackendTLSPolicy": (GROUP, "v1", "backendtlspolicies"),
 }
-WHERE_DECLARED: Final = ("EnvoyProxy", "BackendTLSPolicy")
+WHERE_DECLARED: Final = ("EnvoyProxy",)
 """Kinds listed only in the namespaces where the plan declares one (the others: in every publishing namespace)."""
 PUBLISHING: Final = ("ListenerSet", "HTTPRoute")
 ACME_SOLVER_LABEL: Final = next(iter(ACME_SOLVER_LABELS))
@@ -108,10 +109,8 @@ def _envoy_service_type(proxy: Mapping[str, Any]) -> Any:
     )
 
 
-def _drifted_infrastructure(
-    declared: list[Mapping[str, Any]], live: list[dict[str, Any]], tenant_of: Callable[[str], str | None]
-) -> list[Finding]:
-    """Gateways exposed other than declared (AUD-GW-003) and backend TLS missing or changed (AUD-TLS-003)."""
+def _drifted_infrastructure(declared: list[Mapping[str, Any]], live: list[dict[str, Any]]) -> list[Finding]:
+    """Gateways exposed other than declared: the EnvoyProxy they name, and its Envoy Service type (AUD-GW-003)."""
     by_key = {(o["kind"], o["metadata"].get("namespace"), o["metadata"].get("name")): o for o in live}
     found: list[Finding] = []
     for want in declared:
@@ -127,27 +126,15 @@ def _drifted_infrastructure(
                 why = "is declared but missing"
             elif _envoy_service_type(have) != _envoy_service_type(want):
                 why = f"exposes its Gateway as {_envoy_service_type(have)}, not {_envoy_service_type(want)}"
-        elif kind == "BackendTLSPolicy":
-            spec, live_spec = want.get("spec") or {}, (have or {}).get("spec") or {}
-            if have is None:
-                why = "is declared but missing"
-            elif any(live_spec.get(key) != spec.get(key) for key in ("targetRefs", "validation")):
-                why = "targets or validates other than declared"
         if why is None:
             continue
-        gateway = kind != "BackendTLSPolicy"
         found.append(
             Finding(
-                "AUD-GW-003" if gateway else "AUD-TLS-003",
+                "AUD-GW-003",
                 Severity.HIGH,
-                None if gateway else tenant_of(str(namespace)),
+                None,
                 f"{kind} {namespace}/{name}",
-                f"{kind} {namespace}/{name} {why}"
-                + (
-                    ": the Gateway may be exposed other than the site decided"
-                    if gateway
-                    else ": the gateway reaches that HTTPS backend unverified, or not at all"
-                ),
+                f"{kind} {namespace}/{name} {why}: the Gateway may be exposed other than the site decided",
                 {"declared": want.get("spec"), "live": (have or {}).get("spec")},
             )
         )
@@ -217,7 +204,7 @@ def audit_gateways(
                 )
             )
     findings += _undeclared(declared, live, tenant_of)
-    findings += _drifted_infrastructure(declared, live, tenant_of)
+    findings += _drifted_infrastructure(declared, live)
     checked = 0
     for owner in live:
         if owner["kind"] in ("Gateway", "ListenerSet"):

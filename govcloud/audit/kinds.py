@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Final
 
@@ -63,6 +63,9 @@ class Scope:
     """A tenant namespace: undeclared objects are judged (platform namespaces also hold what charts make)."""
     databases: frozenset[str] = frozenset()
     """The CloudNativePG clusters declared here: the operator creates objects named after them."""
+    declared: Mapping[tuple[str, str], Mapping[str, Manifest]] = field(default_factory=dict, hash=False)
+    """Every object of the table's kinds declared here, by ``(apiVersion, kind)`` and name: what an undeclared
+    object may compete with (two BackendTLSPolicies for one backend)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,18 @@ ROLE_CHANGED = FindingCode(
 ACCOUNT_MISSING = FindingCode(
     "AUD-SA-001", None, "A declared ServiceAccount is missing.", "ไม่มี ServiceAccount ที่ประกาศไว้"
 )
+BACKEND_TLS = FindingCode(
+    "AUD-TLS-003",
+    "encrypted",
+    "A BackendTLSPolicy is missing or changed: an HTTPS backend is reached without verifying it against the site CA.",
+    "BackendTLSPolicy หายไปหรือถูกแก้ไข: gateway เชื่อมต่อบริการ HTTPS เบื้องหลังโดยไม่ตรวจสอบกับ CA ของศูนย์",
+)
+BACKEND_TLS_EXTRA = FindingCode(
+    "AUD-TLS-004",
+    "encrypted",
+    "A BackendTLSPolicy not declared by the stack sets how the gateway verifies an HTTPS backend.",
+    "มี BackendTLSPolicy ที่ stack ไม่ได้ประกาศไว้ กำหนดวิธีที่ gateway ตรวจสอบบริการ HTTPS เบื้องหลัง",
+)
 ACCOUNT_TOKENS = FindingCode(
     "AUD-SA-002",
     "isolated",
@@ -299,6 +314,48 @@ def _added_removed(key: str | None = None) -> Callable[[Compared], dict[str, Any
 def _tokens_mounted_again(want: Any, have: Any) -> bool:
     # absent means true: the kubelet mounts a token unless the ServiceAccount or the pod says false
     return want is False and have is not False
+
+
+BACKEND_TLS_KEY: Final = ("gateway.networking.k8s.io/v1", "BackendTLSPolicy")
+BACKEND_TLS_COMPARED: Final = ("targetRefs", "validation")
+"""What a BackendTLSPolicy decides: the Service port it applies to, and the hostname and CA references (or
+well-known CAs) the backend's certificate is verified with. ``options`` and ``status`` are not compared."""
+
+
+def _backend_tls(manifest: Manifest) -> dict[str, Any]:
+    spec = manifest.get("spec") or {}
+    return {key: spec.get(key) for key in BACKEND_TLS_COMPARED}
+
+
+def _backend_tls_evidence(c: Compared) -> Mapping[str, Any]:
+    return {"declared": _declared_spec(c), "live": _live_spec(c)}
+
+
+def _overlap(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Two targetRefs select one target: the same Service, and the same port or either the whole Service."""
+    same = all(one.get(k) == other.get(k) for k in ("group", "kind", "name"))
+    sections = one.get("sectionName"), other.get("sectionName")
+    return same and (sections[0] == sections[1] or None in sections)
+
+
+def _competes_with(c: Compared) -> list[str]:
+    """The declared BackendTLSPolicies here whose target an undeclared one also selects.
+
+    Gateway API v1.6.1 (kubernetes-sigs/gateway-api ``config/crd/standard/
+    gateway.networking.k8s.io_backendtlspolicies.yaml``, ``spec.targetRefs``): when two policies select one
+    target and sectionName, the older by creation timestamp takes precedence, then ``{namespace}/{name}`` in
+    alphabetical order. So an undeclared one replaces the declared verification as soon as it is the older
+    (the declared one recreated) or sorts first on a tie.
+    """
+    if c.declared is not None or c.live is None:
+        return []
+    refs = (_live_spec(c) or {}).get("targetRefs") or []
+    declared = c.scope.declared.get(BACKEND_TLS_KEY, {})
+    return sorted(
+        name
+        for name, manifest in declared.items()
+        if any(_overlap(r, d) for r in refs for d in (manifest.get("spec") or {}).get("targetRefs") or [])
+    )
 
 
 # ------------------------------------------------------------------------------------------- the table
@@ -457,6 +514,49 @@ SERVICE_ACCOUNT: Final = TenantKind(
     th="บัญชีบริการ (ServiceAccount)",
 )
 
+BACKEND_TLS_POLICY: Final = TenantKind(
+    api_version=BACKEND_TLS_KEY[0],
+    kind=BACKEND_TLS_KEY[1],
+    plural="backendtlspolicies",
+    attribute="backend_tls_policies",
+    # Declared only for a tenant's Trino UI (govcloud.manifests.gateway.backend_tls_policy); an undeclared one
+    # elsewhere only sets TLS towards that tenant's own Services (its targetRefs are local to its namespace).
+    listing=Listing.DECLARED,
+    normalize=_backend_tls,
+    missing=Outcome(
+        BACKEND_TLS,
+        Severity.HIGH,
+        "BackendTLSPolicy {namespace}/{name} is declared but missing: the gateway reaches that HTTPS backend "
+        "unverified, or not at all",
+        _backend_tls_evidence,
+    ),
+    changed=Outcome(
+        BACKEND_TLS,
+        Severity.HIGH,
+        "BackendTLSPolicy {namespace}/{name} targets or validates other than declared: the gateway reaches that "
+        "HTTPS backend unverified, or not at all",
+        _backend_tls_evidence,
+    ),
+    extra=Outcome(
+        BACKEND_TLS_EXTRA,
+        Severity.MEDIUM,
+        "undeclared BackendTLSPolicy {name} sets how the gateway verifies a backend of namespace {namespace}",
+        lambda c: {"observed": c.have, "helmRelease": c.release},
+    ),
+    escalations=(
+        Outcome(
+            BACKEND_TLS_EXTRA,
+            Severity.HIGH,
+            "undeclared BackendTLSPolicy {name} selects the backend of a declared one: the older takes precedence, "
+            "so the gateway may verify that backend against another CA or name",
+            lambda c: {"observed": c.have, "competesWith": _competes_with(c), "helmRelease": c.release},
+            applies=lambda c: bool(_competes_with(c)),
+        ),
+    ),
+    en="BackendTLSPolicies",
+    th="นโยบาย TLS ถึงบริการเบื้องหลัง (BackendTLSPolicy)",
+)
+
 TENANT_KINDS: tuple[TenantKind, ...] = (
     NETWORK_POLICY,
     RESOURCE_QUOTA,
@@ -464,6 +564,7 @@ TENANT_KINDS: tuple[TenantKind, ...] = (
     ROLE,
     ROLE_BINDING,
     SERVICE_ACCOUNT,
+    BACKEND_TLS_POLICY,
 )
 """Every audited tenant kind, in the order the audit checks them. Read it as ``kinds.TENANT_KINDS`` (the
 module attribute, at call time), so a test can audit a kind of its own by adding a row."""

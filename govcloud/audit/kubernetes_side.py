@@ -286,7 +286,8 @@ class _NamespaceAudit:
         # Undeclared objects are judged in tenant namespaces only: platform namespaces also hold what the
         # platform's charts and the cluster itself create, which the plan cannot list.
         self.judge_extras = expected.tenant is not None
-        self.scope = Scope(self.ns, self.tenant, self.judge_extras, frozenset(db.name for db in expected.databases))
+        databases = frozenset(db.name for db in expected.databases)
+        self.scope = Scope(self.ns, self.tenant, self.judge_extras, databases, expected.objects)
 
     def add(self, code: str, severity: Severity, resource: str, message: str, **evidence: Any) -> None:
         self.report.findings.append(_finding(code, severity, self.tenant, resource, message, **evidence))

@@ -5,8 +5,9 @@ report), and uses ``check`` to let a live finding override the mark the plan alo
 whose NetworkPolicy was deleted is not "isolated", whatever its plan says. A test keeps the table equal to
 the codes the audit's source can raise (``govcloud/audit``), so a new code cannot go undocumented.
 
-The codes of the tenant kinds (NetworkPolicies, quotas, Roles, RoleBindings, ServiceAccounts, ...) are the
-kind table's (``govcloud.audit.kinds``): a kind added there is listed here without an edit.
+The codes of the tenant kinds (NetworkPolicies, quotas, Roles, RoleBindings, ServiceAccounts,
+BackendTLSPolicies, ...) are the kind table's (``govcloud.audit.kinds``): a kind added there is listed here
+without an edit.
 """
 
 from __future__ import annotations
@@ -60,9 +61,6 @@ _OTHER_ROWS: tuple[CodeInfo, ...] = (
     CodeInfo("AUD-GW-003", "isolated", "A Gateway is exposed other than declared (its EnvoyProxy is missing, "
              "changed or not the one it names).",
              "Gateway ถูกเปิดให้เข้าถึงต่างจากที่ประกาศไว้ (EnvoyProxy หายไป ถูกแก้ไข หรือไม่ใช่ตัวที่อ้างถึง)"),
-    CodeInfo("AUD-TLS-003", "encrypted", "A BackendTLSPolicy is missing or changed: an HTTPS backend is reached "
-             "without verifying it against the site CA.",
-             "BackendTLSPolicy หายไปหรือถูกแก้ไข: gateway เชื่อมต่อบริการ HTTPS เบื้องหลังโดยไม่ตรวจสอบกับ CA ของศูนย์"),
     CodeInfo("AUD-GW-001", None, "A declared Gateway is missing or not Programmed: its names are not served.",
              "ไม่มี Gateway ที่ประกาศไว้หรือ Gateway ยังไม่พร้อมทำงาน ชื่อบน Gateway นั้นจึงไม่ได้ให้บริการ"),
     CodeInfo("AUD-S3-001", "protected", "A declared bucket does not exist.",

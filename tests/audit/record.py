@@ -393,8 +393,9 @@ WHERE_DECLARED: Mapping[str, tuple[str, str]] = {
     "EnvoyProxy": ("gateway.envoyproxy.io/v1alpha1", "envoyproxies"),
     "BackendTLSPolicy": (f"{GATEWAY_GROUP}/v1", "backendtlspolicies"),
 }
-"""Kinds the audit lists only in the namespaces where the plan declares one (``gateway_side.WHERE_DECLARED``;
-EnvoyProxy v1.9.0 and BackendTLSPolicy v1.6.1 from the tools step's CRD cache), stored as declared."""
+"""Kinds the audit lists only in the namespaces where the plan declares one (EnvoyProxy:
+``gateway_side.WHERE_DECLARED``; BackendTLSPolicy: the kind table's row, ``Listing.DECLARED``; EnvoyProxy v1.9.0
+and BackendTLSPolicy v1.6.1 from the tools step's CRD cache), stored as declared."""
 CERTIFICATE_LIFETIME = dt.timedelta(days=90)
 """cert-manager's ``DefaultCertificateDuration`` (cert-manager v1.21.1, commit 24e33194, pkg/apis/certmanager/v1/
 const.go), used

@@ -87,6 +87,9 @@ def test_buckets_and_identities_with_the_grants_of_active_agreements(recorded_ex
     assert identities["govcloud-national-prod-opendata-portal-backup"].bucket_names == (
         "national-govcloud-ckan-backup",
     )
+    # The portal's identities belong to whoever owns its buckets: the platform, by the owner tag both carry.
+    portal = {i.tenant for name, i in identities.items() if name.startswith("govcloud-national-prod-opendata-portal")}
+    assert portal == {"govcloud-platform"} and None not in {i.tenant for i in identities.values()}
 
 
 def test_the_audit_reads_what_the_program_declares_today() -> None:

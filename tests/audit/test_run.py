@@ -29,10 +29,11 @@ def test_both_sides_with_progress_per_namespace_and_owner(
     assert len(steps) == planned_steps(recorded_expected, kubernetes=True, storage=True)
     # One per namespace: 7 tenants and 8 platform namespaces (cert-manager, ckan, cnpg-system,
     # envoy-gateway-system, kyverno, monitoring, spark-operator, superset-operator); one per storage owner:
-    # 7 tenants, the platform's buckets (audit log, CKAN backup), the site's portal identities.
-    assert len(steps) == (7 + 8) + (7 + 2)
+    # 7 tenants and the platform (govcloud-platform: the audit log and CKAN backup buckets and the portal's two
+    # identities, all tagged with the platform's owner, naming.owner_tags), so 15 + 8 = 23.
+    assert len(steps) == (7 + 8) + (7 + 1)
     assert "kubernetes nso" in steps and "kubernetes cnpg-system" in steps and "kubernetes ckan" in steps
-    assert steps[-3:] == ["storage tmd", "storage govcloud-platform", "storage site"]
+    assert steps[-2:] == ["storage tmd", "storage govcloud-platform"] and "storage site" not in steps
     assert result.counts == {"critical": 0, "high": 2, "medium": 0, "low": 0}
     assert result.failed
     assert ("AUD-S3-005", "bucket national-nso-raw") in {(f.code, f.resource) for f in result.findings}
