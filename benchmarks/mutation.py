@@ -94,6 +94,7 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_site_networks.py",
             UNIT + "test_stack_defence.py",
             UNIT + "test_sizing_clauses.py",
+            UNIT + "test_gateway.py",
         ),
         deselect=TIMED,
     ),
