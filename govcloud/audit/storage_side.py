@@ -425,7 +425,9 @@ def _backup_buckets(expected: ExpectedState, tenant: str) -> set[str]:
 
 
 def storage_owners(expected: ExpectedState, *, identities: bool = True) -> list[str | None]:
-    """The tenants (and ``None`` for the site) that own something in the store, in plan order."""
+    """The tenants that own something in the store, in plan order, then the platform (``govcloud-platform``: its
+    buckets and the open-data portal's identities carry that owner tag), and ``None`` for anything a plan
+    declares with neither an owning tenant nor an owner tag."""
     owning = {b.tenant for b in expected.buckets}
     if identities:
         owning |= {i.tenant for i in expected.identities}
