@@ -252,13 +252,20 @@ def test_drift_is_found_by_refresh_and_repaired_by_up(deployed: tuple[LocalSite,
     assert set(site.ok("preview")["changes"]) == {"same"}
 
 
+OTHER_MANAGER = "capacity-tuner"
+"""A field manager that is neither govcloud's nor one the provider adopts."""
+
+
 def test_a_field_another_manager_changed_is_restored_by_refresh_and_up(
     deployed: tuple[LocalSite, dict[str, Any]],
 ) -> None:
-    """A quota raised with ``kubectl edit``: another field manager now owns ``spec.hard.pods``.
+    """A quota raised by another tool (a capacity script's PATCH): its field manager now owns ``spec.hard.pods``.
 
     The provider applies with server-side apply; without ``pulumi.com/patchForce`` on the object its apply is
     not forced and the API server answers 409 Conflict, so ``pulumi up`` stopped instead of repairing the drift.
+    Not a ``kubectl...`` manager: the provider adopts the fields of managers whose name starts with ``kubectl``
+    before it applies (pulumi/pulumi-kubernetes provider/pkg/await/await.go, ``fixCSAFieldManagers``, v4.25.0),
+    so ``kubectl edit`` drift never conflicted; any other tool's does.
     """
     site, _ = deployed
     kube = site.plane.kube()
@@ -269,14 +276,14 @@ def test_a_field_another_manager_changed_is_restored_by_refresh_and_up(
     status, body = kube.request(
         "PATCH",
         kube.path("v1", "ResourceQuota", "tenant-quota", "nso"),
-        params={"fieldManager": "kubectl-edit"},
+        params={"fieldManager": OTHER_MANAGER},
         body={"spec": {"hard": {"pods": raised}}},
         content_type="application/merge-patch+json",
     )
     assert status == 200, body
     drifted = kube.get("v1", "ResourceQuota", "tenant-quota", "nso") or {}
     assert drifted["spec"]["hard"]["pods"] == raised
-    assert "kubectl-edit" in {m["manager"] for m in drifted["metadata"]["managedFields"]}
+    assert OTHER_MANAGER in {m["manager"] for m in drifted["metadata"]["managedFields"]}
 
     refreshed = site.ok("refresh")
     assert refreshed["changes"].get("update", 0) >= 1, refreshed["changes"]
