@@ -298,7 +298,7 @@ def aggregate(ops: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "stacks": len(ops),
         "wall_s": sum(op["wall_s"] for op in ops),
-        "cpu_total_s": sum(op["cpu_total_s"] for op in ops),
+        "cpu_total_s": sum(_cpu_total(op) for op in ops),
         "cpu": cpu,
         "servers_cpu": servers,
         "groups": groups,
@@ -311,6 +311,14 @@ def aggregate(ops: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "ok": all(op["ok"] for op in ops),
         "stopped": any(op.get("stopped") for op in ops),
     }
+
+
+def _cpu_total(op: Mapping[str, Any]) -> float:
+    """The tree's CPU: exact from ``wait4`` — except for a run stopped at its limit, whose killed CLI is never
+    reaped by the child, so its CPU is missing there: then the sampled sum, which has it."""
+    if op.get("stopped"):
+        return max(float(op["cpu_total_s"]), float(sum(op["cpu"].values())))
+    return float(op["cpu_total_s"])
 
 
 def _merge_changes(changes: Iterable[Mapping[str, int]]) -> dict[str, int]:
@@ -362,7 +370,7 @@ def render_section(results: Mapping[str, Any], analysis: str) -> str:
         change = site["aggregate"].get("change")
         up_wall = _s(up["wall_s"])
         if up.get("stopped"):
-            up_wall = f"> {up_wall} (stopped: {up['steps']} of {site['synth']['resources']} resources done)"
+            up_wall = f"> {up_wall} (stopped: {up['steps']} resource steps done)"
         rows.append(
             [
                 site["name"],
@@ -417,6 +425,13 @@ def _site_detail(site: Mapping[str, Any]) -> list[str]:
     """Where the time of one site's operations went: phases, CPU per process, steps per resource group."""
     ops = [(key, title, site["aggregate"][key]) for key, title in OPERATIONS if site["aggregate"].get(key)]
     lines = [f"### {site['name']}: where the time goes", ""]
+    if site["aggregate"]["up"].get("stopped"):
+        lines += [
+            f"**`pulumi up` was stopped at the time limit** after {_s(site['aggregate']['up']['wall_s'], 0)} s, with "
+            f"{site['aggregate']['up']['steps']} resource steps done; nothing after it was measured, and its phases "
+            "after the last finished step mean nothing.",
+            "",
+        ]
     if site.get("load_before"):
         lines += [f"Load average before this site: {site['load_before']}; after: {site['load_after']}.", ""]
     synth = site["synth"]
@@ -441,7 +456,12 @@ def _site_detail(site: Mapping[str, Any]) -> list[str]:
     )
     categories = [CAT_PROGRAM, CAT_CLI, CAT_KUBERNETES, CAT_DYNAMIC, CAT_OTHER]
     cpu_rows = [[c, *[_s(agg["cpu"].get(c, 0.0)) for _, _, agg in ops]] for c in categories]
-    cpu_rows.append(["**child tree total (exact, wait4)**", *[_s(agg["cpu_total_s"]) for _, _, agg in ops]])
+    cpu_rows.append(
+        [
+            "**child tree total (exact, wait4; sampled for a stopped run)**",
+            *[_s(agg["cpu_total_s"]) for _, _, agg in ops],
+        ]
+    )
     cpu_rows += [[f"server: {s}", *[_s(agg["servers_cpu"].get(s, 0.0)) for _, _, agg in ops]] for s in SERVERS]
     lines += _table(["CPU seconds by process", *[title for _, title, _ in ops]], cpu_rows)
     others = sorted({name for _, _, agg in ops for name in agg.get("other_processes", {})})

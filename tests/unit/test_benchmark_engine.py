@@ -221,7 +221,7 @@ def test_a_run_stopped_at_its_limit_is_reported_as_far_as_it_got(tmp_path: Path)
     stopped = {**engine.aggregate([_operation("national-prod", 60.0, {})]), "stopped": True}
     site["aggregate"] = {"up": stopped}
     text = render_section(results, "")
-    assert "> 60.0 (stopped: 1 of 2 resources done)" in text
+    assert "> 60.0 (stopped: 1 resource steps done)" in text
 
 
 def test_render_only_rewrites_the_section_from_the_raw_json_and_keeps_the_analysis(tmp_path: Path) -> None:
