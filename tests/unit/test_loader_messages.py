@@ -22,7 +22,7 @@ from govcloud.contract import loader
 from govcloud.contract.errors import _resolve as resolve
 from govcloud.contract.errors import known_keys, problems_from_validation_error
 from govcloud.contract.loader import MAX_BYTES, SourceDocument, load_document, parse_document
-from govcloud.contract.problems import ContractError
+from govcloud.contract.problems import ContractError, Problem
 
 BACKENDS = sorted(loader.BACKENDS)
 FILE = "stacks/dev/tenants/nso.yaml"
@@ -580,3 +580,12 @@ def test_an_error_without_parser_fields() -> None:
     assert str(found) == (
         "f.yaml:1: (document): the file contains a character YAML does not allow; delete it and retype the line"
     )
+
+
+def test_a_contract_error_reads_as_its_sorted_unique_lines() -> None:
+    """What a caller prints for the exception itself: one problem per line, sorted, each once."""
+    second = Problem("b.yaml", 2, "spec", "second")
+    first = Problem("a.yaml", 9, "(document)", "first")
+    error = ContractError([second, first, second])
+    assert error.problems == [first, second]
+    assert str(error) == "a.yaml:9: (document): first\nb.yaml:2: spec: second"
