@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from govcloud.contract.problems import Problem
 from govcloud.contract.stack import validate_documents
-from tests.unit.contract_helpers import SITE, TODAY, agreement, tenant, write
+from tests.unit.contract_helpers import SITE, TODAY, agreement, tenant, with_path, write
 
 MISSING_VALUE = (
     "a value is missing here (for example two commas in a row, or a stray `,`, `:` or `-`); remove the extra "
@@ -32,6 +34,30 @@ def test_a_broken_file_with_a_longer_stem_does_not_excuse_an_unknown_tenant(tmp_
     assert sorted(validate_documents([moph, broken, deal], SITE, TODAY)[2]) == [
         Problem(str(deal), _line(deal, "tenant: nso"), "spec.consumer.tenant", "no tenant 'nso' in this stack"),
         Problem(str(broken), 1, "(document)", MISSING_VALUE),
+    ]
+
+
+def test_an_invalid_tenant_file_with_a_longer_stem_does_not_excuse_an_unknown_tenant(tmp_path: Path) -> None:
+    """The same for a file that reads but fails validation: its stem and its own name are remembered, not `nso`."""
+    moph, deal = write(tmp_path, tenant("moph", "MOPH"), agreement())
+    invalid = tmp_path / "tenants" / "nso.v2.yaml"
+    invalid.write_text(
+        yaml.safe_dump(with_path(tenant("nso-v2", "NSOV"), "spec.tier", "huge"), sort_keys=False), "utf-8"
+    )
+    assert sorted(validate_documents([moph, invalid, deal], SITE, TODAY)[2]) == [
+        Problem(str(deal), _line(deal, "tenant: nso"), "spec.consumer.tenant", "no tenant 'nso' in this stack"),
+        Problem(
+            str(invalid),
+            _line(invalid, "name: nso-v2"),
+            "metadata.name",
+            "is 'nso-v2' but the file is named 'nso.v2.yaml'; they must match",
+        ),
+        Problem(
+            str(invalid),
+            _line(invalid, "tier: huge"),
+            "spec.tier",
+            "must be 'small', 'medium' or 'large' (got 'huge')",
+        ),
     ]
 
 
