@@ -11,6 +11,8 @@ and escaped character. Every expectation is the literal text an agency reads.
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -382,12 +384,34 @@ def test_line_of_without_a_recorded_root() -> None:
     assert SourceDocument(Path("f.yaml"), "f.yaml", {}, {(): 3, ("spec",): 5}).line_of(("spec", "tier")) == 5
 
 
-def test_a_never_ending_file_is_read_only_up_to_the_limit() -> None:
-    """A device or pipe that never ends is refused after MAX_BYTES + 1 bytes, not read forever."""
-    with pytest.raises(ContractError) as caught:
-        load_document(Path("/dev/zero"), "zero.yaml")
+def test_a_never_ending_file_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
+    """A pipe that never ends is refused after MAX_BYTES + 1 bytes, not read until its end.
+
+    The writer sends one byte more than the limit, then holds the pipe open without writing: a loader that reads
+    to the end waits until the writer gives up (two minutes), and the test fails on that. Nothing is read
+    without bound, so memory stays flat either way."""
+    fifo = tmp_path / "request.yaml"
+    os.mkfifo(fifo)
+    done = threading.Event()
+    gave_up: list[bool] = []
+
+    def writer() -> None:
+        with open(fifo, "wb") as pipe:
+            pipe.write(b"a" * (MAX_BYTES + 1))
+            pipe.flush()
+            gave_up.append(not done.wait(timeout=120))
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(ContractError) as caught:
+            load_document(fifo, "request.yaml")
+    finally:
+        done.set()
+        thread.join(timeout=10)
+    assert gave_up == [False], "the loader read on, waiting for the end of the pipe"
     assert [str(p) for p in caught.value.problems] == [
-        f"zero.yaml:1: (document): the file is larger than 256 KiB ({MAX_BYTES:,} bytes); a request file is "
+        f"request.yaml:1: (document): the file is larger than 256 KiB ({MAX_BYTES:,} bytes); a request file is "
         "normally a few KiB, so check that this is the right file"
     ]
 
