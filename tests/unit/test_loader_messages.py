@@ -549,6 +549,10 @@ def test_an_alias_as_a_key_then_its_value(backend: str) -> None:
         f"{FILE}:2: spec: YAML anchors and aliases are not allowed (found `*x`); write the value out in full",
         f"{FILE}:4: spec.c: the key `c` appears twice (first on line 3); keep one",
     ]
+    deeper = "spec:\n  access:\n    *x : 1\n"
+    assert _problems(deeper, backend) == [
+        f"{FILE}:3: spec.access: YAML anchors and aliases are not allowed (found `*x`); write the value out in full"
+    ]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
