@@ -221,8 +221,24 @@ def snapshot(name: str, target: Target) -> Path:
     return work
 
 
-STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
-          37: "type check", -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout"}
+STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    37: "type check",
+    -24: "timeout",
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    -9: "signal",
+    -11: "signal",
+}
+"""mutmut 3.8.1's exit codes (mutmut/stats.py ``status_by_exit_code``; it calls -9 and -11 "segfault"): a test run
+ended by a signal did not pass, so the mutant was caught, like a timeout."""
 
 
 def summarize(work: Path, seconds: float) -> dict[str, object]:
@@ -240,7 +256,7 @@ def summarize(work: Path, seconds: float) -> dict[str, object]:
             per_file[rel][status] += 1
             if status in ("survived", "no tests", "suspicious"):
                 survivors.append(f"{key}: {status}")
-    killed = counts.get("killed", 0) + counts.get("timeout", 0) + counts.get("type check", 0)
+    killed = sum(counts.get(status, 0) for status in ("killed", "timeout", "type check", "signal"))
     judged = killed + counts.get("survived", 0) + counts.get("no tests", 0) + counts.get("suspicious", 0)
     return {
         "counts": counts,
