@@ -34,7 +34,7 @@ import tomllib
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutation"
 # What the tests read besides govcloud/ and tests/ (templates, example stacks, schemas, docs, runbooks).
-DATA_DIRS = ("stacks", "schemas", "k8s_manifests", "policies", "docs", "runbooks", "images", "benchmarks")
+DATA_DIRS = ("stacks", "schemas", "k8s_manifests", "policies", "docs", "runbooks", "images", "benchmarks", "tools")
 DATA_FILES = ("README.md", "Pulumi.yaml", "__main__.py", "CODEOWNERS", "requirements.txt")
 
 
@@ -209,6 +209,9 @@ def snapshot(name: str, target: Target) -> Path:
             shutil.copy2(ROOT / file, work / file)
     table = base_mutmut_table()
     table["only_mutate"] = list(target.mutate)
+    copied = table.get("also_copy", [])
+    assert isinstance(copied, list)
+    table["also_copy"] = [*copied, *(folder for folder in DATA_DIRS if folder not in copied)]
     present = [t for t in target.tests if (work / t).exists()]
     table["pytest_add_cli_args_test_selection"] = present
     base_args = table.get("pytest_add_cli_args", [])
