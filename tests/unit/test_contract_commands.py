@@ -164,6 +164,7 @@ def test_the_rows_of_a_model() -> None:
     assert rows["flag"].required == "default `false`"
     assert (rows["parts"].type, rows["parts"].leaf) == ("list of objects", False)
     assert rows["parts"].leaf is False
+    assert rows["parts"].description == "", "an undocumented list of objects reads as no text, not a placeholder"
     assert (rows["parts[].size"].type, rows["parts[].size"].leaf) == ("integer", True)
     assert (rows["part"].leaf, rows["part.size"].leaf) == (False, True)
     assert list(rows) == [
