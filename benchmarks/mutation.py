@@ -135,7 +135,7 @@ TARGETS: dict[str, Target] = {
     ),
     "policy": Target(
         mutate=("govcloud/policy/*",),
-        tests=(UNIT + "test_policies.py", UNIT + "test_policy_clauses.py"),
+        tests=(UNIT + "test_policies.py", UNIT + "test_policy_clauses.py", UNIT + "test_crossguard_proxies.py"),
     ),
     "network": Target(
         mutate=("govcloud/manifests/network.py",),
