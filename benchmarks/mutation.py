@@ -97,6 +97,7 @@ TARGETS: dict[str, Target] = {
             UNIT + "test_gateway.py",
             # contract.cron's schedule_period and _go_duration (moved there from audit.expected by issue 15).
             "tests/audit/test_expected.py",
+            UNIT + "test_settings_and_schedule_clauses.py",
         ),
         deselect=TIMED,
     ),
