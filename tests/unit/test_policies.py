@@ -345,6 +345,24 @@ def test_a_violation_is_found_by_its_policy(policy_id: str, resources: list[Reso
     assert {v.policy.split()[0] for v in found} == {policy_id}
 
 
+ADVISORY = {"GC-DATA-003", "GC-TLS-002"}
+"""The two advisory policies (an object store reached over plain HTTP, a public name on the site CA: both
+warnings an operator may accept for a lab site); every other policy blocks a deployment."""
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "resources", "message"), VIOLATIONS, ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(VIOLATIONS)]
+)
+def test_a_violation_carries_its_policys_enforcement(
+    policy_id: str, resources: list[ResourceView], message: str
+) -> None:
+    """`govcloud synth` counts mandatory violations for its exit code, so each must say which it is, on the
+    resource path and the stack path alike."""
+    expected = "advisory" if policy_id in ADVISORY else "mandatory"
+    found = [v for v in evaluate(POLICIES, resources) if v.policy.startswith(policy_id)]
+    assert found and {v.enforcement for v in found} == {expected}
+
+
 def test_every_policy_has_a_violating_case_and_documented_controls() -> None:
     assert {p for p, _, _ in VIOLATIONS} == {p.id for p in POLICIES}
     for item in POLICIES:
