@@ -24,7 +24,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.crossguard import UNKNOWN, crossguard_policies, plain
-from govcloud.policy.framework import ResourceView, evaluate
+from govcloud.policy.framework import Enforcement, Policy, ResourceView, evaluate
 from tests.unit.test_policies import COMPLIANT, VIOLATIONS
 
 
@@ -77,3 +77,61 @@ def test_plain_unwraps_proxies_and_shows_unknowns_as_synth_does() -> None:
     value = plain(proxied)
     assert value == {"metadata": {"name": "x", "labels": {"a": UNKNOWN}}, "l": [1]}
     assert type(value["metadata"]) is dict and type(value["l"]) is list
+
+
+def test_checks_see_the_resource_as_the_analyzer_describes_it() -> None:
+    """Type, name, URN and protect reach both kinds of check unchanged, and properties are never taken for masked
+    secrets (CrossGuard hands real values to the analyzer; only synth masks them)."""
+    seen: list[tuple[str, ResourceView]] = []
+
+    def record_resource(view: ResourceView) -> list[str]:
+        seen.append(("resource", view))
+        return []
+
+    def record_stack(views: Sequence[ResourceView]) -> list[tuple[str, str]]:
+        seen.extend(("stack", view) for view in views)
+        return []
+
+    probe = Policy(
+        id="GC-TEST-001",
+        name="probe",
+        description="records what a check sees",
+        rationale="test",
+        controls=("test",),
+        enforcement=Enforcement.MANDATORY,
+        resource_check=record_resource,
+        stack_check=record_stack,
+    )
+    shapes = [
+        ("kubernetes:core/v1:Namespace", "urn:pulumi:s::p::kubernetes:core/v1:Namespace::nso", "nso", True),
+        ("kubernetes:core/v1:ConfigMap", "urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::settings", "settings", False),
+    ]
+    resources = [
+        PolicyResource(
+            kind,
+            unknown_checking_proxy({"metadata": {"name": name}}),
+            urn,
+            name,
+            PolicyResourceOptions(protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), []),
+            None,
+            None,
+            [],
+            {},
+        )
+        for kind, urn, name, protect in shapes
+    ]
+    for converted in crossguard_policies([probe]):
+        if isinstance(converted, ResourceValidationPolicy):
+            for r in resources:
+                converted.validate(
+                    ResourceValidationArgs(r.resource_type, r.props, r.urn, r.name, r.opts, None),
+                    lambda message, urn: None,
+                )
+        else:
+            converted.validate(StackValidationArgs(resources, None), lambda message, urn: None)
+    expected = [(kind, urn, name, protect) for kind, urn, name, protect in shapes]
+    for path in ("resource", "stack"):
+        views = [view for where, view in seen if where == path]
+        assert [(v.type, v.urn, v.name, v.protect) for v in views] == expected, path
+        assert all(v.secrets_masked is False for v in views), path
+        assert all(v.inputs == {"metadata": {"name": v.name}} for v in views), path
