@@ -157,9 +157,7 @@ class Rbac:
             if subresource:
                 raise ValueError(f"subresource given twice: {resource!r} and {subresource!r}")
             resource, subresource = resource.split("/", 1)
-        return any(
-            r.allows(api_group, resource, subresource, verb) for r in self._rules_for(group, namespace)
-        )
+        return any(r.allows(api_group, resource, subresource, verb) for r in self._rules_for(group, namespace))
 
     def grants_for(self, group: str, namespace: str) -> list[tuple[str, str, str]]:
         """Every (apiGroup, resource, verb) granted in ``namespace``, sorted; wildcards stay ``*``.

@@ -68,10 +68,7 @@ def _dns1123_label(value: str) -> str | None:
 def _dns1123_subdomain(value: str) -> str | None:
     if len(value) <= 253 and _DNS1123_SUBDOMAIN.fullmatch(value):
         return None
-    return (
-        f"{value!r} is not a valid DNS-1123 subdomain "
-        "(lowercase alphanumerics, '-' and '.', at most 253 characters)"
-    )
+    return f"{value!r} is not a valid DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)"
 
 
 def _dns1035_label(value: str) -> str | None:

@@ -229,9 +229,7 @@ def _parse_policy(manifest: Mapping[str, Any]) -> _Policy:
     name = metadata.get("name") or "<unnamed>"
     namespace = metadata.get("namespace")
     if not namespace:
-        raise ValueError(
-            f"NetworkPolicy {name}: metadata.namespace is required to know which pods it governs"
-        )
+        raise ValueError(f"NetworkPolicy {name}: metadata.namespace is required to know which pods it governs")
     where = f"NetworkPolicy {namespace}/{name}: spec"
     spec = manifest.get("spec") or {}
     ingress, egress = spec.get("ingress"), spec.get("egress")
@@ -308,9 +306,7 @@ class Verdict:
 class Cluster:
     """Namespaces (with labels) and the NetworkPolicies in force; answers reachability questions."""
 
-    def __init__(
-        self, namespaces: Mapping[str, Mapping[str, str]], policies: Iterable[Mapping[str, Any]]
-    ) -> None:
+    def __init__(self, namespaces: Mapping[str, Mapping[str, str]], policies: Iterable[Mapping[str, Any]]) -> None:
         """``policies`` may be a whole rendering: objects whose kind is not NetworkPolicy are skipped."""
         self._namespaces: dict[str, dict[str, str]] = {
             name: {**labels, NAMESPACE_NAME_LABEL: name} for name, labels in namespaces.items()

@@ -152,9 +152,6 @@ def _has_unknown(value: Any) -> bool:
     return bool(value == UNKNOWN)
 
 
-
-
-
 def _normalized_bucket_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """Inputs with defaults filled in, without validating (old state may describe a drifted bucket)."""
     tags = props.get("tags") or {}

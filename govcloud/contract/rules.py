@@ -277,8 +277,7 @@ def _group_site_rules(tenant: TenantRequest, site: SiteConfig) -> Iterable[Viola
             if not group.startswith(prefix):
                 yield (
                     ("spec", "access", role, index),
-                    f"'{group}' must start with '{prefix}': this site requires each tenant's groups to carry "
-                    "its name",
+                    f"'{group}' must start with '{prefix}': this site requires each tenant's groups to carry its name",
                 )
 
 

@@ -334,9 +334,7 @@ _CHECKED_ELSEWHERE = {"hostname", "ckan-organization"}
 """Spaces whose tenant-to-tenant clashes have their own, more precise message (``_unique`` above)."""
 
 
-def _derived_name_problems(
-    tenants: Sequence[tuple[TenantRequest, SourceDocument]], site: SiteConfig
-) -> list[Problem]:
+def _derived_name_problems(tenants: Sequence[tuple[TenantRequest, SourceDocument]], site: SiteConfig) -> list[Problem]:
     """No two tenants, and no tenant and the platform, may derive the same name (defence in depth).
 
     The tenant-name rules already make this impossible (``govcloud.naming`` has the argument); this check
@@ -360,9 +358,11 @@ def _derived_name_problems(
         if owner not in docs:
             continue
         doc = docs[owner]
-        other = "the platform" if first.owner is None or later.owner is None else "tenant '" + str(
-            first.owner if owner == later.owner else later.owner
-        ) + "'"
+        other = (
+            "the platform"
+            if first.owner is None or later.owner is None
+            else "tenant '" + str(first.owner if owner == later.owner else later.owner) + "'"
+        )
         problems.append(
             Problem(
                 doc.display_name,

@@ -595,6 +595,7 @@ def superset_image(site: SiteConfig) -> dict[str, str]:
     """govcloud's Superset image in the site registry, as the operator's ``image`` (repository and tag)."""
     return {"repository": f"{site.image_registry}/{SUPERSET_IMAGE_NAME}", "tag": SUPERSET_IMAGE_TAG}
 
+
 SUPERSET_ROLES = {"admins": ["Admin"], "engineers": ["Alpha"], "analysts": ["Gamma", "sql_lab"], "viewers": ["Gamma"]}
 
 

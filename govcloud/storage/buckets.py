@@ -100,8 +100,7 @@ def _check_owner(kind: str, name: str, wanted: Mapping[str, str], found: Mapping
     owner = owner_of(wanted)
     if len(owner) != len(OWNER_TAG_KEYS):
         raise AdoptionRefusedError(
-            f"{kind} {name!r} already exists and this request carries no owner tags to prove it is ours; "
-            "left untouched"
+            f"{kind} {name!r} already exists and this request carries no owner tags to prove it is ours; left untouched"
         )
     mismatched = {key: found.get(key) for key, value in owner.items() if found.get(key) != value}
     if mismatched:
@@ -187,9 +186,7 @@ def credentials_from_environment(env: Mapping[str, str] | None = None) -> Creden
             token = source.get("AWS_SESSION_TOKEN") if key_var.startswith("AWS_") else None
             return Credentials(key_id, secret, token or None)
         if key_id or secret:
-            raise MissingCredentialsError(
-                f"only one of {key_var} and {secret_var} is set; set both or neither"
-            )
+            raise MissingCredentialsError(f"only one of {key_var} and {secret_var} is set; set both or neither")
     return None
 
 
@@ -257,9 +254,7 @@ def _bucket_arn(name: str, partition: str) -> str:
     return f"arn:{partition}:s3:::{name}"
 
 
-def bucket_policy(
-    name: str, public_read_principal_arn: str | None = None, *, partition: str = "aws"
-) -> dict[str, Any]:
+def bucket_policy(name: str, public_read_principal_arn: str | None = None, *, partition: str = "aws") -> dict[str, Any]:
     """The managed bucket policy: deny any request without TLS, plus the portal's read grant.
 
     The read grant names one identity (the open-data portal's IAM user), never ``*``, so the public
@@ -439,8 +434,7 @@ def _head(client: S3Client, name: str) -> bool:
             return False
         if _status(error) == 403:
             raise BucketAccessError(
-                f"bucket {name!r} exists but these credentials may not manage it "
-                "(another owner?); left untouched"
+                f"bucket {name!r} exists but these credentials may not manage it (another owner?); left untouched"
             ) from error
         raise
 
@@ -557,15 +551,11 @@ def diff_bucket(spec: BucketSpec, state: BucketState | None) -> list[str]:
 def _policy_drift(spec: BucketSpec, policy: Mapping[str, Any] | None) -> list[str]:
     if policy is None:
         return ["bucket policy is absent, want the TLS-only policy"]
-    expected = bucket_policy(
-        spec.name, spec.public_read_principal_arn, partition=_partition_from_policy(policy)
-    )
+    expected = bucket_policy(spec.name, spec.public_read_principal_arn, partition=_partition_from_policy(policy))
     want = {canonical_statement(s): s for s in expected["Statement"]}
     have = {canonical_statement(s): s for s in _statements(policy)}
     drift = [
-        f"bucket policy lacks statement {statement.get('Sid')}"
-        for key, statement in want.items()
-        if key not in have
+        f"bucket policy lacks statement {statement.get('Sid')}" for key, statement in want.items() if key not in have
     ]
     for key, statement in have.items():
         if key in want:
@@ -708,9 +698,7 @@ def delete_bucket(client: S3Client, name: str) -> None:
         client.delete_bucket(Bucket=name)
     except ClientError as error:
         if _error_code(error) == "BucketNotEmpty":  # data arrived between the check and the delete
-            raise BucketNotEmptyError(
-                f"bucket {name!r} received data while being deleted; it is retained"
-            ) from error
+            raise BucketNotEmptyError(f"bucket {name!r} received data while being deleted; it is retained") from error
         if _error_code(error) != "NoSuchBucket":
             raise
 
@@ -802,9 +790,7 @@ def ensure_storage_identity(
             missing = {k: v for k, v in wanted.items() if found.get(k) != v}
             if missing:
                 iam.tag_user(UserName=user_name, Tags=[{"Key": k, "Value": v} for k, v in sorted(missing.items())])
-    iam.put_user_policy(
-        UserName=user_name, PolicyName=IDENTITY_POLICY_NAME, PolicyDocument=json.dumps(policy)
-    )
+    iam.put_user_policy(UserName=user_name, PolicyName=IDENTITY_POLICY_NAME, PolicyDocument=json.dumps(policy))
     removed: list[str] = []
     for policy_name in iam.list_user_policies(UserName=user_name).get("PolicyNames", []):
         if policy_name != IDENTITY_POLICY_NAME:

@@ -41,9 +41,7 @@ def state_login_url(name: str, conn: S3Connection) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"endpoint {conn.endpoint_url!r} must be an http(s)://host[:port] URL")
     if parts.path not in ("", "/") or parts.query:
-        raise ValueError(
-            f"endpoint {conn.endpoint_url!r} may not carry a path or query for Pulumi's S3 backend"
-        )
+        raise ValueError(f"endpoint {conn.endpoint_url!r} may not carry a path or query for Pulumi's S3 backend")
     query = [f"endpoint={quote(parts.netloc, safe=':[]')}"]
     if parts.scheme == "http":
         query.append("disableSSL=true")
@@ -70,9 +68,7 @@ def state_bucket_weaknesses(state: BucketState, *, partition: str = "aws") -> li
     return weaker
 
 
-def bootstrap_state_bucket(
-    client: S3Client, name: str, conn: S3Connection, *, allow_plain_http: bool = False
-) -> str:
+def bootstrap_state_bucket(client: S3Client, name: str, conn: S3Connection, *, allow_plain_http: bool = False) -> str:
     """Create (or accept) the site's Pulumi state bucket and return its ``pulumi login`` URL.
 
     Idempotent. An existing bucket with weaker settings raises ``StateBucketError`` naming each

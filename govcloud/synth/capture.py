@@ -24,6 +24,8 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 DYNAMIC_PROVIDER_KEY = "__provider"
+
+
 def _urn_parts(urn: str) -> tuple[str, str]:
     """``(stack, project)`` of a URN."""
     stack, project = urn.removeprefix("urn:pulumi:").split("::")[:2]

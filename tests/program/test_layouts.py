@@ -25,8 +25,14 @@ def _normalized(plan: dict[str, Any]) -> set[tuple[str, ...]]:
         if resource["type"] == STACK_REFERENCE:
             continue
         qualified = resource["urn"].split("::", 2)[2]
-        found.add((qualified, json.dumps(resource["inputs"], sort_keys=True), str(resource["protect"]),
-                   str(resource["retainOnDelete"])))
+        found.add(
+            (
+                qualified,
+                json.dumps(resource["inputs"], sort_keys=True),
+                str(resource["protect"]),
+                str(resource["retainOnDelete"]),
+            )
+        )
     return found
 
 
@@ -66,7 +72,10 @@ def test_the_union_of_the_sharded_plans_is_the_single_stack_plan(sharded_project
 
 def test_a_tenant_stack_declares_only_its_tenant(sharded_project: Path) -> None:
     plan = plan_document(synthesize(sharded_project, "national-prod.tmd", TODAY))
-    names = {r["inputs"]["metadata"]["namespace"] for r in plan["resources"]
-             if "metadata" in r["inputs"] and "namespace" in r["inputs"]["metadata"]}
+    names = {
+        r["inputs"]["metadata"]["namespace"]
+        for r in plan["resources"]
+        if "metadata" in r["inputs"] and "namespace" in r["inputs"]["metadata"]
+    }
     assert names == {"tmd", "ckan"}, "its own namespace, and its CKAN organization's bootstrap Job"
     assert not any(r["type"] == "govcloud:site:SitePlatform" for r in plan["resources"])

@@ -76,9 +76,7 @@ def _empty(s3: S3Client, bucket: str) -> None:
 # ------------------------------------------------------------------------------- bucket life cycle
 
 
-def test_bucket_provider_full_life_cycle(
-    conn: S3Connection, s3: S3Client, plain_http_object_io: LiftPolicy
-) -> None:
+def test_bucket_provider_full_life_cycle(conn: S3Connection, s3: S3Client, plain_http_object_io: LiftPolicy) -> None:
     provider = BucketProvider()
     spec = BucketSpec(name="dfat-raw", expire_after_days=90, tags={"govcloud:tenant": "dfat"})
     props = {**bucket_props(spec, conn), "__provider": "opaque"}
@@ -96,9 +94,7 @@ def test_bucket_provider_full_life_cycle(
     unchanged = provider.diff("dfat-raw", outs, props)
     assert (unchanged.changes, unchanged.replaces) == (False, [])
 
-    retagged = bucket_props(
-        BucketSpec(name="dfat-raw", expire_after_days=90, tags={"govcloud:tenant": "dfat2"}), conn
-    )
+    retagged = bucket_props(BucketSpec(name="dfat-raw", expire_after_days=90, tags={"govcloud:tenant": "dfat2"}), conn)
     change = provider.diff("dfat-raw", outs, retagged)
     assert (change.changes, change.replaces) == (True, [])
     updated = provider.update("dfat-raw", outs, retagged).outs or {}
@@ -144,9 +140,7 @@ def test_drift_is_visible_after_refresh_and_converged_by_update(conn: S3Connecti
     assert (provider.read("dfat-curated", converged).outs or {})["drift"] == []
 
 
-def test_drift_in_a_setting_that_is_not_an_input_still_plans_an_update(
-    conn: S3Connection, s3: S3Client
-) -> None:
+def test_drift_in_a_setting_that_is_not_an_input_still_plans_an_update(conn: S3Connection, s3: S3Client) -> None:
     provider = BucketProvider()
     props = bucket_props(BucketSpec(name="dfat-curated"), conn)
     outs = provider.create(props).outs or {}
@@ -221,9 +215,7 @@ def test_engine_config_credentials_stay_off_the_provider_object(monkeypatch: pyt
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PULUMI_CONFIG"):
         monkeypatch.delenv(var, raising=False)
     provider = BucketProvider()
-    _configure(
-        provider, {"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": CONFIG_SECRET}
-    )
+    _configure(provider, {"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": CONFIG_SECRET})
     assert vars(provider) == {}
     assert provider_credentials() == Credentials(CONFIG_KEY_ID, CONFIG_SECRET)
 
@@ -270,9 +262,7 @@ def test_serialized_providers_are_small_references_without_credentials(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DISTINCT_SECRET)
     for provider in (BucketProvider(), StorageIdentityProvider()):
         # Use it first, as the provider host would, so any credential it cached would be pickled too.
-        _configure(
-            provider, {"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": CONFIG_SECRET}
-        )
+        _configure(provider, {"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": CONFIG_SECRET})
         if isinstance(provider, BucketProvider):
             provider.create(bucket_props(BucketSpec(name="dfat-raw"), conn))
         data = _serialized_like_the_sdk(provider)
@@ -337,11 +327,7 @@ def _clean_env(extra: dict[str, str]) -> dict[str, str]:
         ({"AWS_ACCESS_KEY_ID": DISTINCT_KEY_ID, "AWS_SECRET_ACCESS_KEY": DISTINCT_SECRET}, {}),
         ({}, {"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": CONFIG_SECRET}),
         (
-            {
-                "PULUMI_CONFIG": json.dumps(
-                    {"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": "x"}
-                )
-            },
+            {"PULUMI_CONFIG": json.dumps({"govcloud:s3AccessKeyId": CONFIG_KEY_ID, "govcloud:s3SecretAccessKey": "x"})},
             {},
         ),
     ],
@@ -368,9 +354,7 @@ def test_serialized_provider_creates_a_bucket_in_a_fresh_provider_host(
     assert state is not None and state.encryption == "AES256" and state.lifecycle_days == 30
 
 
-def test_provider_host_without_any_credential_refuses_and_creates_nothing(
-    moto_endpoint: str, s3: S3Client
-) -> None:
+def test_provider_host_without_any_credential_refuses_and_creates_nothing(moto_endpoint: str, s3: S3Client) -> None:
     serialized = base64.b64encode(_serialized_like_the_sdk(BucketProvider())).decode()
     props = {
         **bucket_props(BucketSpec(name="dfat-raw"), S3Connection(moto_endpoint)),
@@ -425,9 +409,7 @@ def test_resources_register_clear_types_secret_key_outputs_and_no_credentials(
     conn = S3Connection("https://rgw.gov.example")
 
     def program() -> pulumi.Output[list[str]]:
-        bucket = Bucket(
-            "dfat-published", BucketSpec(name="dfat-published", public_read_principal_arn=PORTAL), conn
-        )
+        bucket = Bucket("dfat-published", BucketSpec(name="dfat-published", public_read_principal_arn=PORTAL), conn)
         identity = StorageIdentity("dfat-storage", "dfat-storage", ["dfat-published"], conn)
         return pulumi.Output.all(bucket.urn, identity.urn, bucket.name)
 
@@ -446,9 +428,7 @@ def test_resources_register_clear_types_secret_key_outputs_and_no_credentials(
 
 
 def test_storage_identity_options_keep_the_callers_options() -> None:
-    opts = storage_identity_options(
-        pulumi.ResourceOptions(protect=True, additional_secret_outputs=["user_arn"])
-    )
+    opts = storage_identity_options(pulumi.ResourceOptions(protect=True, additional_secret_outputs=["user_arn"]))
     assert opts.protect is True
     assert opts.additional_secret_outputs is not None
     assert set(opts.additional_secret_outputs) == {"user_arn", "access_key_id", "secret_access_key"}

@@ -167,9 +167,7 @@ def _public_read_policy(s3: S3Client, name: str) -> None:
 
 
 def _retag(s3: S3Client, name: str) -> None:
-    s3.put_bucket_tagging(
-        Bucket=name, Tagging={"TagSet": [{"Key": "govcloud:tenant", "Value": "someone-else"}]}
-    )
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "govcloud:tenant", "Value": "someone-else"}]})
 
 
 def _drop_lifecycle(s3: S3Client, name: str) -> None:
@@ -188,8 +186,7 @@ def _drop_lifecycle(s3: S3Client, name: str) -> None:
             [
                 "public access block is absent, want all four settings on",
                 "bucket policy lacks statement DenyInsecureTransport",
-                "bucket policy has unexpected statement PublicRead: "
-                "Allow s3:GetObject for anyone (Principal *)",
+                "bucket policy has unexpected statement PublicRead: Allow s3:GetObject for anyone (Principal *)",
             ],
         ),
         (_retag, ["tag govcloud:tenant is 'someone-else', want 'dfat'"]),
@@ -218,9 +215,7 @@ def test_delete_is_refused_while_an_object_exists(s3: S3Client, plain_http_objec
     with plain_http_object_io(s3, "dfat-raw"):
         s3.put_object(Bucket="dfat-raw", Key="cases/2024.csv", Body=b"a,b\n")
 
-    with pytest.raises(
-        BucketNotEmptyError, match=r"'dfat-raw' is not empty.*'cases/2024.csv'.*it is retained"
-    ):
+    with pytest.raises(BucketNotEmptyError, match=r"'dfat-raw' is not empty.*'cases/2024.csv'.*it is retained"):
         delete_bucket(s3, "dfat-raw")
     assert read_bucket(s3, "dfat-raw") is not None
     with plain_http_object_io(s3, "dfat-raw"):
@@ -241,9 +236,7 @@ def test_delete_is_refused_when_only_a_noncurrent_version_remains(
     assert read_bucket(s3, "dfat-raw") is not None
 
 
-def test_delete_is_refused_when_only_a_delete_marker_remains(
-    s3: S3Client, plain_http_object_io: LiftPolicy
-) -> None:
+def test_delete_is_refused_when_only_a_delete_marker_remains(s3: S3Client, plain_http_object_io: LiftPolicy) -> None:
     ensure_bucket(s3, BucketSpec(name="dfat-raw"))
     with plain_http_object_io(s3, "dfat-raw"):
         version = s3.put_object(Bucket="dfat-raw", Key="k", Body=b"x")["VersionId"]
@@ -270,9 +263,7 @@ def test_delete_of_an_empty_bucket_works_and_is_idempotent(s3: S3Client) -> None
 def test_lifecycle_expiry_follows_the_spec(s3: S3Client) -> None:
     ensure_bucket(s3, BucketSpec(name="dfat-raw", expire_after_days=7))
     rules = s3.get_bucket_lifecycle_configuration(Bucket="dfat-raw")["Rules"]
-    assert [(r["ID"], r["Status"], r["Expiration"]["Days"]) for r in rules] == [
-        ("govcloud-expiry", "Enabled", 7)
-    ]
+    assert [(r["ID"], r["Status"], r["Expiration"]["Days"]) for r in rules] == [("govcloud-expiry", "Enabled", 7)]
     assert rules[0]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
 
     assert ensure_bucket(s3, BucketSpec(name="dfat-raw", expire_after_days=14)).lifecycle_days == 14
@@ -494,9 +485,7 @@ def test_identity_policy_uses_the_region_partition() -> None:
         (["dfat-raw/x"], [], "not a valid S3 bucket name"),
     ],
 )
-def test_identity_policy_rejects_what_would_widen_it(
-    buckets: list[str], grants: list[ReadGrant], message: str
-) -> None:
+def test_identity_policy_rejects_what_would_widen_it(buckets: list[str], grants: list[ReadGrant], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         identity_policy(buckets, grants)
 
@@ -523,9 +512,7 @@ def test_identity_policy_never_reaches_beyond_its_buckets_and_prefixes(
     allowed |= {f"arn:aws:s3:::{b}" for b, _ in grants} | {f"arn:aws:s3:::{b}/{p}*" for b, p in grants}
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
-        resources = (
-            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        )
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         assert set(resources) <= allowed
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not {"s3:*", "s3:DeleteObjectVersion", "s3:PutBucketPolicy"} & set(actions)
@@ -636,14 +623,8 @@ def test_tenant_key_is_denied_another_tenants_bucket(
 ) -> None:
     _, conn, creds = two_tenants
     tenant = s3_client(conn, creds)
-    assert (
-        _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv"))
-        == "AccessDenied"
-    )
-    assert (
-        _denied(lambda: tenant.put_object(Bucket="health-curated", Key="shared/dfat/x", Body=b"x"))
-        == "AccessDenied"
-    )
+    assert _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv")) == "AccessDenied"
+    assert _denied(lambda: tenant.put_object(Bucket="health-curated", Key="shared/dfat/x", Body=b"x")) == "AccessDenied"
     assert _denied(lambda: tenant.delete_object(Bucket="health-curated", Key="shared/dfat/cases.csv")) == (
         "AccessDenied"
     )
@@ -657,13 +638,8 @@ def test_read_grant_works_inside_its_prefix_only(
     _, conn, creds = two_tenants
     tenant = s3_client(conn, creds)
     assert tenant.get_object(Bucket="health-curated", Key="shared/dfat/cases.csv")["Body"].read() == b"shared"
-    assert (
-        _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv"))
-        == "AccessDenied"
-    )
-    assert (
-        _denied(lambda: tenant.get_object(Bucket="health-curated", Key="shared/other.csv")) == "AccessDenied"
-    )
+    assert _denied(lambda: tenant.get_object(Bucket="health-curated", Key="private/patients.csv")) == "AccessDenied"
+    assert _denied(lambda: tenant.get_object(Bucket="health-curated", Key="shared/other.csv")) == "AccessDenied"
     # Listing is NOT asserted here, for two moto 5 limitations (the policy document itself is checked
     # in test_identity_policy_read_grant_is_read_only_below_its_prefix):
     # * the ListBucket grant is limited by a StringLike condition on s3:prefix, which AWS and Ceph
@@ -708,9 +684,7 @@ def test_state_bucket_is_bootstrapped_versioned_encrypted_private_and_tls_only(
     assert not [op for op in sent if not op.startswith(("Get", "Head", "List"))], "idempotent: reads only"
 
 
-def test_weaker_existing_state_bucket_is_refused_and_left_unmodified(
-    conn: S3Connection, s3: S3Client
-) -> None:
+def test_weaker_existing_state_bucket_is_refused_and_left_unmodified(conn: S3Connection, s3: S3Client) -> None:
     s3.create_bucket(Bucket="govcloud-state")
     with pytest.raises(StateBucketError) as excinfo:
         bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
@@ -735,9 +709,7 @@ def test_weaker_existing_state_bucket_is_refused_and_left_unmodified(
 def test_state_bucket_with_one_weakness_names_just_that(conn: S3Connection, s3: S3Client) -> None:
     bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
     _suspend_versioning(s3, "govcloud-state")
-    with pytest.raises(
-        StateBucketError, match=r"left unmodified: versioning is Suspended \(must be Enabled\)$"
-    ):
+    with pytest.raises(StateBucketError, match=r"left unmodified: versioning is Suspended \(must be Enabled\)$"):
         bootstrap_state_bucket(s3, "govcloud-state", conn, allow_plain_http=True)
     state = read_bucket(s3, "govcloud-state")
     assert state is not None and state.versioning == "Suspended"

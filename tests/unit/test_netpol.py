@@ -64,9 +64,7 @@ def tenant_policies(namespace: str) -> list[dict[str, Any]]:
             {
                 "podSelector": {"matchLabels": {WEB_LABEL: "true"}},
                 "policyTypes": ["Ingress"],
-                "ingress": [
-                    {"from": [{"namespaceSelector": {"matchLabels": {NAME_LABEL: "ingress-nginx"}}}]}
-                ],
+                "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {NAME_LABEL: "ingress-nginx"}}}]}],
             },
         ),
         netpol(
@@ -88,13 +86,9 @@ NAMESPACES = {
     "ingress-nginx": {},
 }
 
-A_WEB = Pod(
-    "tenant-a", {"app": "notebook", WEB_LABEL: "true"}, ip="10.0.1.10", ports={"http": 8080}, name="web"
-)
+A_WEB = Pod("tenant-a", {"app": "notebook", WEB_LABEL: "true"}, ip="10.0.1.10", ports={"http": 8080}, name="web")
 A_DB = Pod("tenant-a", {"app": "postgres"}, ip="10.0.1.11", name="db")
-B_WEB = Pod(
-    "tenant-b", {"app": "notebook", WEB_LABEL: "true"}, ip="10.0.2.10", ports={"http": 8080}, name="web"
-)
+B_WEB = Pod("tenant-b", {"app": "notebook", WEB_LABEL: "true"}, ip="10.0.2.10", ports={"http": 8080}, name="web")
 B_DB = Pod("tenant-b", {"app": "postgres"}, ip="10.0.2.11", name="db")
 DNS = Pod("kube-system", {"k8s-app": "kube-dns"}, ip="10.0.0.10", name="coredns")
 INGRESS = Pod("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}, ip="10.0.3.5", name="controller")
@@ -111,9 +105,7 @@ def assert_connect(cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, pr
     assert cluster.can_connect(src, dst, port, protocol), cluster.explain(src, dst, port, protocol)
 
 
-def assert_no_connect(
-    cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, protocol: str = "TCP"
-) -> None:
+def assert_no_connect(cluster: Cluster, src: Endpoint, dst: Endpoint, port: int, protocol: str = "TCP") -> None:
     assert not cluster.can_connect(src, dst, port, protocol), cluster.explain(src, dst, port, protocol)
 
 
@@ -216,9 +208,7 @@ def test_ip_block_with_except() -> None:
     cluster = one_policy(
         {
             "podSelector": {},
-            "egress": [
-                {"to": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16", "10.2.3.0/24"]}}]}
-            ],
+            "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16", "10.2.3.0/24"]}}]}],
         }
     )
     pod = Pod("ns", {})
@@ -291,16 +281,12 @@ def test_end_port_ranges() -> None:
 def test_match_expressions_on_pods_and_namespaces() -> None:
     cluster = one_policy(
         {
-            "podSelector": {
-                "matchExpressions": [{"key": "app", "operator": "In", "values": ["db", "cache"]}]
-            },
+            "podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["db", "cache"]}]},
             "ingress": [
                 {
                     "from": [
                         {
-                            "namespaceSelector": {
-                                "matchExpressions": [{"key": "zone", "operator": "Exists"}]
-                            },
+                            "namespaceSelector": {"matchExpressions": [{"key": "zone", "operator": "Exists"}]},
                             "podSelector": {
                                 "matchExpressions": [
                                     {"key": "role", "operator": "NotIn", "values": ["batch"]},
@@ -370,9 +356,7 @@ def test_empty_from_and_pod_selector_scope() -> None:
     # `from: []` means every source; a bare podSelector peer means pods of the policy's own namespace.
     everyone = one_policy({"podSelector": {}, "ingress": [{"from": [], "ports": [{"port": 80}]}]})
     assert_connect(everyone, External("198.51.100.1"), Pod("ns", {}), 80)
-    same_ns = one_policy(
-        {"podSelector": {}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"a": "1"}}}]}]}
-    )
+    same_ns = one_policy({"podSelector": {}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"a": "1"}}}]}]})
     assert_connect(same_ns, Pod("ns", {"a": "1"}), Pod("ns", {}), 80)
     assert_no_connect(same_ns, Pod("other", {"a": "1"}), Pod("ns", {}), 80)
     all_ns = one_policy({"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]})
@@ -432,9 +416,7 @@ def test_other_kinds_are_skipped_and_bad_policies_refused() -> None:
         with pytest.raises(ValueError, match=message):
             Cluster({}, [netpol("ns", "bad", spec)])
     with pytest.raises(ValueError, match="namespace is required"):
-        Cluster(
-            {}, [{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "x"}}]
-        )
+        Cluster({}, [{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "x"}}])
     with pytest.raises(ValueError, match="unsupported apiVersion"):
         Cluster({}, [{**netpol("ns", "x", {}), "apiVersion": "extensions/v1beta1"}])
 
@@ -486,12 +468,8 @@ peer_st = st.one_of(
 )
 port_st = st.one_of(
     st.fixed_dictionaries({}, optional={"protocol": st.sampled_from(["TCP", "UDP"])}),
-    st.fixed_dictionaries(
-        {"port": st.sampled_from([53, 80, 443, "http"])}, optional={"protocol": st.just("UDP")}
-    ),
-    st.builds(
-        lambda p, n: {"port": p, "endPort": p + n}, st.sampled_from([53, 80, 443]), st.integers(0, 400)
-    ),
+    st.fixed_dictionaries({"port": st.sampled_from([53, 80, 443, "http"])}, optional={"protocol": st.just("UDP")}),
+    st.builds(lambda p, n: {"port": p, "endPort": p + n}, st.sampled_from([53, 80, 443]), st.integers(0, 400)),
 )
 
 
@@ -531,8 +509,7 @@ def named(policies: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 DENY_ALL = [
-    netpol(ns, "deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]})
-    for ns in POLICY_NAMESPACES
+    netpol(ns, "deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}) for ns in POLICY_NAMESPACES
 ]
 
 

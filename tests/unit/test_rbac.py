@@ -96,9 +96,7 @@ def test_wildcards_grant(tenant: Rbac) -> None:
     assert tenant.allowed(ADMINS, "escalate", "roles", "tenant-a", api_group="rbac.authorization.k8s.io")
     assert tenant.allowed(ADMINS, "get", "pods/exec", "tenant-a")  # "*" covers subresources too
     assert tenant.allowed(ENGINEERS, "patch", "deployments", "tenant-a", api_group="apps")
-    assert tenant.allowed(
-        ENGINEERS, "update", "deployments", "tenant-a", api_group="apps", subresource="scale"
-    )
+    assert tenant.allowed(ENGINEERS, "update", "deployments", "tenant-a", api_group="apps", subresource="scale")
     assert tenant.allowed(ENGINEERS, "delete", "cronjobs", "tenant-a", api_group="batch")
 
 
@@ -124,9 +122,7 @@ def test_subresources_are_separate_resources(tenant: Rbac) -> None:
     assert tenant.allowed(ANALYSTS, "get", "pods/log", "tenant-a")
     assert tenant.allowed(ANALYSTS, "get", "pods", "tenant-a", subresource="log")
     assert not tenant.allowed(ANALYSTS, "create", "pods/exec", "tenant-a")
-    assert not tenant.allowed(
-        ANALYSTS, "get", "services/proxy", "tenant-a"
-    )  # "services" is not "services/proxy"
+    assert not tenant.allowed(ANALYSTS, "get", "services/proxy", "tenant-a")  # "services" is not "services/proxy"
     with pytest.raises(ValueError, match="subresource given twice"):
         tenant.allowed(ANALYSTS, "get", "pods/log", "tenant-a", subresource="exec")
 

@@ -58,9 +58,7 @@ def tenant_objects() -> dict[str, dict[str, Any]]:
                     {
                         "to": [
                             {
-                                "namespaceSelector": {
-                                    "matchLabels": {"kubernetes.io/metadata.name": "kube-system"}
-                                },
+                                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
                                 "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
                             }
                         ],
@@ -80,9 +78,7 @@ def tenant_objects() -> dict[str, dict[str, Any]]:
             "apiVersion": rbac,
             "kind": "Role",
             "metadata": {"name": "analyst", **meta},
-            "rules": [
-                {"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"]}
-            ],
+            "rules": [{"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"]}],
         },
         "RoleBinding": {
             "apiVersion": rbac,
@@ -127,9 +123,7 @@ def deployment() -> dict[str, Any]:
             "selector": {"matchLabels": {"app": "web"}},
             "template": {
                 "metadata": {"labels": {"app": "web"}},
-                "spec": {
-                    "containers": [{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]
-                },
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]},
             },
         },
     }
@@ -190,9 +184,7 @@ def test_nested_typo_is_refused_with_its_list_path(catalog: SchemaCatalog) -> No
 def test_wrong_type_is_refused(catalog: SchemaCatalog) -> None:
     bad = deployment()
     bad["spec"]["replicas"] = "x"
-    assert catalog.errors(bad) == [
-        "Deployment/tenant-a/web: spec.replicas: 'x' is not of type 'integer', 'null'"
-    ]
+    assert catalog.errors(bad) == ["Deployment/tenant-a/web: spec.replicas: 'x' is not of type 'integer', 'null'"]
 
 
 def test_every_error_is_reported_best_first(catalog: SchemaCatalog) -> None:
@@ -422,9 +414,7 @@ def test_cnpg_cluster_metadata_is_loose_but_names_checked(shared_catalog: Schema
     cluster["metadata"]["finalizers"] = ["x"]  # ObjectMeta fields aren't in the CRD's schema: accepted
     assert shared_catalog.errors(cluster) == []
     del cluster["metadata"]["namespace"]
-    assert shared_catalog.errors(cluster) == [
-        "Cluster/warehouse: metadata.namespace: required, Cluster is namespaced"
-    ]
+    assert shared_catalog.errors(cluster) == ["Cluster/warehouse: metadata.namespace: required, Cluster is namespaced"]
 
 
 def kyverno_policy() -> dict[str, Any]:
@@ -496,12 +486,8 @@ def test_spark_application_enum_and_unknown_field(shared_catalog: SchemaCatalog)
     app["spec"]["type"] = "Ruby"
     app["spec"]["executor"]["instnaces"] = app["spec"]["executor"].pop("instances")
     messages = shared_catalog.errors(app)
-    assert (
-        "SparkApplication/tenant-a/spark-pi: spec.executor.instnaces: unknown field 'instnaces'" in messages
-    )
-    assert any(
-        m.startswith("SparkApplication/tenant-a/spark-pi: spec.type: 'Ruby' is not one of") for m in messages
-    )
+    assert "SparkApplication/tenant-a/spark-pi: spec.executor.instnaces: unknown field 'instnaces'" in messages
+    assert any(m.startswith("SparkApplication/tenant-a/spark-pi: spec.type: 'Ruby' is not one of") for m in messages)
 
 
 def test_from_shared_needs_the_crd_folder(tmp_path: Path) -> None:
@@ -510,9 +496,7 @@ def test_from_shared_needs_the_crd_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.shared
-def test_upstream_crds_are_valid_custom_resource_definitions(
-    shared_dir: Path, catalog: SchemaCatalog
-) -> None:
+def test_upstream_crds_are_valid_custom_resource_definitions(shared_dir: Path, catalog: SchemaCatalog) -> None:
     """The built-in CRD schema is recursive (JSONSchemaProps); inlined, it still checks deep down."""
     paths = sorted((shared_dir / "schemas" / "crds").rglob("*.yaml"))
     assert {p.parent.name for p in paths} >= {"cloudnative-pg", "kyverno", "spark-operator"}
@@ -619,16 +603,12 @@ def test_jupyterhub_good_values_pass(jupyterhub_schema: Path) -> None:
 
 @pytest.mark.shared
 def test_jupyterhub_unknown_top_level_key_fails(jupyterhub_schema: Path) -> None:
-    assert validate_helm_values({"hubb": {"baseUrl": "/"}}, jupyterhub_schema) == [
-        "hubb: unknown field 'hubb'"
-    ]
+    assert validate_helm_values({"hubb": {"baseUrl": "/"}}, jupyterhub_schema) == ["hubb: unknown field 'hubb'"]
 
 
 @pytest.mark.shared
 def test_jupyterhub_nested_errors(jupyterhub_schema: Path) -> None:
-    messages = validate_helm_values(
-        {"cull": {"timeout": "1h"}, "proxy": {"chp": {"resourcez": {}}}}, jupyterhub_schema
-    )
+    messages = validate_helm_values({"cull": {"timeout": "1h"}, "proxy": {"chp": {"resourcez": {}}}}, jupyterhub_schema)
     assert messages == [
         "proxy.chp.resourcez: unknown field 'resourcez'",
         "cull.timeout: '1h' is not of type 'integer', 'null'",

@@ -54,6 +54,7 @@ def test_a_tenant_name_that_would_collide_is_refused(tmp_path: Path, name: str, 
 
 # --- class 4: groups, egress and namespaces that belong to the platform -------------------------------
 
+
 @pytest.mark.parametrize(
     "group", ["system:masters", "system:unauthenticated", "system:authenticated", "system:serviceaccounts", "SYSTEM:x"]
 )
