@@ -12,50 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from pulumi_policy import (
-    PolicyCustomTimeouts,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-)
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from govcloud.policy.baseline import POLICIES
-from govcloud.policy.crossguard import UNKNOWN, crossguard_policies, plain
+from govcloud.policy.crossguard import UNKNOWN, plain
 from govcloud.policy.framework import Enforcement, Policy, ResourceView, evaluate
+from tests import crossguard_runner
 from tests.unit.test_policies import COMPLIANT, VIOLATIONS
 
 
 def _proxied(resources: Sequence[ResourceView]) -> set[tuple[str, str]]:
     """(policy id, urn) the CrossGuard policies report over proxied properties, as the analyzer runs them."""
-    found: set[tuple[str, str]] = set()
-    policy_resources = [
-        PolicyResource(
-            view.type,
-            unknown_checking_proxy(dict(view.inputs)),
-            view.urn,
-            view.name,
-            PolicyResourceOptions(view.protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), []),
-            None,
-            None,
-            [],
-            {},
-        )
-        for view in resources
-    ]
-    for converted in crossguard_policies():
-        if isinstance(converted, ResourceValidationPolicy):
-            for resource in policy_resources:
-                args = ResourceValidationArgs(
-                    resource.resource_type, resource.props, resource.urn, resource.name, resource.opts, None
-                )
-                converted.validate(args, lambda message, urn, at=resource.urn: found.add((message.split(":")[0], at)))
-        else:
-            arguments = StackValidationArgs(policy_resources, None)
-            converted.validate(arguments, lambda message, urn: found.add((message.split(":")[0], urn or "")))
-    return found
+    return {(r.message.split(":")[0], r.resource or r.urn or "") for r in crossguard_runner.run(resources)}
 
 
 @pytest.mark.parametrize(
@@ -106,29 +74,11 @@ def test_checks_see_the_resource_as_the_analyzer_describes_it() -> None:
         ("kubernetes:core/v1:Namespace", "urn:pulumi:s::p::kubernetes:core/v1:Namespace::nso", "nso", True),
         ("kubernetes:core/v1:ConfigMap", "urn:pulumi:s::p::kubernetes:core/v1:ConfigMap::settings", "settings", False),
     ]
-    resources = [
-        PolicyResource(
-            kind,
-            unknown_checking_proxy({"metadata": {"name": name}}),
-            urn,
-            name,
-            PolicyResourceOptions(protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), []),
-            None,
-            None,
-            [],
-            {},
-        )
+    views = [
+        ResourceView(urn=urn, type=kind, name=name, inputs={"metadata": {"name": name}}, protect=protect)
         for kind, urn, name, protect in shapes
     ]
-    for converted in crossguard_policies([probe]):
-        if isinstance(converted, ResourceValidationPolicy):
-            for r in resources:
-                converted.validate(
-                    ResourceValidationArgs(r.resource_type, r.props, r.urn, r.name, r.opts, None),
-                    lambda message, urn: None,
-                )
-        else:
-            converted.validate(StackValidationArgs(resources, None), lambda message, urn: None)
+    assert crossguard_runner.run(views, [probe]) == []
     expected = [(kind, urn, name, protect) for kind, urn, name, protect in shapes]
     for path in ("resource", "stack"):
         views = [view for where, view in seen if where == path]

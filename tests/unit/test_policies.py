@@ -7,14 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from pulumi_policy import (
-    PolicyCustomTimeouts,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-)
 
 from govcloud.manifests.admission import (
     ingress_hosts_policy,
@@ -23,8 +15,8 @@ from govcloud.manifests.admission import (
     web_label_policy,
 )
 from govcloud.policy.baseline import POLICIES
-from govcloud.policy.crossguard import crossguard_policies
 from govcloud.policy.framework import Policy, ResourceView, evaluate
+from tests import crossguard_runner
 
 LABELS = {
     "govcloud.go.th/tenant": "nso",
@@ -390,24 +382,7 @@ def test_masked_secrets_and_references_are_compliant() -> None:
 
 def _crossguard(resources: Sequence[ResourceView]) -> set[tuple[str, str]]:
     """Run the CrossGuard policies the way the analyzer does and collect (policy id, urn)."""
-    found: set[tuple[str, str]] = set()
-    policy_resources = []
-    for view in resources:
-        opts = PolicyResourceOptions(view.protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), [])
-        policy_resources.append(
-            PolicyResource(view.type, dict(view.inputs), view.urn, view.name, opts, None, None, [], {})
-        )
-    for converted in crossguard_policies():
-        if isinstance(converted, ResourceValidationPolicy):
-            for resource in policy_resources:
-                args = ResourceValidationArgs(
-                    resource.resource_type, resource.props, resource.urn, resource.name, resource.opts, None
-                )
-                converted.validate(args, lambda message, urn, at=resource.urn: found.add((message.split(":")[0], at)))
-        else:
-            arguments = StackValidationArgs(policy_resources, None)
-            converted.validate(arguments, lambda message, urn: found.add((message.split(":")[0], urn or "")))
-    return found
+    return {(r.message.split(":")[0], r.resource or r.urn or "") for r in crossguard_runner.run(resources)}
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from govcloud.manifests.gateway import SITE_ISSUER
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import ResourceView, evaluate
 from govcloud.storage.specs import BUCKET_TYPE
+from tests import crossguard_runner
 
 LABELS = {
     "govcloud.go.th/tenant": "nso",
@@ -629,42 +630,7 @@ def test_crossguard_levels_and_descriptions() -> None:
 
 def _crossguard(policy_name: str, *views: ResourceView) -> list[tuple[str, str | None]]:
     """(message, urn) of what one CrossGuard policy reports, resource by resource or for the stack."""
-    from pulumi_policy import (
-        PolicyCustomTimeouts,
-        PolicyResource,
-        PolicyResourceOptions,
-        ResourceValidationArgs,
-        ResourceValidationPolicy,
-        StackValidationArgs,
-    )
-
-    from govcloud.policy.crossguard import crossguard_policies
-
-    found: list[tuple[str, str | None]] = []
-    resources = [
-        PolicyResource(
-            v.type,
-            dict(v.inputs),
-            v.urn,
-            v.name,
-            PolicyResourceOptions(v.protect, [], False, [], PolicyCustomTimeouts(0, 0, 0), []),
-            None,
-            None,
-            [],
-            {},
-        )
-        for v in views
-    ]
-    for converted in crossguard_policies():
-        if converted.name != policy_name:
-            continue
-        if isinstance(converted, ResourceValidationPolicy):
-            for r in resources:
-                args = ResourceValidationArgs(r.resource_type, r.props, r.urn, r.name, r.opts, None)
-                converted.validate(args, lambda message, urn: found.append((message, urn)))
-        else:
-            converted.validate(StackValidationArgs(resources, None), lambda message, urn: found.append((message, urn)))
-    return found
+    return [(r.message, r.urn) for r in crossguard_runner.run(views, only=policy_name)]
 
 
 def test_crossguard_sees_plaintext_secrets_and_reports_literals() -> None:
