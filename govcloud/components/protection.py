@@ -23,7 +23,12 @@ database roles those features need), a tenant-requested egress allowance, and th
 last group is removed (a revocation must never be blocked). An agreement's grant is an update of the
 consumer's storage identity, not a deletion, so the identity stays protected and revocation still works.
 
-What stays protected: the namespace, the default-deny, DNS and same-namespace policies, the allowances that
+Removable is not removed by accident: the tenant's guard (``govcloud.manifests.namespace.tenant_guard``),
+declared last, protected and dependent on every other resource of the tenant, is the first delete the engine
+schedules when the tenant's file is gone; it is refused, and the engine then skips everything it depends on,
+so a removed file deletes nothing at all, feature objects included.
+
+What stays protected: the guard, the namespace, the default-deny, DNS and same-namespace policies, the allowances that
 serve the tenant's data (object store, database operator, monitoring and API access of its database), the
 quota and limit range, the four Roles and the admin RoleBinding (a tenant always has admins), the default
 ServiceAccount patch, the storage identities and their credentials Secrets, and the whole database.

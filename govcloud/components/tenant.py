@@ -22,7 +22,7 @@ from govcloud.contract.site import SiteConfig
 from govcloud.contract.tenant import TenantRequest
 from govcloud.manifests.analytics import SharedCatalog
 from govcloud.manifests.gateway import tenant_gateway_objects
-from govcloud.manifests.namespace import tenant_namespace
+from govcloud.manifests.namespace import tenant_guard, tenant_namespace
 from govcloud.manifests.network import tenant_network_policies
 from govcloud.manifests.opendata import organization_job
 from govcloud.manifests.quota import tenant_limit_range, tenant_resource_quota
@@ -61,22 +61,22 @@ class Tenant(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         request, site = args.request, args.site
         namespace = declare(name, tenant_namespace(request, site), data_options(child))
+        # Every resource of the tenant, for the guard declared last (it depends on all of them).
+        members: list[pulumi.Resource] = [namespace]
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         allowances = removable_network_policies(request, site)
         for policy in tenant_network_policies(request, site):
             policy_name = policy["metadata"]["name"]
-            declare(
-                f"{name}-{policy_name}", policy, removable(in_namespace) if policy_name in allowances else in_namespace
-            )
-        declare(f"{name}-quota", tenant_resource_quota(request, site), in_namespace)
-        declare(f"{name}-limits", tenant_limit_range(request), in_namespace)
+            policy_opts = removable(in_namespace) if policy_name in allowances else in_namespace
+            members.append(declare(f"{name}-{policy_name}", policy, policy_opts))
+        members.append(declare(f"{name}-quota", tenant_resource_quota(request, site), in_namespace))
+        members.append(declare(f"{name}-limits", tenant_limit_range(request), in_namespace))
         for obj in tenant_rbac(request, site.identity_provider.groups_prefix):
-            declare(
-                f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}",
-                obj,
-                removable(in_namespace) if is_removable_rbac(obj) else in_namespace,
-            )
-        declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
+            rbac_opts = removable(in_namespace) if is_removable_rbac(obj) else in_namespace
+            members.append(declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, rbac_opts))
+        members.append(
+            declare(f"{name}-default-serviceaccount", default_service_account(request), in_namespace, patch=True)
+        )
         # Its ListenerSets, certificates and HTTPRoutes (govcloud.manifests.gateway): after the platform releases
         # that serve their kinds (one stack; a sharded platform stack is deployed first).
         published = removable(
@@ -85,39 +85,49 @@ class Tenant(pulumi.ComponentResource):
             )
         )
         for obj in tenant_gateway_objects(request, site):
-            declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, published)
+            members.append(declare(f"{name}-{obj['kind'].lower()}-{obj['metadata']['name']}", obj, published))
         analytics = request.spec.analytics
         if any(s.enabled for s in (analytics.jupyterhub, analytics.trino, analytics.superset, analytics.spark)):
-            Analytics(
-                f"{name}-analytics",
-                AnalyticsArgs(
-                    request,
-                    site,
-                    namespace.metadata.apply(lambda m: m["name"]),  # type: ignore[attr-defined]
-                    args.shared_catalogs,
-                    args.platform.waits_for if args.platform is not None else (),
-                ),
-                removable(pulumi.ResourceOptions(parent=self, depends_on=[namespace])),
+            members.append(
+                Analytics(
+                    f"{name}-analytics",
+                    AnalyticsArgs(
+                        request,
+                        site,
+                        namespace.metadata.apply(lambda m: m["name"]),  # type: ignore[attr-defined]
+                        args.shared_catalogs,
+                        args.platform.waits_for if args.platform is not None else (),
+                    ),
+                    removable(pulumi.ResourceOptions(parent=self, depends_on=[namespace])),
+                )
             )
         if request.spec.open_data.enabled:
             # After the ckan namespace and the CKAN Deployment (in one stack; a sharded platform stack is
             # deployed first): Pulumi waits for a Job to complete, and this one calls CKAN's API.
             portal = args.platform.open_data_portal if args.platform is not None else ()
-            declare(
-                f"{name}-ckan-organization",
-                organization_job(request, site),
-                removable(pulumi.ResourceOptions(parent=self, depends_on=list(portal))),
+            members.append(
+                declare(
+                    f"{name}-ckan-organization",
+                    organization_job(request, site),
+                    removable(pulumi.ResourceOptions(parent=self, depends_on=list(portal))),
+                )
             )
         storage = TenantStorage(
             f"{name}-storage",
             TenantStorageArgs(request, site, args.read_grants, args.precreated_keys, namespace),
             child,
         )
+        members.append(storage)
         if request.spec.database is not None and storage.backup_keys is not None:
-            TenantDatabase(
-                f"{name}-database",
-                TenantDatabaseArgs(request, site, storage.backup_keys, (namespace, storage), args.platform),
-                child,
+            members.append(
+                TenantDatabase(
+                    f"{name}-database",
+                    TenantDatabaseArgs(request, site, storage.backup_keys, (namespace, storage), args.platform),
+                    child,
+                )
             )
+        # Protected (inherited) and dependent on everything above: when the tenant's file is removed, the engine
+        # deletes this first, is refused, and deletes nothing else of the tenant (govcloud.manifests.namespace).
+        declare(f"{name}-guard", tenant_guard(request), pulumi.ResourceOptions(parent=self, depends_on=members))
         self.namespace = namespace.metadata.apply(lambda m: m["name"])  # type: ignore[attr-defined]
         self.register_outputs({"namespace": self.namespace})

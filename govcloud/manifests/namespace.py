@@ -39,3 +39,27 @@ def tenant_namespace(tenant: TenantRequest, site: SiteConfig) -> dict[str, Any]:
             "annotations": {**tenant_annotations(tenant), **tenant_admission_annotations(tenant, site)},
         },
     }
+
+
+TENANT_GUARD_NAME = "govcloud-tenant-guard"
+"""The ConfigMap whose protected Pulumi resource depends on every other resource of its tenant."""
+
+
+def tenant_guard(tenant: TenantRequest) -> dict[str, Any]:
+    """A marker object that makes the engine stop before it deletes anything of a removed tenant.
+
+    Its resource depends on every other resource of the tenant, so when a tenant file disappears the engine
+    schedules its delete first (pulumi/pulumi v3.274.0 ``pkg/resource/deploy/step_generator.go``,
+    ``ScheduleDeletes``: a resource is deleted only after everything depending on it), refuses it because it is
+    protected, and skips the deletes of everything it depends on (``deployment_executor.go``: the transitive
+    dependencies of an errored step are dropped from later delete antichains). Nothing secret is in it.
+    """
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": TENANT_GUARD_NAME, "namespace": namespace_name(tenant), "labels": tenant_labels(tenant)},
+        "data": {
+            "purpose": "Protected by govcloud: pulumi up stops here instead of deleting this tenant. "
+            "Offboard with runbooks/offboarding-without-data-loss.md."
+        },
+    }

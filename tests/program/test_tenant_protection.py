@@ -1,9 +1,10 @@
 """Removing or breaking a tenant file never deletes what keeps the tenant isolated or holds its data or credentials.
 
-The engine deletes every unprotected resource a run no longer declares before it stops at a protected one
-(``govcloud.components.protection``; shown with the real engine in ``tests/cluster/engine``). So in every
-example plan, each tenant's isolation objects, credentials and data are protected, and what is left deletable
-is only what a day-to-day change removes: a feature's objects, a requested egress, a revocable RoleBinding.
+Without help, the engine deletes every unprotected resource a run no longer declares before it stops at a
+protected one (``govcloud.components.protection``; shown with the real engine in ``tests/cluster/engine``). So
+in every example plan, each tenant's isolation objects, credentials and data are protected, what is left
+deletable is only what a day-to-day change removes (a feature's objects, a requested egress, a revocable
+RoleBinding), and a protected guard depending on all of it stops the engine before any delete of the tenant.
 """
 
 from __future__ import annotations
@@ -100,3 +101,22 @@ def test_only_a_features_objects_and_revocable_grants_stay_deletable(example_pla
                 or "gateway" in name
                 or ("acme" in name)
             ), name
+
+
+def test_each_tenants_guard_is_protected_and_depends_on_every_other_resource(example_plan: dict[str, Any]) -> None:
+    """The guard is the engine's first delete when a tenant's file is gone; it can stop every other delete of the
+    tenant only if it depends on every custom resource of the tenant (feature objects included) and is protected."""
+    tenants = [r["name"] for r in example_plan["resources"] if r["type"] == TENANT]
+    assert tenants
+    for tenant in tenants:
+        ours = [r for r in _tenant_resources(example_plan) if f"::{tenant}" in r["urn"] and r["type"] != TENANT]
+        guards = [r for r in ours if r["urn"].endswith(f"::{tenant}-guard")]
+        assert len(guards) == 1, (tenant, [r["urn"] for r in guards])
+        guard = guards[0]
+        assert guard["protect"] and guard["inputs"]["kind"] == "ConfigMap"
+        metadata = guard["inputs"]["metadata"]
+        assert (metadata["name"], metadata["namespace"]) == ("govcloud-tenant-guard", tenant)
+        custom = {r["urn"] for r in ours if r.get("custom") and r["urn"] != guard["urn"]}
+        assert len(custom) > 10, (tenant, len(custom))
+        missing = sorted(custom - set(guard["dependsOn"]))
+        assert not missing, (tenant, missing[:5])

@@ -392,8 +392,8 @@ def _tenant_objects(resources: list[dict[str, Any]], namespace: str) -> dict[str
 def test_removing_a_tenant_file_stops_at_its_protected_resources_and_deletes_nothing(
     deployed: tuple[LocalSite, dict[str, Any]],
 ) -> None:
-    """Breaking the tenant's file declares nothing; removing it stops at the protected resources, and what
-    keeps the tenant isolated or holds its credentials is protected too: still there after the refused run."""
+    """Breaking the tenant's file declares nothing; removing it stops at the tenant's protected guard before any
+    delete of the tenant, so every object (isolation, credentials, data, and features too) is still there."""
     site, _ = deployed
     kube = site.plane.kube()
     before_resources = _resources(site)
@@ -425,13 +425,15 @@ def test_removing_a_tenant_file_stops_at_its_protected_resources_and_deletes_not
     live = {b["Name"] for b in _admin(site, "s3").list_buckets()["Buckets"]}
     assert doae_buckets <= live
     assert any(_identity(o) == f"Namespace /{CONSUMER_TENANT}" for o in _kubernetes_objects(resources))
-    # The engine deletes unprotected resources before it reaches a protected one (pulumi/pulumi
-    # pkg/resource/deploy/step.go, DeleteStep.Apply): only removable feature objects and revocable bindings may go.
+    # The tenant's guard depends on every other resource of the tenant and is protected: the engine deletes it
+    # first, is refused, and skips everything it depends on (govcloud.manifests.namespace.tenant_guard). So not
+    # even the unprotected feature objects (routes, analytics, revocable bindings) go.
     after = _tenant_objects(resources, CONSUMER_TENANT)
+    assert set(before) <= set(after), f"deleted from the state: {sorted(set(before) - set(after))}"
+    assert f"ConfigMap {CONSUMER_TENANT}/govcloud-tenant-guard" in before
     protected_before = {identity for identity, r in before.items() if r.get("protect")}
-    assert protected_before <= set(after), sorted(protected_before - set(after))
     gone = []
-    for identity in sorted(protected_before):
+    for identity in sorted(before):
         obj = before[identity]["outputs"]
         metadata = obj["metadata"]
         if kube.get(obj["apiVersion"], obj["kind"], metadata["name"], metadata.get("namespace")) is None:
