@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.project_repo import project_repo
 from tests.unit.test_runbooks import _parse, logical_lines, simple_commands
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -108,16 +109,8 @@ def forge(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("forge")
     work = root / "work"
     work.mkdir()
-    for part in PROJECT_PARTS:
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, work / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, work / part)
     shutil.copy2(PIPELINE, work / ".gitlab-ci.yml")
-    _git(work, "init", "-q", "-b", "main")
-    _git(work, "add", "-A")
-    _git(work, "commit", "-q", "-m", "main")
+    project_repo(work, PROJECT_PARTS, "main")
     origin = root / "origin.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(work), str(origin)], check=True)
     _git(work, "remote", "add", "origin", str(origin))
