@@ -17,6 +17,7 @@ from govcloud.audit.findings import Finding
 from govcloud.audit.kinds import CNPG_API_VERSION
 from govcloud.contract.cron import schedule_period
 from govcloud.contract.problems import UsageError
+from govcloud.contract.vocabulary import UNKNOWN_VALUE
 from govcloud.naming import TENANT_LABEL
 from govcloud.storage.specs import BUCKET_TYPE, STORAGE_IDENTITY_TYPE, BucketSpec, ReadGrant, spec_from_props
 from govcloud.synth.plan import is_kubernetes_object, owning_tenant
@@ -29,7 +30,7 @@ CNPG_CLUSTER_KIND: Final = (CNPG_API_VERSION, "Cluster")
 CNPG_BACKUP_KIND: Final = (CNPG_API_VERSION, "ScheduledBackup")
 POD_SECURITY_PREFIX: Final = "pod-security.kubernetes.io/"
 HELM_RELEASE_TYPE: Final = "kubernetes:helm.sh/v3:Release"
-UNKNOWN: Final = "[unknown]"
+UNKNOWN: Final = UNKNOWN_VALUE
 
 
 # ------------------------------------------------------------------------------------------ data types

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from govcloud.contract.quantity import QuantityError, parse_quantity
+from govcloud.contract.vocabulary import UNKNOWN_VALUE
 from govcloud.manifests.network import policy_types
 
 RBAC_GROUP: Final = "rbac.authorization.k8s.io"
 SECRET_PLACEHOLDER: Final = "[secret]"
-UNKNOWN_PLACEHOLDER: Final = "[unknown]"
+UNKNOWN_PLACEHOLDER: Final = UNKNOWN_VALUE
 """What a plan holds where the value is a secret or only known once deployed (synth's capture)."""
 
 

@@ -175,3 +175,6 @@ PORTAL_IDENTITY = "opendata-portal"
 
 #: Contacts must be reachable at a Thai government, organisation, academic or military domain.
 EMAIL_DOMAINS: tuple[str, ...] = ("go.th", "or.th", "ac.th", "mi.th")
+UNKNOWN_VALUE = "[unknown]"
+"""How a plan shows a value not known before the update: synth's mock monitor and the CrossGuard pack alike,
+so the policies, the audit and the reports read one spelling."""

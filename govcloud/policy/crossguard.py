@@ -29,11 +29,12 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
+from govcloud.contract.vocabulary import UNKNOWN_VALUE
 from govcloud.policy.baseline import POLICIES
 from govcloud.policy.framework import Enforcement, Policy, ResourceView
 
 PACK_NAME = "govcloud-baseline"
-UNKNOWN = "[unknown]"
+UNKNOWN = UNKNOWN_VALUE
 """How synth's plan shows a value not known before the update (``govcloud.synth.capture.UNKNOWN``)."""
 
 

@@ -15,10 +15,11 @@ import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks
 
+from govcloud.contract.vocabulary import UNKNOWN_VALUE
 from govcloud.synth.urns import engine_urn
 
 SECRET = "[secret]"
-UNKNOWN = "[unknown]"
+UNKNOWN = UNKNOWN_VALUE
 _SIG = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
